@@ -1,0 +1,500 @@
+import { describeCloseCode, isSendableCloseCode } from './close-codes.js';
+import { ProtocolError } from './errors.js';
+import { encodeFrameHeader, headerLengthFromSecondByte, parseFrameHeader, type FrameHeader, type OutgoingFrame } from './frame.js';
+import { applyMask } from './mask.js';
+import { ByteQueue } from './byte-queue.js';
+import { asBuffer, MessageAssembler } from './message-assembler.js';
+import { isControlOpcode, isKnownOpcode, Opcode } from './opcodes.js';
+import { Utf8Validator, isValidUtf8 } from './utf8.js';
+
+export type Role = 'client' | 'server';
+export type ReadyState = 'open' | 'closing' | 'closed';
+
+export interface ConnectionOptions {
+  role: Role;
+  /** Largest message accepted, in bytes; larger ones fail the connection with 1009. */
+  maxMessageSize?: number;
+  /** Source of 4-byte masking keys (client role). Injectable so byte-level tests are exact. */
+  maskKey?: () => Uint8Array;
+  /** Answer pings with pongs (RFC 6455 §5.5.2). Raw-mode testers can turn this off. */
+  autoPong?: boolean;
+  /** Report every frame in and out as a `frame` event. Off by default: observing costs nothing when off. */
+  observeFrames?: boolean;
+  /** An extension (permessage-deflate) gave RSV1 a meaning: "this message is compressed". */
+  allowRsv1?: boolean;
+}
+
+export interface FrameInfo {
+  direction: 'in' | 'out';
+  opcode: number;
+  fin: boolean;
+  rsv1: boolean;
+  rsv2: boolean;
+  rsv3: boolean;
+  masked: boolean;
+  maskKey: Uint8Array | undefined;
+  payloadLength: number;
+  /** The payload unmasked (for `out`, what was given before masking). */
+  payload: Buffer;
+}
+
+export type ConnectionEvent =
+  | { type: 'message'; binary: boolean; data: Buffer; compressed: boolean }
+  | { type: 'ping'; data: Buffer }
+  | { type: 'pong'; data: Buffer }
+  /** A Close frame arrived. */
+  | { type: 'close'; code: number; reason: string }
+  /** The peer broke the protocol; a Close frame with `error.closeCode` has been queued. */
+  | { type: 'error'; error: ProtocolError }
+  | { type: 'frame'; frame: FrameInfo };
+
+export const DEFAULT_MAX_MESSAGE_SIZE = 100 * 1024 * 1024;
+/** RFC 6455 §5.5: "All control frames MUST have a payload length of 125 bytes or less" — 2 go to the code. */
+export const MAX_CLOSE_REASON_BYTES = 123;
+/** Below this size a frame is sent as one buffer; above it header and payload go out as two, uncopied. */
+const COPY_THRESHOLD = 16 * 1024;
+
+/**
+ * The WebSocket connection as a pure state machine (RFC 6455 §5–§7), after the opening handshake.
+ * Bytes go in through `receiveData`/`receiveEof`, events come out of `takeEvents`, bytes to send
+ * out of `takeOutgoing`. It never touches a socket or a clock.
+ */
+export class Connection {
+  readonly role: Role;
+  readonly maxMessageSize: number;
+  observeFrames: boolean;
+  allowRsv1: boolean;
+  private readonly autoPong: boolean;
+  private readonly nextMaskKey: () => Uint8Array;
+
+  private events: ConnectionEvent[] = [];
+  private outgoing: Uint8Array[] = [];
+  private readonly queue = new ByteQueue();
+
+  private frame: FrameHeader | undefined;
+  private frameOffset = 0;
+  private framePieces: Uint8Array[] = [];
+  private messageOpcode = 0; // 0: no message in progress
+  private messageCompressed = false;
+  private readonly assembler = new MessageAssembler();
+  private readonly utf8 = new Utf8Validator();
+
+  private closeSent = false;
+  private closeReceived = false;
+  private failed = false;
+  private eof = false;
+  /** What the peer's Close frame said, once it came. */
+  receivedClose: { code: number; reason: string } | undefined;
+  /** What our Close frame said, once we sent it. */
+  sentClose: { code: number; reason: string } | undefined;
+
+  constructor(options: ConnectionOptions) {
+    this.role = options.role;
+    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.autoPong = options.autoPong ?? true;
+    this.observeFrames = options.observeFrames ?? false;
+    this.allowRsv1 = options.allowRsv1 ?? false;
+    this.nextMaskKey = options.maskKey ?? randomMaskKey;
+  }
+
+  get readyState(): ReadyState {
+    if (this.eof || this.failed || (this.closeSent && this.closeReceived)) return 'closed';
+    return this.closeSent || this.closeReceived ? 'closing' : 'open';
+  }
+
+  /** Both Close frames have been exchanged (RFC 6455 §7.1.4 "The WebSocket Closing Handshake is Started" and done). */
+  get closeHandshakeDone(): boolean {
+    return this.closeSent && this.closeReceived;
+  }
+
+  get hasFailed(): boolean {
+    return this.failed;
+  }
+
+  /**
+   * Should the adapter close the TCP connection now? RFC 6455 §7.1.1: "the server SHOULD close
+   * the underlying TCP connection first"; a client waits for that, and after failing a
+   * connection either side drops it (§7.1.7).
+   */
+  get shouldCloseTransport(): boolean {
+    return this.failed || this.eof || (this.closeHandshakeDone && this.role === 'server');
+  }
+
+  /** Our Close is out and we wait for the peer's: the adapter arms its close timer. */
+  get closeExpected(): boolean {
+    return this.closeSent && !this.closeReceived && !this.failed && !this.eof;
+  }
+
+  takeEvents(): ConnectionEvent[] {
+    const events = this.events;
+    if (events.length === 0) return NO_EVENTS;
+    this.events = [];
+    return events;
+  }
+
+  takeOutgoing(): Uint8Array[] {
+    const out = this.outgoing;
+    if (out.length === 0) return NO_BYTES;
+    this.outgoing = [];
+    return out;
+  }
+
+  /** Feed bytes from the peer. The connection takes ownership: masked payloads are unmasked in place. */
+  receiveData(chunk: Uint8Array): void {
+    if (this.inputDone()) return;
+    this.queue.push(chunk);
+    try {
+      this.parse();
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.fail(error);
+    }
+  }
+
+  /** The peer closed the TCP connection. */
+  receiveEof(): void {
+    this.eof = true;
+    this.queue.clear();
+  }
+
+  sendText(data: string | Uint8Array): void {
+    this.sendDataFrame(Opcode.Text, data, true, false);
+  }
+
+  sendBinary(data: Uint8Array): void {
+    this.sendDataFrame(Opcode.Binary, data, true, false);
+  }
+
+  /**
+   * One frame of a data message: the first with `Text`/`Binary`, the rest with `Continuation`.
+   * Extensions use `rsv1` to flag the first frame of a compressed message.
+   */
+  sendDataFrame(opcode: number, data: string | Uint8Array, fin: boolean, rsv1: boolean): void {
+    this.assertCanSend();
+    this.pushFrame(opcode, data, fin, rsv1);
+  }
+
+  ping(data: Uint8Array | string = EMPTY): void {
+    this.assertCanSend();
+    this.pushFrame(Opcode.Ping, checkControlPayload(data), true, false);
+  }
+
+  pong(data: Uint8Array | string = EMPTY): void {
+    this.assertCanSend();
+    this.pushFrame(Opcode.Pong, checkControlPayload(data), true, false);
+  }
+
+  /**
+   * Start (or answer) the closing handshake. Without a code the Close frame is empty and the
+   * peer sees 1005. Codes that may not travel on the wire are refused: use `sendFrame` to send
+   * them anyway.
+   */
+  close(code?: number, reason = ''): void {
+    if (this.closeSent || this.failed || this.eof) return;
+    const payload = encodeClosePayload(code, reason);
+    this.closeSent = true;
+    this.sentClose = { code: code ?? 1005, reason };
+    this.pushFrame(Opcode.Close, payload, true, false);
+  }
+
+  /**
+   * Fail the connection (RFC 6455 §7.1.7): send a Close with the error's code if we still may,
+   * and ignore everything the peer sends from now on.
+   */
+  fail(error: ProtocolError): void {
+    if (this.failed || this.eof) return;
+    this.failed = true;
+    this.queue.clear();
+    this.events.push({ type: 'error', error });
+    if (!this.closeSent) {
+      this.closeSent = true;
+      // python-websockets' rule: no details for internal errors, they may be security-sensitive.
+      const reason = error.closeCode === 1011 ? '' : truncateUtf8(error.message, MAX_CLOSE_REASON_BYTES);
+      this.sentClose = { code: error.closeCode, reason };
+      this.pushFrame(Opcode.Close, encodeClosePayload(error.closeCode, reason), true, false);
+    }
+  }
+
+  /**
+   * Raw mode: put any frame on the wire exactly as described, invalid ones included.
+   * `mask: true` masks with a fresh key; a `maskKey` masks with that key; neither sends it unmasked.
+   */
+  sendFrame(frame: OutgoingFrame & { mask?: boolean }): void {
+    const maskKey = frame.maskKey ?? (frame.mask ? this.nextMaskKey() : undefined);
+    const payload = frame.payload ?? EMPTY;
+    const header = encodeFrameHeader({ ...frame, maskKey }, payload.length);
+    const body = Buffer.from(payload);
+    if (maskKey) applyMask(body, maskKey);
+    this.outgoing.push(Buffer.concat([header, body]));
+    if (frame.opcode === Opcode.Close) this.closeSent = true;
+    if (this.observeFrames) {
+      this.events.push({ type: 'frame', frame: outFrameInfo(frame.opcode, frame.fin ?? true, frame.rsv1 ?? false, frame.rsv2 ?? false, frame.rsv3 ?? false, maskKey, asBuffer(payload)) });
+    }
+  }
+
+  /** Raw mode: bytes exactly as given, framed or not. */
+  sendRaw(bytes: Uint8Array): void {
+    this.outgoing.push(bytes);
+  }
+
+  private inputDone(): boolean {
+    return this.failed || this.eof || this.closeReceived;
+  }
+
+  private assertCanSend(): void {
+    if (this.closeSent || this.failed || this.eof) {
+      throw Object.assign(new Error('cannot send: the connection is closing or closed'), { code: 'WS_ERR_CONNECTION_CLOSING' });
+    }
+  }
+
+  private parse(): void {
+    const queue = this.queue;
+    while (!this.inputDone()) {
+      let frame = this.frame;
+      if (frame === undefined) {
+        if (queue.length < 2) return;
+        const headerLength = headerLengthFromSecondByte(queue.peek(1));
+        if (queue.length < headerLength) return;
+        frame = parseFrameHeader(queue.take(headerLength));
+        this.startFrame(frame);
+        this.frame = frame;
+        this.frameOffset = 0;
+      }
+      if (isControlOpcode(frame.opcode)) {
+        // Control payloads are at most 125 bytes: wait for all of it.
+        if (queue.length < frame.payloadLength) return;
+        const payload = frame.payloadLength === 0 ? EMPTY_BUFFER : asBuffer(queue.take(frame.payloadLength));
+        if (frame.maskKey) applyMask(payload, frame.maskKey);
+        this.frame = undefined;
+        this.observeIncoming(frame, payload);
+        this.handleControlFrame(frame.opcode, payload);
+        continue;
+      }
+      // Data payloads stream through piece by piece, so a bad UTF-8 byte fails the connection
+      // as soon as it arrives, and nothing waits for a whole frame to be buffered.
+      while (this.frameOffset < frame.payloadLength) {
+        if (queue.length === 0) return;
+        const piece = queue.takeUpTo(frame.payloadLength - this.frameOffset);
+        if (frame.maskKey) applyMask(piece, frame.maskKey, this.frameOffset);
+        this.frameOffset += piece.length;
+        if (this.messageOpcode === Opcode.Text && !this.messageCompressed && !this.utf8.write(piece)) {
+          throw new ProtocolError('WS_ERR_INVALID_UTF8', 'invalid UTF-8 in text message');
+        }
+        this.assembler.add(piece);
+        if (this.observeFrames) this.framePieces.push(piece);
+      }
+      this.frame = undefined;
+      this.endDataFrame(frame);
+    }
+  }
+
+  /** Every check that can be made from the header alone, before any payload is buffered. */
+  private startFrame(frame: FrameHeader): void {
+    try {
+      this.checkHeader(frame);
+    } catch (error) {
+      this.observeIncoming(frame, EMPTY_BUFFER);
+      throw error;
+    }
+    if (frame.opcode === Opcode.Text || frame.opcode === Opcode.Binary) {
+      this.messageOpcode = frame.opcode;
+      this.messageCompressed = frame.rsv1;
+      this.utf8.reset();
+    }
+  }
+
+  private checkHeader(frame: FrameHeader): void {
+    const { opcode } = frame;
+    // RFC 6455 §5.2: "If an unknown opcode is received, the receiving endpoint MUST _Fail the WebSocket Connection_."
+    if (!isKnownOpcode(opcode)) throw new ProtocolError('WS_ERR_INVALID_OPCODE', `reserved opcode 0x${opcode.toString(16)}`);
+    // RFC 6455 §5.2: RSV1-3 "MUST be 0 unless an extension is negotiated that defines meanings for non-zero values"
+    if (frame.rsv2 || frame.rsv3) throw new ProtocolError('WS_ERR_UNEXPECTED_RSV_2_3', 'RSV2 and RSV3 must be clear');
+    if (frame.rsv1) {
+      // RFC 7692 §6: RSV1 marks the first frame of a compressed message, never a control or continuation frame.
+      if (!this.allowRsv1 || opcode === Opcode.Continuation || isControlOpcode(opcode)) {
+        throw new ProtocolError('WS_ERR_UNEXPECTED_RSV_1', 'RSV1 must be clear');
+      }
+    }
+    // RFC 6455 §5.1: clients mask every frame, servers mask none.
+    if (this.role === 'server' && !frame.masked) throw new ProtocolError('WS_ERR_EXPECTED_MASK', 'client frames must be masked');
+    if (this.role === 'client' && frame.masked) throw new ProtocolError('WS_ERR_UNEXPECTED_MASK', 'server frames must not be masked');
+    if (isControlOpcode(opcode)) {
+      if (frame.payloadLength > 125) throw new ProtocolError('WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH', 'control frame payload over 125 bytes');
+      if (!frame.fin) throw new ProtocolError('WS_ERR_FRAGMENTED_CONTROL_FRAME', 'control frames must not be fragmented');
+      return;
+    }
+    if (opcode === Opcode.Continuation) {
+      if (this.messageOpcode === 0) throw new ProtocolError('WS_ERR_UNEXPECTED_CONTINUATION', 'continuation frame with no message in progress');
+    } else if (this.messageOpcode !== 0) {
+      throw new ProtocolError('WS_ERR_EXPECTED_CONTINUATION', 'new data frame while a fragmented message is in progress');
+    }
+    // Checked before any payload is buffered, so a huge length costs nothing.
+    if (this.assembler.size + frame.payloadLength > this.maxMessageSize) {
+      throw new ProtocolError('WS_ERR_MESSAGE_TOO_BIG', `message over the ${this.maxMessageSize}-byte limit`);
+    }
+  }
+
+  private endDataFrame(frame: FrameHeader): void {
+    if (this.observeFrames) {
+      const payload = this.framePieces.length === 1 ? asBuffer(this.framePieces[0]!) : Buffer.concat(this.framePieces);
+      this.framePieces = [];
+      this.observeIncoming(frame, payload);
+    }
+    if (!frame.fin) return;
+    if (this.messageOpcode === Opcode.Text && !this.messageCompressed && !this.utf8.isComplete()) {
+      throw new ProtocolError('WS_ERR_INVALID_UTF8', 'text message ends inside a UTF-8 sequence');
+    }
+    const data = this.assembler.finish();
+    this.events.push({ type: 'message', binary: this.messageOpcode === Opcode.Binary, data, compressed: this.messageCompressed });
+    this.messageOpcode = 0;
+    this.messageCompressed = false;
+  }
+
+  private handleControlFrame(opcode: number, payload: Buffer): void {
+    if (opcode === Opcode.Ping) {
+      this.events.push({ type: 'ping', data: payload });
+      // RFC 6455 §5.5.2: "Upon receipt of a Ping frame, an endpoint MUST send a Pong frame in response"
+      if (this.autoPong && !this.closeSent) this.pushFrame(Opcode.Pong, payload, true, false);
+      return;
+    }
+    if (opcode === Opcode.Pong) {
+      this.events.push({ type: 'pong', data: payload });
+      return;
+    }
+    const { code, reason } = decodeClosePayload(payload);
+    this.closeReceived = true;
+    this.receivedClose = { code, reason };
+    this.queue.clear();
+    this.events.push({ type: 'close', code, reason });
+    // RFC 6455 §5.5.1: the answer "typically echos the status code it received".
+    if (!this.closeSent) {
+      this.closeSent = true;
+      this.sentClose = { code, reason: '' };
+      this.pushFrame(Opcode.Close, code === 1005 ? EMPTY : encodeClosePayload(code, ''), true, false);
+    }
+  }
+
+  private observeIncoming(frame: FrameHeader, payload: Buffer): void {
+    if (!this.observeFrames) return;
+    this.events.push({
+      type: 'frame',
+      frame: {
+        direction: 'in',
+        opcode: frame.opcode,
+        fin: frame.fin,
+        rsv1: frame.rsv1,
+        rsv2: frame.rsv2,
+        rsv3: frame.rsv3,
+        masked: frame.masked,
+        maskKey: frame.maskKey,
+        payloadLength: frame.payloadLength,
+        payload,
+      },
+    });
+  }
+
+  private pushFrame(opcode: number, data: string | Uint8Array, fin: boolean, rsv1: boolean): void {
+    const maskKey = this.role === 'client' ? this.nextMaskKey() : undefined;
+    const frame: OutgoingFrame = { opcode, fin, rsv1, maskKey };
+    if (typeof data === 'string') {
+      const length = Buffer.byteLength(data);
+      const header = encodeFrameHeader(frame, length);
+      const out = Buffer.allocUnsafe(header.length + length);
+      out.set(header, 0);
+      out.write(data, header.length);
+      if (maskKey) applyMask(out.subarray(header.length), maskKey);
+      this.outgoing.push(out);
+      if (this.observeFrames) this.events.push({ type: 'frame', frame: outFrameInfo(opcode, fin, rsv1, false, false, maskKey, Buffer.from(data)) });
+      return;
+    }
+    const header = encodeFrameHeader(frame, data.length);
+    if (maskKey || data.length < COPY_THRESHOLD) {
+      const out = Buffer.allocUnsafe(header.length + data.length);
+      out.set(header, 0);
+      out.set(data, header.length);
+      if (maskKey) applyMask(out.subarray(header.length), maskKey);
+      this.outgoing.push(out);
+    } else {
+      this.outgoing.push(header, data);
+    }
+    if (this.observeFrames) this.events.push({ type: 'frame', frame: outFrameInfo(opcode, fin, rsv1, false, false, maskKey, asBuffer(data)) });
+  }
+}
+
+function outFrameInfo(opcode: number, fin: boolean, rsv1: boolean, rsv2: boolean, rsv3: boolean, maskKey: Uint8Array | undefined, payload: Buffer): FrameInfo {
+  return { direction: 'out', opcode, fin, rsv1, rsv2, rsv3, masked: maskKey !== undefined, maskKey, payloadLength: payload.length, payload };
+}
+
+/** RFC 6455 §5.5.1: an optional 2-byte code, then an optional UTF-8 reason. */
+export function decodeClosePayload(payload: Uint8Array): { code: number; reason: string } {
+  if (payload.length === 0) return { code: 1005, reason: '' };
+  if (payload.length === 1) throw new ProtocolError('WS_ERR_INVALID_CLOSE_PAYLOAD', 'close payload of 1 byte');
+  const code = (payload[0]! << 8) | payload[1]!;
+  if (!isSendableCloseCode(code)) {
+    throw new ProtocolError('WS_ERR_INVALID_CLOSE_CODE', `invalid close code ${code} (${describeCloseCode(code).name})`);
+  }
+  const reasonBytes = payload.subarray(2);
+  if (!isValidUtf8(reasonBytes)) throw new ProtocolError('WS_ERR_INVALID_UTF8', 'invalid UTF-8 in close reason');
+  return { code, reason: asBuffer(reasonBytes).toString('utf8') };
+}
+
+/** Build a Close payload, refusing codes that may not be sent and reasons over 123 bytes. */
+export function encodeClosePayload(code: number | undefined, reason: string): Uint8Array {
+  if (code === undefined) {
+    if (reason) throw new TypeError('a close reason needs a close code');
+    return EMPTY;
+  }
+  if (!isSendableCloseCode(code)) {
+    throw new RangeError(`close code ${code} may not be sent (${describeCloseCode(code).meaning})`);
+  }
+  const reasonLength = Buffer.byteLength(reason);
+  if (reasonLength > MAX_CLOSE_REASON_BYTES) {
+    throw new RangeError(`close reason is ${reasonLength} bytes of UTF-8; the limit is ${MAX_CLOSE_REASON_BYTES}`);
+  }
+  const payload = Buffer.allocUnsafe(2 + reasonLength);
+  payload.writeUInt16BE(code, 0);
+  payload.write(reason, 2);
+  return payload;
+}
+
+function checkControlPayload(data: Uint8Array | string): Uint8Array | string {
+  const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+  if (length > 125) throw new RangeError(`control frame payload is ${length} bytes; the limit is 125`);
+  return data;
+}
+
+/** Cut a string to at most `limit` bytes of UTF-8 without splitting a character. */
+export function truncateUtf8(text: string, limit: number): string {
+  if (Buffer.byteLength(text) <= limit) return text;
+  let out = '';
+  let bytes = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (bytes + size > limit) break;
+    out += char;
+    bytes += size;
+  }
+  return out;
+}
+
+// Mask keys come from a pooled buffer of random bytes: one call to the CSPRNG per 2048 frames.
+const MASK_POOL_SIZE = 8192;
+let maskPool = new Uint8Array(0);
+let maskPoolOffset = MASK_POOL_SIZE;
+
+/** RFC 6455 §5.3: "the masking key MUST be derived from a strong source of entropy". */
+export function randomMaskKey(): Uint8Array {
+  if (maskPoolOffset + 4 > maskPool.length) {
+    maskPool = new Uint8Array(MASK_POOL_SIZE);
+    globalThis.crypto.getRandomValues(maskPool);
+    maskPoolOffset = 0;
+  }
+  const key = maskPool.subarray(maskPoolOffset, maskPoolOffset + 4);
+  maskPoolOffset += 4;
+  return key;
+}
+
+const EMPTY = new Uint8Array(0);
+const EMPTY_BUFFER = Buffer.alloc(0);
+const NO_EVENTS: ConnectionEvent[] = [];
+const NO_BYTES: Uint8Array[] = [];
