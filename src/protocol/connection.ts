@@ -366,11 +366,12 @@ export class Connection {
     this.receivedClose = { code, reason };
     this.queue.clear();
     this.events.push({ type: 'close', code, reason });
-    // RFC 6455 §5.5.1: the answer "typically echos the status code it received".
+    // RFC 6455 §5.5.1: the answer "typically echos the status code it received"; like ws and
+    // python-websockets we echo the reason too.
     if (!this.closeSent) {
       this.closeSent = true;
-      this.sentClose = { code, reason: '' };
-      this.pushFrame(Opcode.Close, code === 1005 ? EMPTY : encodeClosePayload(code, ''), true, false);
+      this.sentClose = { code, reason };
+      this.pushFrame(Opcode.Close, code === 1005 ? EMPTY : encodeClosePayload(code, reason), true, false);
     }
   }
 

@@ -1,0 +1,18 @@
+/** wscope: an RFC 6455 WebSocket engine with a Node client and server. */
+export { WebSocket, type ClientOptions, type SocketOptions, type SendOptions, type SendData, type ObservedFrame } from './node/websocket.js';
+export { connect } from './node/connect.js';
+export { WebSocketServer, type ServerOptions, type HandshakeRequest, type AcceptDecision } from './node/server.js';
+export { type HeartbeatOptions } from './node/heartbeat.js';
+export type { MessageEvent, CloseEvent, ErrorEvent, BinaryType } from './node/whatwg-events.js';
+export {
+  CloseCode,
+  describeCloseCode,
+  formatCloseCode,
+  isSendableCloseCode,
+  registeredCloseCodes,
+  type CloseCodeInfo,
+} from './protocol/close-codes.js';
+export { ProtocolError, HandshakeError } from './protocol/errors.js';
+export { Opcode, opcodeName } from './protocol/opcodes.js';
+export type { FrameInfo } from './protocol/connection.js';
+export type { OutgoingFrame } from './protocol/frame.js';

@@ -1,0 +1,249 @@
+import { request as httpRequest } from 'node:http';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from 'node:tls';
+import { HandshakeError } from '../protocol/errors.js';
+import { buildClientRequest, checkServerResponse, generateKey, headerEntries, type ClientHandshakeResult, type HeaderList } from '../protocol/handshake.js';
+import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead } from '../protocol/http-head.js';
+
+export interface ClientHandshakeOptions {
+  protocols?: readonly string[];
+  headers?: HeaderList;
+  origin?: string;
+  /** Override the Host header (and the TLS server name). */
+  host?: string;
+  /** "user:pass" for HTTP Basic authentication (the URL's user info works too). */
+  auth?: string;
+  /** Milliseconds for everything up to the 101: DNS, TCP, TLS, proxy, HTTP (default 10 000). */
+  handshakeTimeout?: number;
+  /** Follow 3xx redirects (off by default, as in browsers' WebSocket: it is opt-in). */
+  followRedirects?: boolean;
+  maxRedirects?: number;
+  /** The Sec-WebSocket-Extensions offer, as a header value. */
+  extensions?: string;
+  /** HTTP proxy to tunnel through with CONNECT, e.g. http://user:pass@127.0.0.1:3128 */
+  proxy?: string;
+  ca?: TlsOptions['ca'];
+  cert?: TlsOptions['cert'];
+  key?: TlsOptions['key'];
+  passphrase?: string;
+  rejectUnauthorized?: boolean;
+  servername?: string;
+  maxHeaderSize?: number;
+  /** Randomness for the handshake key (tests inject it). */
+  randomBytes?: (n: number) => Uint8Array;
+}
+
+export interface OpenedClient {
+  socket: Socket;
+  /** Bytes the server sent after its 101, already WebSocket frames. */
+  head: Buffer;
+  result: ClientHandshakeResult;
+  url: URL;
+}
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** Parse and normalise a WebSocket URL; http(s) are accepted as aliases, as browsers do. */
+export function parseWebSocketUrl(input: string | URL): URL {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new SyntaxError(`invalid URL: ${String(input)}`);
+  }
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new SyntaxError(`unsupported URL scheme ${url.protocol} (use ws: or wss:)`);
+  // RFC 6455 §3: "Fragment identifiers are meaningless in the context of WebSocket URIs".
+  if (url.hash) throw new SyntaxError('a WebSocket URL cannot have a fragment');
+  return url;
+}
+
+/** Open the transport and run the client's opening handshake, following redirects when asked. */
+export async function openClient(input: string | URL, options: ClientHandshakeOptions = {}): Promise<OpenedClient> {
+  let url = parseWebSocketUrl(input);
+  const deadline = Date.now() + (options.handshakeTimeout ?? 10_000);
+  for (let redirects = 0; ; redirects++) {
+    try {
+      return await handshakeOnce(url, options, deadline);
+    } catch (error) {
+      const location = error instanceof RedirectSignal ? error.location : undefined;
+      if (location === undefined) throw error;
+      if (redirects >= (options.maxRedirects ?? 10)) throw new HandshakeError('WS_ERR_TOO_MANY_REDIRECTS', (error as RedirectSignal).status, `more than ${options.maxRedirects ?? 10} redirects`);
+      url = parseWebSocketUrl(new URL(location, url));
+    }
+  }
+}
+
+class RedirectSignal extends Error {
+  constructor(
+    readonly status: number,
+    readonly location: string,
+  ) {
+    super(`redirect ${status} to ${location}`);
+  }
+}
+
+async function handshakeOnce(url: URL, options: ClientHandshakeOptions, deadline: number): Promise<OpenedClient> {
+  const remaining = deadline - Date.now();
+  if (remaining <= 0) throw timeoutError(options);
+  const secure = url.protocol === 'wss:';
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const port = Number(url.port || (secure ? 443 : 80));
+  return withTimeout(remaining, options, async (track) => {
+    const socket = await openTransport(hostname, port, secure, options, track);
+    const key = generateKey(options.randomBytes);
+    const headers = headerEntries(options.headers);
+    const auth = options.auth ?? (url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined);
+    if (auth !== undefined) headers.push(['Authorization', `Basic ${Buffer.from(auth).toString('base64')}`]);
+    const extensionsOffered = Boolean(options.extensions);
+    socket.write(
+      buildClientRequest({
+        host: options.host ?? url.host,
+        path: (url.pathname || '/') + url.search,
+        key,
+        protocols: options.protocols ?? [],
+        ...(options.extensions !== undefined && { extensions: options.extensions }),
+        ...(options.origin !== undefined && { origin: options.origin }),
+        headers,
+      }),
+    );
+    const { head, rest } = await readHead(socket, options.maxHeaderSize ?? DEFAULT_HEAD_LIMITS.maxHeaderSize);
+    const parsed = parseHttpHead(head, { maxHeaderSize: options.maxHeaderSize ?? DEFAULT_HEAD_LIMITS.maxHeaderSize, maxHeaderCount: 1000 });
+    const status = Number(parsed.startLine[1]);
+    const location = parsed.headers.get('location')?.[0];
+    if (options.followRedirects && REDIRECT_STATUSES.has(status) && location) {
+      socket.destroy();
+      throw new RedirectSignal(status, location);
+    }
+    try {
+      const result = checkServerResponse(parsed, { key, protocols: options.protocols ?? [], extensionsOffered });
+      return { socket, head: rest, result, url };
+    } catch (error) {
+      socket.destroy();
+      if (error instanceof HandshakeError) Object.assign(error, { headers: Object.fromEntries([...parsed.headers].map(([k, v]) => [k, v.join(', ')])) });
+      throw error;
+    }
+  });
+}
+
+type Track = (socket: Socket) => void;
+
+/** Run `body` with a deadline; on expiry every socket it opened is destroyed. */
+async function withTimeout<T>(ms: number, options: ClientHandshakeOptions, body: (track: Track) => Promise<T>): Promise<T> {
+  const sockets: Socket[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      for (const socket of sockets) socket.destroy();
+      reject(timeoutError(options));
+    }, ms);
+  });
+  try {
+    return await Promise.race([body((socket) => sockets.push(socket)), timeout]);
+  } catch (error) {
+    for (const socket of sockets) socket.destroy();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function timeoutError(options: ClientHandshakeOptions): Error {
+  return Object.assign(new Error(`opening handshake timed out after ${options.handshakeTimeout ?? 10_000} ms`), { code: 'WS_ERR_HANDSHAKE_TIMEOUT' });
+}
+
+async function openTransport(host: string, port: number, secure: boolean, options: ClientHandshakeOptions, track: Track): Promise<Socket> {
+  const tcp = options.proxy ? await tunnel(options.proxy, host, port, track) : await tcpConnect(host, port, track);
+  if (!secure) return tcp;
+  const servername = options.servername ?? (options.host ? options.host.replace(/:\d+$/, '') : host);
+  const tls = tlsConnect({
+    socket: tcp,
+    ...(isIP(servername) === 0 && { servername }),
+    ...(options.ca !== undefined && { ca: options.ca }),
+    ...(options.cert !== undefined && { cert: options.cert }),
+    ...(options.key !== undefined && { key: options.key }),
+    ...(options.passphrase !== undefined && { passphrase: options.passphrase }),
+    rejectUnauthorized: options.rejectUnauthorized ?? true,
+  });
+  track(tls);
+  await new Promise<void>((resolve, reject) => {
+    tls.once('secureConnect', resolve);
+    tls.once('error', reject);
+  });
+  return tls;
+}
+
+function tcpConnect(host: string, port: number, track: Track): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = netConnect({ host, port });
+    track(socket);
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+/** An HTTP CONNECT tunnel through a proxy (RFC 9110 §9.3.6). */
+function tunnel(proxy: string, host: string, port: number, track: Track): Promise<Socket> {
+  const proxyUrl = new URL(proxy);
+  if (proxyUrl.protocol !== 'http:') throw new SyntaxError(`unsupported proxy scheme ${proxyUrl.protocol} (use http:)`);
+  const target = `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+  const headers: Record<string, string> = { Host: target };
+  if (proxyUrl.username) {
+    const credentials = `${decodeURIComponent(proxyUrl.username)}:${decodeURIComponent(proxyUrl.password)}`;
+    headers['Proxy-Authorization'] = `Basic ${Buffer.from(credentials).toString('base64')}`;
+  }
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: proxyUrl.hostname.replace(/^\[|\]$/g, ''), port: Number(proxyUrl.port || 80), method: 'CONNECT', path: target, headers });
+    req.once('socket', (socket) => track(socket));
+    req.once('connect', (res, socket, head) => {
+      if (res.statusCode !== 200) {
+        socket.destroy();
+        reject(new HandshakeError('WS_ERR_PROXY_REFUSED', res.statusCode ?? 0, `proxy refused the tunnel: ${res.statusCode} ${res.statusMessage ?? ''}`.trim()));
+        return;
+      }
+      if (head.length > 0) socket.unshift(head);
+      resolve(socket);
+    });
+    req.once('error', reject);
+    req.end();
+  });
+}
+
+function readHead(socket: Socket, maxHeaderSize: number): Promise<{ head: Buffer; rest: Buffer }> {
+  const reader = new HeadReader({ maxHeaderSize, maxHeaderCount: 1000 });
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      socket.off('data', onData);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      try {
+        const done = reader.push(chunk);
+        if (!done) return;
+        cleanup();
+        socket.pause();
+        resolve({ head: Buffer.from(done.head), rest: Buffer.from(done.rest) });
+      } catch (error) {
+        cleanup();
+        socket.destroy();
+        reject(error);
+      }
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = () => {
+      cleanup();
+      reject(Object.assign(new Error('the server closed the connection during the opening handshake'), { code: 'WS_ERR_HANDSHAKE_CLOSED' }));
+    };
+    socket.on('data', onData);
+    socket.once('error', onError);
+    socket.once('close', onClose);
+  });
+}

@@ -1,0 +1,81 @@
+/**
+ * The seed's keep-alive: ping every `interval`; when no pong comes, ping again a few times,
+ * each time waiting longer; then give the connection up. Timers live here, in the adapter,
+ * never in the protocol core.
+ */
+export interface HeartbeatOptions {
+  /** Milliseconds between the last pong and the next ping. */
+  interval: number;
+  /** Milliseconds to wait for the first pong. */
+  timeout: number;
+  /** Extra pings after the first one goes unanswered. */
+  retries?: number;
+  /** Each retry waits this many times longer than the one before. */
+  backoff?: number;
+}
+
+export interface HeartbeatHooks {
+  sendPing(payload: Buffer): void;
+  /** No pong came after every retry: the connection counts as dead. */
+  onDead(reason: string): void;
+}
+
+export class Heartbeat {
+  private timer: NodeJS.Timeout | undefined;
+  private attempt = 0;
+  private waited: number[] = [];
+  private stopped = false;
+  private readonly retries: number;
+  private readonly backoff: number;
+
+  constructor(
+    private readonly options: HeartbeatOptions,
+    private readonly hooks: HeartbeatHooks,
+  ) {
+    this.retries = options.retries ?? 2;
+    this.backoff = options.backoff ?? 2;
+    if (!(options.interval > 0) || !(options.timeout > 0)) throw new RangeError('heartbeat interval and timeout must be positive');
+  }
+
+  start(): void {
+    this.schedule(() => this.ping(), this.options.interval);
+  }
+
+  /** Any pong proves the peer alive: RFC 6455 §5.5.3 lets a pong answer the latest ping only. */
+  pongReceived(): void {
+    if (this.stopped || this.attempt === 0) return;
+    this.attempt = 0;
+    this.waited = [];
+    this.schedule(() => this.ping(), this.options.interval);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private ping(): void {
+    const wait = Math.round(this.options.timeout * this.backoff ** this.attempt);
+    this.attempt++;
+    this.waited.push(wait);
+    this.hooks.sendPing(Buffer.from(`wscope-heartbeat-${this.attempt}`));
+    this.schedule(() => this.missed(), wait);
+  }
+
+  private missed(): void {
+    if (this.attempt > this.retries) {
+      this.stop();
+      this.hooks.onDead(`no pong after ${this.attempt} ping${this.attempt === 1 ? '' : 's'} (waited ${this.waited.join(' + ')} ms)`);
+      return;
+    }
+    this.ping();
+  }
+
+  private schedule(fn: () => void, ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(fn, ms);
+    this.timer.unref?.();
+  }
+}

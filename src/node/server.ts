@@ -1,0 +1,269 @@
+import { EventEmitter } from 'node:events';
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
+import type { Duplex } from 'node:stream';
+import { HandshakeError } from '../protocol/errors.js';
+import { buildAcceptResponse, buildErrorResponse, checkUpgradeRequest, type HeaderList, type UpgradeRequest } from '../protocol/handshake.js';
+import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead } from '../protocol/http-head.js';
+import { ServerSocket } from './server-socket.js';
+import type { SocketOptions, WebSocket } from './websocket.js';
+
+/** What the accept hook and 'connection' listeners learn about an opening handshake. */
+export interface HandshakeRequest {
+  method: string;
+  /** Request target as sent: path and query. */
+  url: string;
+  path: string;
+  /** Lower-cased names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  rawHeaders: Array<[string, string]>;
+  remoteAddress: string | undefined;
+  remotePort: number | undefined;
+  /** Subprotocols the client offered, in its order. */
+  protocols: string[];
+  origin: string | undefined;
+}
+
+/** The accept hook's answer: true/false, or details. */
+export type AcceptDecision =
+  | boolean
+  | { accept: true; protocol?: string; headers?: HeaderList }
+  | { accept: false; status?: number; message?: string; headers?: HeaderList };
+
+export interface ServerOptions extends SocketOptions {
+  /** Listen on this port (0: any free one). Without `port` or `server`, call handleUpgrade yourself. */
+  port?: number;
+  host?: string;
+  /** TLS for the server's own port: key, cert, ca, passphrase... */
+  tls?: TlsOptions;
+  /** Attach to an existing http(s).Server's 'upgrade' event instead of a port of our own. */
+  server?: HttpServer;
+  /** Only this path is served; others get 404. */
+  path?: string;
+  /** Subprotocols the server speaks, in preference order. Default: accept the client's first. */
+  protocols?: readonly string[];
+  /** Decide on each handshake: authentication, origin checks, subprotocol choice, rejection with a status. */
+  accept?: (request: HandshakeRequest) => AcceptDecision | Promise<AcceptDecision>;
+  /** Milliseconds a client has to complete its opening handshake (default 10 000): slowloris protection. */
+  handshakeTimeout?: number;
+  /** Bytes of request head allowed (default 16 KiB); over it: 431. */
+  maxHeaderSize?: number;
+  /** Header fields allowed (default 100); over it: 431. */
+  maxHeaderCount?: number;
+  /** Keep the set of open connections in `clients` (default true). */
+  clientTracking?: boolean;
+}
+
+/**
+ * Events: 'listening', 'connection' (socket, request), 'rejected' (error: HandshakeError,
+ * request | undefined), 'error' (error), 'close'.
+ */
+export class WebSocketServer extends EventEmitter {
+  readonly clients = new Set<WebSocket>();
+  private readonly netServer: NetServer | undefined;
+  private readonly pending = new Set<Duplex>();
+  private closing = false;
+
+  constructor(
+    readonly options: ServerOptions = {},
+    onListening?: () => void,
+  ) {
+    super();
+    if (onListening) this.once('listening', onListening);
+    if (options.server) {
+      options.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
+    } else if (options.port !== undefined) {
+      const onSocket = (socket: Socket) => this.readHandshake(socket);
+      this.netServer = options.tls ? createTlsServer(options.tls, onSocket) : createNetServer(onSocket);
+      if (options.tls) this.netServer.on('tlsClientError', (error: Error, socket: Socket) => socket.destroy(error));
+      this.netServer.on('error', (error) => this.emit('error', error));
+      this.netServer.listen(options.port, options.host, () => this.emit('listening'));
+    }
+  }
+
+  address(): AddressInfo {
+    const address = (this.netServer ?? this.options.server)?.address();
+    if (!address || typeof address === 'string') throw new Error('the server is not listening on a TCP port');
+    return address;
+  }
+
+  /** Resolves once listening (at once when attached to another server). */
+  ready(): Promise<void> {
+    if (!this.netServer || this.netServer.listening) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.once('listening', resolve);
+      this.once('error', reject);
+    });
+  }
+
+  /** Feed an upgrade request parsed by Node's HTTP server (the 'upgrade' event's arguments). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const rawHeaders: Array<[string, string]> = [];
+    for (let i = 0; i < req.rawHeaders.length; i += 2) rawHeaders.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
+    this.trackPending(socket);
+    void this.upgrade(toUpgradeRequest(req.method ?? '', req.url ?? '/', `HTTP/${req.httpVersion}`, rawHeaders), socket as Socket, head);
+  }
+
+  /**
+   * Stop accepting, then close every connection with 1001 Going Away (or the code given) and
+   * wait for their closing handshakes, each bounded by the close timeout.
+   */
+  async close(code = 1001, reason = 'server shutting down'): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const stopped = this.netServer ? new Promise<void>((resolve) => this.netServer!.close(() => resolve())) : Promise.resolve();
+    for (const socket of this.pending) socket.destroy();
+    const closed = [...this.clients].map(
+      (client) =>
+        new Promise<void>((resolve) => {
+          if (client.readyState === client.CLOSED) return resolve();
+          client.once('close', () => resolve());
+          client.close(code, reason);
+        }),
+    );
+    await Promise.all([stopped, ...closed]);
+    this.emit('close');
+  }
+
+  private trackPending(socket: Duplex): void {
+    this.pending.add(socket);
+    socket.once('close', () => this.pending.delete(socket));
+  }
+
+  /** Our own port: read the request head ourselves, with limits and a deadline. */
+  private readHandshake(socket: Socket): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    this.trackPending(socket);
+    socket.on('error', () => socket.destroy());
+    const limits = {
+      maxHeaderSize: this.options.maxHeaderSize ?? DEFAULT_HEAD_LIMITS.maxHeaderSize,
+      maxHeaderCount: this.options.maxHeaderCount ?? DEFAULT_HEAD_LIMITS.maxHeaderCount,
+    };
+    const reader = new HeadReader(limits);
+    const timer = setTimeout(() => {
+      socket.off('data', onData);
+      this.reject(socket, new HandshakeError('WS_ERR_HANDSHAKE_TIMEOUT', 408, 'the opening handshake took too long'), undefined);
+    }, this.options.handshakeTimeout ?? 10_000);
+    socket.once('close', () => clearTimeout(timer));
+    const onData = (chunk: Buffer) => {
+      let done: { head: Buffer; rest: Buffer } | undefined;
+      let request: UpgradeRequest;
+      try {
+        done = reader.push(chunk);
+        if (!done) return;
+        socket.off('data', onData);
+        socket.pause();
+        clearTimeout(timer);
+        const head = parseHttpHead(done.head, limits);
+        request = toUpgradeRequest(head.startLine[0], head.startLine[1], head.startLine[2], head.rawHeaders);
+      } catch (error) {
+        socket.off('data', onData);
+        clearTimeout(timer);
+        this.reject(socket, error instanceof HandshakeError ? error : new HandshakeError('WS_ERR_MALFORMED_HTTP', 400, 'malformed request'), undefined);
+        return;
+      }
+      void this.upgrade(request, socket, Buffer.from(done.rest));
+    };
+    socket.on('data', onData);
+  }
+
+  private async upgrade(request: UpgradeRequest, socket: Socket, rest: Buffer): Promise<void> {
+    const info = describe(request, socket);
+    try {
+      if (this.closing) throw new HandshakeError('WS_ERR_SERVER_CLOSING', 503, 'the server is shutting down');
+      if (this.options.path !== undefined && info.path !== this.options.path) {
+        throw new HandshakeError('WS_ERR_NOT_FOUND', 404, `no WebSocket endpoint at ${info.path}`);
+      }
+      const valid = checkUpgradeRequest(request);
+      let protocol = this.chooseProtocol(valid.protocols);
+      let headers: HeaderList | undefined;
+      if (this.options.accept) {
+        let decision: AcceptDecision;
+        try {
+          decision = await this.options.accept(info);
+        } catch (error) {
+          this.emit('error', error);
+          throw new HandshakeError('WS_ERR_ACCEPT_HOOK', 500, 'internal error while accepting the connection');
+        }
+        if (decision === false || (typeof decision === 'object' && !decision.accept)) {
+          const details: { status?: number; message?: string; headers?: HeaderList } = typeof decision === 'object' ? decision : {};
+          throw new HandshakeError('WS_ERR_REJECTED', details.status ?? 403, details.message ?? 'connection refused', headerRecord(details.headers));
+        }
+        if (typeof decision === 'object') {
+          if (decision.protocol !== undefined) {
+            if (!valid.protocols.includes(decision.protocol)) throw new Error(`accept hook chose subprotocol ${decision.protocol}, which the client did not offer`);
+            protocol = decision.protocol;
+          }
+          headers = decision.headers;
+        }
+      }
+      if (socket.destroyed) return;
+      socket.write(buildAcceptResponse({ key: valid.key, ...(protocol && { protocol }), ...(headers && { headers }) }));
+      this.pending.delete(socket);
+      const ws = new ServerSocket(socket, rest, { ...this.options, protocol, url: info.url });
+      if (this.options.clientTracking ?? true) {
+        this.clients.add(ws);
+        ws.once('close', () => this.clients.delete(ws));
+      }
+      this.emit('connection', ws, info);
+    } catch (error) {
+      const handshakeError = error instanceof HandshakeError ? error : new HandshakeError('WS_ERR_INTERNAL', 500, 'internal error');
+      if (!(error instanceof HandshakeError)) this.emit('error', error);
+      this.reject(socket, handshakeError, info);
+    }
+  }
+
+  private chooseProtocol(offered: string[]): string {
+    const supported = this.options.protocols;
+    if (!supported) return offered[0] ?? '';
+    return supported.find((p) => offered.includes(p)) ?? '';
+  }
+
+  private reject(socket: Duplex, error: HandshakeError, request: HandshakeRequest | undefined): void {
+    this.emit('rejected', error, request);
+    if (socket.destroyed) return;
+    socket.end(buildErrorResponse(error.status, error.message, { ...error.headers }));
+    // A client that never reads its answer must not hold the socket open.
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }
+}
+
+function toUpgradeRequest(method: string, target: string, httpVersion: string, rawHeaders: Array<[string, string]>): UpgradeRequest {
+  const headers = new Map<string, string[]>();
+  for (const [name, value] of rawHeaders) {
+    const key = name.toLowerCase();
+    const list = headers.get(key);
+    if (list) list.push(value);
+    else headers.set(key, [value]);
+  }
+  return { method, target, httpVersion, headers, rawHeaders };
+}
+
+function describe(request: UpgradeRequest, socket: Duplex): HandshakeRequest {
+  const headers: Record<string, string> = {};
+  for (const [name, values] of request.headers) headers[name] = values.join(', ');
+  const query = request.target.indexOf('?');
+  const path = query === -1 ? request.target : request.target.slice(0, query);
+  const netSocket = socket as Partial<Socket>;
+  return {
+    method: request.method,
+    url: request.target,
+    path,
+    headers,
+    rawHeaders: request.rawHeaders,
+    remoteAddress: netSocket.remoteAddress,
+    remotePort: netSocket.remotePort,
+    protocols: (headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+    origin: headers['origin'],
+  };
+}
+
+function headerRecord(headers: HeaderList | undefined): Record<string, string> {
+  if (!headers) return {};
+  if (Array.isArray(headers)) return Object.fromEntries(headers);
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : v]));
+}

@@ -1,0 +1,453 @@
+import { EventEmitter } from 'node:events';
+import type { Socket } from 'node:net';
+import { Connection, type ConnectionEvent, type FrameInfo, type Role } from '../protocol/connection.js';
+import { type OutgoingFrame } from '../protocol/frame.js';
+import { Opcode } from '../protocol/opcodes.js';
+import { openClient, parseWebSocketUrl, type ClientHandshakeOptions } from './client-handshake.js';
+import { Heartbeat, type HeartbeatOptions } from './heartbeat.js';
+import { messageIterator } from './message-iterator.js';
+import { addEventListener, defineEventHandlers, removeEventListener, type BinaryType } from './whatwg-events.js';
+
+export interface SocketOptions {
+  /** Largest message accepted, in bytes (default 100 MiB); larger ones close the connection with 1009. */
+  maxMessageSize?: number;
+  /** Ping on a schedule and give the connection up when pongs stop coming. Off by default. */
+  heartbeat?: HeartbeatOptions | false;
+  /** Milliseconds to wait for the peer's Close (and, as a client, for the server to drop TCP) before cutting the connection. */
+  closeTimeout?: number;
+  /** Answer pings automatically (default true). */
+  autoPong?: boolean;
+  /** Bytes a `for await` loop may fall behind before reading from the socket pauses (default 1 MiB). */
+  iteratorHighWaterMark?: number;
+}
+
+export interface ClientOptions extends SocketOptions, ClientHandshakeOptions {}
+
+export interface SendOptions {
+  /** Send as a binary message; default: strings as text, bytes as binary. */
+  binary?: boolean;
+}
+
+export type SendData = string | Buffer | ArrayBuffer | ArrayBufferView;
+export type SendCallback = (error?: Error | null) => void;
+
+/** A frame seen on the wire, with when it was seen (ms since the epoch, sub-ms precision). */
+export interface ObservedFrame extends FrameInfo {
+  timestamp: number;
+}
+
+const DEFAULT_CLOSE_TIMEOUT = 5000;
+const MAX_TRACKED_PINGS = 16;
+
+/**
+ * A WebSocket connection over a Node socket: the WHATWG surface (send, close, readyState,
+ * bufferedAmount, binaryType, on*), Node events, and `for await`.
+ *
+ * Node events: 'open', 'message' (data: Buffer, isBinary), 'ping' (data), 'pong' (data, rttMs?),
+ * 'close' (code, reason, wasClean), 'error' (error), 'frame' (ObservedFrame), 'drain',
+ * 'heartbeat-timeout' (reason), 'rtt' (ms).
+ */
+export class WebSocket extends EventEmitter {
+  static readonly CONNECTING = 0;
+  static readonly OPEN = 1;
+  static readonly CLOSING = 2;
+  static readonly CLOSED = 3;
+  readonly CONNECTING = 0;
+  readonly OPEN = 1;
+  readonly CLOSING = 2;
+  readonly CLOSED = 3;
+
+  url = '';
+  protocol = '';
+  extensions = '';
+  binaryType: BinaryType = 'nodebuffer';
+  readyState: 0 | 1 | 2 | 3 = WebSocket.CONNECTING;
+  /** The peer's address, once connected. */
+  remoteAddress: string | undefined;
+  remotePort: number | undefined;
+
+  protected socket: Socket | undefined;
+  protected connection: Connection | undefined;
+  protected options: SocketOptions = {};
+  private closeTimer: NodeJS.Timeout | undefined;
+  private heartbeat: Heartbeat | undefined;
+  private localCloseReason: string | undefined;
+  private pingsInFlight = new Map<string, number>();
+  private closeEmitted = false;
+  /** Why a client connection could not be opened (network error or HandshakeError). */
+  connectError: Error | undefined;
+  /** The server's 101 response headers (client side). */
+  responseHeaders: Map<string, string[]> | undefined;
+
+  /**
+   * `new WebSocket(url, protocols?, options?)` opens a client connection, as in browsers;
+   * listen for 'open' (or use `connect()`, which returns a promise). Servers create their
+   * sockets without a URL.
+   */
+  constructor(url?: string | URL, protocols?: string | readonly string[] | ClientOptions, options?: ClientOptions) {
+    super();
+    this.on('newListener', (event: string) => {
+      if (event === 'frame' && this.connection) this.connection.observeFrames = true;
+    });
+    this.on('removeListener', (event: string) => {
+      if (event === 'frame' && this.connection && this.listenerCount('frame') === 0) this.connection.observeFrames = false;
+    });
+    if (url === undefined) return;
+    const clientOptions: ClientOptions = typeof protocols === 'object' && !Array.isArray(protocols) ? { ...(protocols as ClientOptions) } : { ...options };
+    if (typeof protocols === 'string') clientOptions.protocols = [protocols];
+    else if (Array.isArray(protocols)) clientOptions.protocols = protocols;
+    this.url = parseWebSocketUrl(url).href;
+    this.startClient(url, clientOptions);
+  }
+
+  private startClient(url: string | URL, options: ClientOptions): void {
+    openClient(url, options).then(
+      ({ socket, head, result, url: finalUrl }) => {
+        if (this.readyState !== WebSocket.CONNECTING) {
+          socket.destroy();
+          return;
+        }
+        this.url = finalUrl.href;
+        this.protocol = result.protocol;
+        this.extensions = result.extensions;
+        this.responseHeaders = result.headers;
+        this.attach(socket, head, 'client', options);
+      },
+      (error: Error) => {
+        this.connectError = error;
+        this.emitError(error);
+        this.localCloseReason ??= error.message;
+        this.socketClosed();
+      },
+    );
+  }
+
+  /** Bytes handed to `send` but not yet to the kernel. */
+  get bufferedAmount(): number {
+    return this.socket?.writableLength ?? 0;
+  }
+
+  /**
+   * Take over a socket whose opening handshake is done. `head` holds bytes that arrived after
+   * the handshake; they are parsed once the caller has had a chance to attach listeners.
+   */
+  protected attach(socket: Socket, head: Buffer, role: Role, options: SocketOptions & { allowRsv1?: boolean }): void {
+    this.options = options;
+    this.socket = socket;
+    this.remoteAddress = socket.remoteAddress;
+    this.remotePort = socket.remotePort;
+    this.connection = new Connection({
+      role,
+      ...(options.maxMessageSize !== undefined && { maxMessageSize: options.maxMessageSize }),
+      ...(options.autoPong !== undefined && { autoPong: options.autoPong }),
+      allowRsv1: options.allowRsv1 ?? false,
+      observeFrames: this.listenerCount('frame') > 0,
+    });
+    socket.setNoDelay(true);
+    socket.setTimeout(0);
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('end', () => this.receiveEof());
+    socket.on('error', (error) => this.emitError(error));
+    socket.on('close', () => this.socketClosed());
+    socket.on('drain', () => this.emit('drain'));
+    // The handshake reader paused the socket so no frame bytes were lost before we listened.
+    socket.resume();
+    this.readyState = WebSocket.OPEN;
+    if (options.heartbeat) {
+      this.heartbeat = new Heartbeat(options.heartbeat, {
+        sendPing: (payload) => this.ping(payload),
+        onDead: (reason) => {
+          this.emit('heartbeat-timeout', reason);
+          this.abort(reason);
+        },
+      });
+      this.heartbeat.start();
+    }
+    this.emit('open');
+    // setImmediate, not nextTick: a caller awaiting `connect()` must get to attach its
+    // listeners (or start a `for await`) before the first message is dispatched.
+    if (head.length > 0) setImmediate(() => this.receive(head));
+  }
+
+  send(data: SendData, options?: SendOptions | SendCallback, callback?: SendCallback): boolean {
+    if (typeof options === 'function') {
+      callback = options;
+      options = undefined;
+    }
+    if (this.readyState === WebSocket.CONNECTING) throw stateError('send', this.readyState);
+    const connection = this.connection;
+    if (this.readyState !== WebSocket.OPEN || !connection) {
+      callback?.(stateError('send', this.readyState));
+      return false;
+    }
+    const binary = options?.binary ?? typeof data !== 'string';
+    const payload = typeof data === 'string' ? (binary ? Buffer.from(data) : data) : toBuffer(data);
+    this.sendMessage(payload, binary, callback);
+    return !this.socket?.writableNeedDrain;
+  }
+
+  /** Like `send`, resolved once the message has been handed to the kernel. */
+  sendAsync(data: SendData, options?: SendOptions): Promise<void> {
+    return new Promise((resolve, reject) => {
+      try {
+        this.send(data, options ?? {}, (error) => (error ? reject(error) : resolve()));
+      } catch (error) {
+        reject(error);
+      }
+    });
+  }
+
+  /** The one path every outgoing message takes (extensions hook in here). */
+  protected sendMessage(payload: string | Buffer, binary: boolean, callback?: SendCallback): void {
+    this.connection!.sendDataFrame(binary ? Opcode.Binary : Opcode.Text, payload, true, false);
+    this.flush(callback);
+  }
+
+  ping(data: string | Buffer = Buffer.alloc(0), callback?: SendCallback): void {
+    if (!this.connection || this.readyState !== WebSocket.OPEN) {
+      callback?.(stateError('ping', this.readyState));
+      return;
+    }
+    this.connection.ping(data);
+    const key = Buffer.from(data).toString('latin1');
+    this.pingsInFlight.set(key, performance.now());
+    if (this.pingsInFlight.size > MAX_TRACKED_PINGS) this.pingsInFlight.delete(this.pingsInFlight.keys().next().value!);
+    this.flush(callback);
+  }
+
+  pong(data: string | Buffer = Buffer.alloc(0), callback?: SendCallback): void {
+    if (!this.connection || this.readyState !== WebSocket.OPEN) {
+      callback?.(stateError('pong', this.readyState));
+      return;
+    }
+    this.connection.pong(data);
+    this.flush(callback);
+  }
+
+  /**
+   * Start the closing handshake. Any code that may travel on the wire is allowed (a testing
+   * tool needs 1002 or 4xxx as much as 1000); others throw a RangeError.
+   */
+  close(code?: number, reason?: string): void {
+    if (this.readyState === WebSocket.CLOSED) return;
+    if (this.readyState === WebSocket.CONNECTING) {
+      this.abort('closed before the connection was established');
+      return;
+    }
+    const connection = this.connection!;
+    connection.close(code, reason);
+    this.readyState = WebSocket.CLOSING;
+    this.flush();
+    this.afterStateChange();
+  }
+
+  /** Drop the connection at once, without a closing handshake (the peer sees TCP close: 1006). */
+  terminate(): void {
+    this.abort(undefined);
+  }
+
+  /** Raw mode: send a frame exactly as described, however invalid (see OutgoingFrame). */
+  sendFrame(frame: OutgoingFrame & { mask?: boolean }, callback?: SendCallback): void {
+    if (!this.connection) throw stateError('sendFrame', this.readyState);
+    this.connection.sendFrame(frame);
+    if (frame.opcode === Opcode.Close && this.readyState === WebSocket.OPEN) this.readyState = WebSocket.CLOSING;
+    this.flush(callback);
+    this.afterStateChange();
+  }
+
+  /** Raw mode: write bytes to the socket as they are. */
+  sendRaw(bytes: Uint8Array, callback?: SendCallback): void {
+    if (!this.connection) throw stateError('sendRaw', this.readyState);
+    this.connection.sendRaw(bytes);
+    this.flush(callback);
+  }
+
+  /** Stop reading from the socket (TCP flow control pushes back on the peer). */
+  pause(): void {
+    this.socket?.pause();
+  }
+
+  resume(): void {
+    this.socket?.resume();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<string | Buffer> {
+    return messageIterator(
+      {
+        onMessage: (listener) => {
+          this.on('message', listener);
+          return () => this.off('message', listener);
+        },
+        onEnd: (listener) => {
+          if (this.readyState === WebSocket.CLOSED) queueMicrotask(listener);
+          this.once('close', listener);
+          return () => this.off('close', listener);
+        },
+        pauseReading: () => this.pause(),
+        resumeReading: () => this.resume(),
+      },
+      this.options.iteratorHighWaterMark ?? 1024 * 1024,
+    );
+  }
+
+  addEventListener(type: string, listener: (event: never) => void, options?: { once?: boolean }): void {
+    addEventListener(this, type, listener, options?.once ?? false);
+  }
+
+  removeEventListener(type: string, listener: (event: never) => void): void {
+    removeEventListener(this, type, listener);
+  }
+
+  /** Why the connection was cut locally (heartbeat, close timeout), reported as the 1006 reason. */
+  protected abort(reason: string | undefined): void {
+    this.localCloseReason ??= reason;
+    if (this.socket) this.socket.destroy();
+    else this.socketClosed();
+  }
+
+  protected receive(chunk: Buffer): void {
+    const connection = this.connection!;
+    connection.receiveData(chunk);
+    this.dispatch(connection.takeEvents());
+    this.flush();
+    this.afterStateChange();
+  }
+
+  /** A complete message from the core; extensions override this to decompress first. */
+  protected receiveMessage(data: Buffer, binary: boolean, _compressed: boolean): void {
+    this.emit('message', data, binary);
+  }
+
+  protected dispatch(events: ConnectionEvent[]): void {
+    for (const event of events) {
+      switch (event.type) {
+        case 'message':
+          this.receiveMessage(event.data, event.binary, event.compressed);
+          break;
+        case 'ping':
+          this.emit('ping', event.data);
+          break;
+        case 'pong':
+          this.receivePong(event.data);
+          break;
+        case 'close':
+          if (this.readyState === WebSocket.OPEN) this.readyState = WebSocket.CLOSING;
+          break;
+        case 'error':
+          this.readyState = WebSocket.CLOSING;
+          this.emitError(event.error);
+          break;
+        case 'frame':
+          this.emit('frame', { ...event.frame, timestamp: performance.timeOrigin + performance.now() });
+          break;
+      }
+    }
+  }
+
+  /** Write what the core queued; header and payload of one frame leave together (cork). */
+  protected flush(callback?: SendCallback): void {
+    const socket = this.socket;
+    const chunks = this.connection!.takeOutgoing();
+    if (!socket || socket.destroyed) {
+      if (callback) process.nextTick(callback, stateError('send', this.readyState));
+      return;
+    }
+    if (chunks.length === 0) {
+      if (callback) process.nextTick(callback);
+      return;
+    }
+    if (chunks.length === 1) {
+      socket.write(chunks[0]!, callback);
+      return;
+    }
+    socket.cork();
+    for (let i = 0; i < chunks.length - 1; i++) socket.write(chunks[i]!);
+    socket.write(chunks[chunks.length - 1]!, callback);
+    socket.uncork();
+  }
+
+  private receivePong(data: Buffer): void {
+    const sentAt = this.pingsInFlight.get(data.toString('latin1'));
+    let rtt: number | undefined;
+    if (sentAt !== undefined) {
+      this.pingsInFlight.delete(data.toString('latin1'));
+      rtt = performance.now() - sentAt;
+      this.emit('rtt', rtt);
+    }
+    this.heartbeat?.pongReceived();
+    this.emit('pong', data, rtt);
+  }
+
+  private receiveEof(): void {
+    this.connection?.receiveEof();
+    this.afterStateChange();
+  }
+
+  /** Close TCP when the core says so, and never wait forever for a silent peer. */
+  private afterStateChange(): void {
+    const connection = this.connection;
+    const socket = this.socket;
+    if (!connection || !socket) return;
+    if (connection.readyState !== 'open' && this.readyState === WebSocket.OPEN) this.readyState = WebSocket.CLOSING;
+    if (connection.shouldCloseTransport) {
+      if (!socket.writableEnded) socket.end();
+      this.armCloseTimer('the peer did not close the TCP connection');
+    } else if (connection.closeExpected || connection.closeHandshakeDone) {
+      this.armCloseTimer(connection.closeExpected ? 'the peer did not answer our Close frame' : 'the server did not close the TCP connection');
+    }
+  }
+
+  private armCloseTimer(reason: string): void {
+    if (this.closeTimer) return;
+    this.closeTimer = setTimeout(() => this.abort(reason), this.options.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT);
+    this.closeTimer.unref();
+  }
+
+  private socketClosed(): void {
+    if (this.closeEmitted) return;
+    this.closeEmitted = true;
+    this.readyState = WebSocket.CLOSED;
+    if (this.closeTimer) clearTimeout(this.closeTimer);
+    this.heartbeat?.stop();
+    const connection = this.connection;
+    const received = connection?.receivedClose;
+    let code = 1006;
+    let reason = this.localCloseReason ?? '';
+    if (received && connection.closeHandshakeDone) {
+      code = received.code;
+      reason = received.reason;
+    } else if (connection?.hasFailed && connection.sentClose) {
+      // We failed the connection: report the code we sent, as the peer will see it.
+      code = connection.sentClose.code;
+      reason = connection.sentClose.reason;
+    }
+    const wasClean = Boolean(connection?.closeHandshakeDone && !connection.hasFailed && this.localCloseReason === undefined);
+    this.emit('close', code, reason, wasClean);
+  }
+
+  protected emitError(error: unknown): void {
+    // An 'error' nobody listens to must not crash the process: the close event carries the outcome.
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+}
+
+defineEventHandlers(WebSocket.prototype);
+
+export interface WebSocket {
+  onopen: ((event: never) => void) | null;
+  onmessage: ((event: never) => void) | null;
+  onclose: ((event: never) => void) | null;
+  onerror: ((event: never) => void) | null;
+}
+
+function toBuffer(data: Buffer | ArrayBuffer | ArrayBufferView): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (data instanceof ArrayBuffer) return Buffer.from(data);
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+const STATE_NAMES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
+
+function stateError(action: string, readyState: number): Error {
+  return Object.assign(new Error(`cannot ${action}: WebSocket is ${STATE_NAMES[readyState]}`), { code: 'WS_ERR_INVALID_STATE' });
+}
