@@ -1,0 +1,315 @@
+/**
+ * permessage-deflate's compression (RFC 7692 §7.2) with node:zlib, per connection.
+ *
+ * How the pure core crosses zlib's asynchronous step: it does not. The core stays synchronous
+ * and only knows about RSV1: on the way in it hands over whole messages marked `compressed`
+ * (their UTF-8 unchecked), on the way out it frames whatever payload it is given. The adapter
+ * puts zlib between the two, and an `InOrder` queue per direction keeps the order:
+ *
+ * - incoming: every event after a compressed message waits in the inbox until that message
+ *   is inflated (then UTF-8-checked, for text); the socket is paused meanwhile, so what
+ *   waits is bounded by what was already read.
+ * - outgoing: every send, ping, pong and close after a message being compressed waits in the
+ *   outbox; with nothing waiting, a send goes straight to the core, synchronously.
+ *
+ * Each PerMessageDeflate also runs its own zlib calls one at a time per direction (a zlib
+ * stream carries the LZ77 window from one message to the next, so order is part of the data),
+ * and every connection's zlib work passes through one process-wide limiter: the thread pool
+ * and memory fragmentation are shared (nodejs/node#8871, websockets/ws#1202).
+ *
+ * Memory: zlib streams are created on first use and, when the direction has no context
+ * takeover, freed after each message, so an idle connection without context takeover holds
+ * no zlib memory. Inflating stops at the first output chunk past the size limit.
+ *
+ * Window bits 8: zlib refuses a raw deflate stream with a 256-byte window, and node:zlib
+ * silently turns windowBits 8 into 9 for DeflateRaw (as ws relies on). That is safe: zlib never
+ * emits a distance beyond windowSize - 262 bytes, 250 for a 512-byte window, so the output is
+ * still readable with the 256-byte window the peer was promised (a test checks it). Inflating
+ * with 8 works as it is.
+ */
+import { constants, createDeflateRaw, createInflateRaw, type DeflateRaw, type InflateRaw } from 'node:zlib';
+import { ProtocolError } from '../protocol/errors.js';
+import { localDeflateParams, type DeflateParams } from '../protocol/extensions/permessage-deflate.js';
+import type { Role } from '../protocol/connection.js';
+
+/** RFC 7692 §7.2.1: a sync flush ends in an empty stored block, 00 00 FF FF, which is not sent. */
+const SYNC_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+
+export const DEFAULT_THRESHOLD = 1024;
+export const DEFAULT_ZLIB_CONCURRENCY = 10;
+
+/** A FIFO of jobs with at most `concurrency` running at once. */
+export class ZlibLimiter {
+  concurrency: number;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(concurrency = DEFAULT_ZLIB_CONCURRENCY) {
+    this.concurrency = concurrency;
+  }
+
+  /** Jobs running now. */
+  get active(): number {
+    return this.running;
+  }
+
+  /** Jobs waiting for a slot. */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
+  run<T>(job: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const start = () => {
+        this.running++;
+        job()
+          .then(resolve, reject)
+          .finally(() => {
+            this.running--;
+            this.waiting.shift()?.();
+          });
+      };
+      if (this.running < this.concurrency) start();
+      else this.waiting.push(start);
+    });
+  }
+}
+
+/** Shared by every connection in the process; set `concurrency` before heavy use to change it. */
+export const zlibLimiter = new ZlibLimiter();
+
+export interface DeflateTuning {
+  /** Messages smaller than this many bytes are sent uncompressed. Default 1024. */
+  threshold?: number;
+  /** zlib compression level, 0-9. Default zlib's (6). */
+  level?: number;
+  /** zlib memLevel, 1-9: memory for the compressor's hash table. Default 8. */
+  memLevel?: number;
+  /** Where zlib work waits for a slot. Default the process-wide `zlibLimiter`. */
+  limiter?: ZlibLimiter;
+}
+
+export class PerMessageDeflate {
+  readonly params: DeflateParams;
+  readonly threshold: number;
+  private readonly local: ReturnType<typeof localDeflateParams>;
+  private readonly level: number;
+  private readonly memLevel: number;
+  private readonly limiter: ZlibLimiter;
+  private deflater: DeflateRaw | undefined;
+  private inflater: InflateRaw | undefined;
+  private deflating: Promise<unknown> = Promise.resolve();
+  private inflating: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  /** Reject the zlib call in flight in each direction, if any: a closed stream may never call back. */
+  private readonly abort: { deflate?: (() => void) | undefined; inflate?: (() => void) | undefined } = {};
+
+  constructor(params: DeflateParams, role: Role, tuning: DeflateTuning = {}) {
+    this.params = params;
+    this.local = localDeflateParams(params, role);
+    this.threshold = tuning.threshold ?? DEFAULT_THRESHOLD;
+    this.level = tuning.level ?? constants.Z_DEFAULT_COMPRESSION;
+    this.memLevel = tuning.memLevel ?? 8;
+    this.limiter = tuning.limiter ?? zlibLimiter;
+  }
+
+  /** Below the threshold, compressing costs more than it saves. */
+  shouldCompress(byteLength: number): boolean {
+    return byteLength >= this.threshold;
+  }
+
+  /** The payload of a compressed message (RSV1 goes on its first frame). Calls complete in call order. */
+  compress(data: Uint8Array | string): Promise<Buffer> {
+    const result = this.deflating.then(() => this.limiter.run(() => this.deflateOne(data)));
+    this.deflating = result.catch(ignore);
+    return result;
+  }
+
+  /**
+   * A compressed message's payload, inflated. Rejects with ProtocolError WS_ERR_MESSAGE_TOO_BIG
+   * (1009) as soon as the output passes `maxSize`, and WS_ERR_INVALID_COMPRESSED_DATA (1007)
+   * when the data is not DEFLATE. Calls complete in call order.
+   */
+  decompress(payload: Uint8Array, maxSize: number): Promise<Buffer> {
+    const result = this.inflating.then(() => this.limiter.run(() => this.inflateOne(payload, maxSize)));
+    this.inflating = result.catch(ignore);
+    return result;
+  }
+
+  /** Free the zlib streams; calls still waiting reject. */
+  close(): void {
+    this.closed = true;
+    this.abort.deflate?.();
+    this.abort.inflate?.();
+    if (this.deflater) this.drop(this.deflater);
+    if (this.inflater) this.drop(this.inflater);
+  }
+
+  private deflateOne(data: Uint8Array | string): Promise<Buffer> {
+    if (this.closed) return Promise.reject(closedError());
+    const deflater = (this.deflater ??= this.watch(
+      createDeflateRaw({ windowBits: this.local.deflateWindowBits, level: this.level, memLevel: this.memLevel }),
+    ));
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let settled = false;
+      const settle = () => {
+        settled = true;
+        this.abort.deflate = undefined;
+        deflater.off('data', onData);
+        deflater.off('error', onError);
+      };
+      const onData = (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.length;
+      };
+      const onError = (error: Error) => {
+        settle();
+        this.drop(deflater);
+        reject(new ProtocolError('WS_ERR_INTERNAL', `compression failed: ${error.message}`));
+      };
+      this.abort.deflate = () => {
+        settle();
+        reject(closedError());
+      };
+      deflater.on('data', onData);
+      deflater.on('error', onError);
+      deflater.write(data);
+      deflater.flush(constants.Z_SYNC_FLUSH, () => {
+        if (settled) return;
+        settle();
+        const out = Buffer.concat(chunks, size);
+        if (size < 4 || !out.subarray(size - 4).equals(SYNC_TAIL)) {
+          this.drop(deflater);
+          return reject(new ProtocolError('WS_ERR_INTERNAL', 'compression failed: no sync flush marker'));
+        }
+        // RFC 7692 §7.2.1: with no context takeover, "the compressor ... MUST start with an empty LZ77 sliding window".
+        if (this.local.deflateNoContextTakeover) this.drop(deflater);
+        resolve(out.subarray(0, size - 4));
+      });
+    });
+  }
+
+  private inflateOne(payload: Uint8Array, maxSize: number): Promise<Buffer> {
+    if (this.closed) return Promise.reject(closedError());
+    const inflater = (this.inflater ??= this.watch(createInflateRaw({ windowBits: this.local.inflateWindowBits })));
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let settled = false;
+      const settle = () => {
+        settled = true;
+        this.abort.inflate = undefined;
+        inflater.off('data', onData);
+        inflater.off('error', onError);
+      };
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > maxSize) {
+          // Stop zlib here: the rest of the output is never produced, let alone kept.
+          settle();
+          this.drop(inflater);
+          reject(new ProtocolError('WS_ERR_MESSAGE_TOO_BIG', `message over the ${maxSize}-byte limit once inflated`));
+          return;
+        }
+        chunks.push(chunk);
+      };
+      const onError = (error: Error) => {
+        settle();
+        this.drop(inflater);
+        reject(new ProtocolError('WS_ERR_INVALID_COMPRESSED_DATA', `invalid compressed data: ${error.message}`));
+      };
+      this.abort.inflate = () => {
+        settle();
+        reject(closedError());
+      };
+      inflater.on('data', onData);
+      inflater.on('error', onError);
+      inflater.write(payload);
+      // RFC 7692 §7.2.2: "Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload of the message."
+      inflater.write(SYNC_TAIL);
+      inflater.flush(() => {
+        if (settled) return;
+        settle();
+        // A message may end with a BFINAL block (RFC 7692 §7.2.3.4); the stream is then over
+        // and the next message starts a new one.
+        if (this.local.inflateNoContextTakeover || inflater.readableEnded) this.drop(inflater);
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      });
+    });
+  }
+
+  /** Forget a stream as soon as it ends (a BFINAL block), so the next message gets a fresh one. */
+  private watch<T extends DeflateRaw | InflateRaw>(stream: T): T {
+    stream.once('end', () => {
+      if (this.inflater === stream) this.inflater = undefined;
+      if (this.deflater === stream) this.deflater = undefined;
+    });
+    return stream;
+  }
+
+  private drop(stream: DeflateRaw | InflateRaw): void {
+    if (this.deflater === stream) this.deflater = undefined;
+    if (this.inflater === stream) this.inflater = undefined;
+    // A stream closed mid-write may still report an error; nobody is listening any more.
+    stream.on('error', ignore);
+    stream.close();
+  }
+}
+
+/**
+ * Runs steps in the order they were queued, whether a step is ready at once or waits on zlib.
+ * With nothing waiting, `run` calls its step synchronously.
+ */
+export class InOrder {
+  private readonly queue: Array<{ ready: boolean; step: () => void }> = [];
+
+  /** Nothing is waiting. */
+  get idle(): boolean {
+    return this.queue.length === 0;
+  }
+
+  run(step: () => void): void {
+    if (this.queue.length === 0) step();
+    else this.queue.push({ ready: true, step });
+  }
+
+  /** Queue `work`; once it and everything before it are done, `then` gets its value or error. */
+  await<T>(work: Promise<T>, then: (error: unknown, value?: T) => void): void {
+    const entry = { ready: false, step: noop };
+    this.queue.push(entry);
+    work.then(
+      (value) => this.settle(entry, () => then(undefined, value)),
+      (error: unknown) => this.settle(entry, () => then(error ?? new Error('zlib work failed'))),
+    );
+  }
+
+  /** Drop every step still waiting (the connection is gone). */
+  clear(): void {
+    this.queue.length = 0;
+  }
+
+  private settle(entry: { ready: boolean; step: () => void }, step: () => void): void {
+    entry.ready = true;
+    entry.step = step;
+    while (this.queue[0]?.ready) {
+      const next = this.queue.shift()!;
+      try {
+        next.step();
+      } catch (error) {
+        // A throwing step must not stall the ones behind it; the error still surfaces, uncaught.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
+  }
+}
+
+function closedError(): Error {
+  return Object.assign(new Error('permessage-deflate: the connection is closed'), { code: 'WS_ERR_DEFLATE_CLOSED' });
+}
+
+function ignore(): void {}
+const noop = ignore;
