@@ -8,7 +8,7 @@
  */
 import { runEcho, runLatency, type EchoJob, type LatencyJob } from './echo.js';
 import { runHandshakes, runIdle, type HandshakeJob, type IdleJob } from './connections.js';
-import { runClientJob, type ClientJob } from './client-side.js';
+import type { ClientJob } from './client-side.js';
 
 export type LoadJob = EchoJob | LatencyJob | HandshakeJob | IdleJob | ClientJob;
 
@@ -23,7 +23,8 @@ async function run(job: LoadJob): Promise<unknown> {
     case 'idle':
       return runIdle(job);
     case 'client':
-      return runClientJob(job);
+      // Loaded only here: the raw-socket modes never load a client library.
+      return (await import('./client-side.js')).runClientJob(job);
   }
 }
 
