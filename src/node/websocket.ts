@@ -175,9 +175,11 @@ export class WebSocket extends EventEmitter {
       options = undefined;
     }
     if (this.readyState === WebSocket.CONNECTING) throw stateError('send', this.readyState);
+    // The core may already be closing while this readyState still says OPEN: a message and the
+    // peer's Close can arrive in one read, and the Close is answered before the message is dispatched.
     const connection = this.connection;
-    if (this.readyState !== WebSocket.OPEN || !connection) {
-      callback?.(stateError('send', this.readyState));
+    if (this.readyState !== WebSocket.OPEN || !connection || connection.readyState !== 'open') {
+      if (callback) process.nextTick(callback, stateError('send', this.readyState === WebSocket.OPEN ? WebSocket.CLOSING : this.readyState));
       return false;
     }
     const binary = options?.binary ?? typeof data !== 'string';
@@ -204,7 +206,7 @@ export class WebSocket extends EventEmitter {
   }
 
   ping(data: string | Buffer = Buffer.alloc(0), callback?: SendCallback): void {
-    if (!this.connection || this.readyState !== WebSocket.OPEN) {
+    if (!this.connection || this.readyState !== WebSocket.OPEN || this.connection.readyState !== 'open') {
       callback?.(stateError('ping', this.readyState));
       return;
     }
@@ -216,7 +218,7 @@ export class WebSocket extends EventEmitter {
   }
 
   pong(data: string | Buffer = Buffer.alloc(0), callback?: SendCallback): void {
-    if (!this.connection || this.readyState !== WebSocket.OPEN) {
+    if (!this.connection || this.readyState !== WebSocket.OPEN || this.connection.readyState !== 'open') {
       callback?.(stateError('pong', this.readyState));
       return;
     }

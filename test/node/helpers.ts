@@ -1,0 +1,33 @@
+import { once } from 'node:events';
+import { WebSocketServer, type ServerOptions, type WebSocket } from '../../src/index.js';
+
+/** An echo server on a free loopback port. */
+export async function echoServer(options: ServerOptions = {}): Promise<{ server: WebSocketServer; url: string }> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1', ...options });
+  server.on('connection', (socket: WebSocket) => {
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (socket.readyState === socket.OPEN) socket.send(data, { binary: isBinary });
+    });
+  });
+  await server.ready();
+  return { server, url: `ws://127.0.0.1:${server.address().port}` };
+}
+
+export function closed(socket: WebSocket): Promise<{ code: number; reason: string; wasClean: boolean }> {
+  if (socket.readyState === socket.CLOSED) throw new Error('already closed');
+  return once(socket, 'close').then(([code, reason, wasClean]) => ({ code, reason, wasClean }));
+}
+
+/** Resolves with the next `count` messages; subscribe before sending so none is missed. */
+export function messages(socket: WebSocket, count: number): Promise<Array<[Buffer, boolean]>> {
+  const seen: Array<[Buffer, boolean]> = [];
+  return new Promise((resolve) => {
+    const onMessage = (data: Buffer, isBinary: boolean) => {
+      seen.push([data, isBinary]);
+      if (seen.length < count) return;
+      socket.off('message', onMessage);
+      resolve(seen);
+    };
+    socket.on('message', onMessage);
+  });
+}
