@@ -1,0 +1,64 @@
+/**
+ * What a script learns from wscope's exit status. One table: the help text, README and the
+ * mapping from outcomes to codes all read it.
+ */
+export const ExitCode = {
+  /** Closed with 1000 Normal Closure, 1001 Going Away or 1005 (a Close frame without a code); listen mode stopped by the user. */
+  Normal: 0,
+  /** Something unexpected inside wscope. */
+  Internal: 1,
+  /** A bad flag or argument. */
+  Usage: 2,
+  /** No TCP connection: refused, unreachable, unknown host, timed out. */
+  ConnectFailed: 3,
+  /** The server answered, but not with 101 Switching Protocols. */
+  HandshakeFailed: 4,
+  /** TLS failed: bad or untrusted certificate, not a TLS server. */
+  TlsFailed: 5,
+  /** The connection ended without a closing handshake (1006), heartbeat timeouts included. */
+  ConnectionLost: 6,
+  /** The peer broke RFC 6455 and wscope failed the connection (1002, 1007, 1009...). */
+  ProtocolError: 7,
+  /** A closing handshake with any other code (1008, 1011, 4001...). */
+  ClosedWithError: 8,
+  /** Listen mode could not listen (port in use, no permission). */
+  ListenFailed: 9,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export const EXIT_CODE_TABLE: ReadonlyArray<[ExitCode, string]> = [
+  [ExitCode.Normal, 'closed normally: 1000, 1001 or 1005 (no code); listen mode stopped'],
+  [ExitCode.Internal, 'internal error in wscope'],
+  [ExitCode.Usage, 'bad flag or argument'],
+  [ExitCode.ConnectFailed, 'could not connect: refused, unreachable, unknown host, timeout'],
+  [ExitCode.HandshakeFailed, 'handshake failed: the server did not answer 101 (status printed)'],
+  [ExitCode.TlsFailed, 'TLS failed: untrusted or invalid certificate, not a TLS server'],
+  [ExitCode.ConnectionLost, 'connection lost without a closing handshake (1006), heartbeat timeout'],
+  [ExitCode.ProtocolError, 'the peer broke the protocol; wscope closed with 1002/1007/1009...'],
+  [ExitCode.ClosedWithError, 'closed with another code (1008, 1011, 4001...)'],
+  [ExitCode.ListenFailed, 'listen mode could not listen (port in use, permission)'],
+];
+
+/** The exit status for a connection that opened and then closed with `code`. */
+export function exitCodeForClose(code: number, failedByUs: boolean): ExitCode {
+  if (failedByUs) return ExitCode.ProtocolError;
+  if (code === 1000 || code === 1001 || code === 1005) return ExitCode.Normal;
+  if (code === 1006) return ExitCode.ConnectionLost;
+  return ExitCode.ClosedWithError;
+}
+
+const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|EPROTO/;
+
+/** Is this connect error a TLS failure (certificate, protocol mismatch)? */
+export function isTlsError(error: Error): boolean {
+  const code = String((error as { code?: unknown }).code ?? '');
+  return TLS_CODE.test(code) || /\bSSL\b|certificate/i.test(error.message);
+}
+
+/** The exit status for a connection that never opened. */
+export function exitCodeForConnectError(error: Error): ExitCode {
+  if (error.name === 'HandshakeError') return ExitCode.HandshakeFailed;
+  if (isTlsError(error)) return ExitCode.TlsFailed;
+  if ((error as { code?: unknown }).code === 'WS_ERR_HANDSHAKE_CLOSED') return ExitCode.HandshakeFailed;
+  return ExitCode.ConnectFailed;
+}

@@ -1,0 +1,69 @@
+/**
+ * Interactive input: readline's line editing (arrows, Ctrl-A/E/W/U, Ctrl-R-less history with
+ * up/down) with persistent history, a `> ` prompt kept at the bottom while messages arrive,
+ * Ctrl-C and Ctrl-D reported to the mode.
+ */
+import { createInterface, type Interface } from 'node:readline';
+import { HISTORY_SIZE, HistoryWriter, historyPath, loadHistory } from './history.js';
+import type { Printer } from './printer.js';
+
+export interface LineEditorHandlers {
+  line(line: string): void;
+  /** Ctrl-C or Ctrl-D on an empty line: the user wants out. */
+  end(): void;
+}
+
+export class LineEditor {
+  private readonly rl: Interface;
+  private closed = false;
+
+  constructor(
+    private readonly printer: Printer,
+    handlers: LineEditorHandlers,
+  ) {
+    const path = historyPath();
+    const history = path ? loadHistory(path) : [];
+    const writer = path ? new HistoryWriter(path, history[0]) : undefined;
+    this.rl = createInterface({
+      input: process.stdin,
+      output: process.stdout,
+      terminal: true,
+      prompt: '> ',
+      history,
+      historySize: HISTORY_SIZE,
+      removeHistoryDuplicates: true,
+    });
+    this.rl.on('line', (line: string) => {
+      writer?.add(line);
+      handlers.line(line);
+      if (!this.closed) this.rl.prompt();
+    });
+    this.rl.on('SIGINT', () => handlers.end());
+    this.rl.on('close', () => {
+      if (!this.closed) {
+        this.closed = true;
+        this.printer.prompt = undefined;
+        process.stdout.write('\n');
+        handlers.end();
+      }
+    });
+    this.printer.prompt = {
+      clear: () => {
+        if (this.closed) return;
+        process.stdout.write('\r\u001b[2K');
+      },
+      redraw: () => {
+        if (!this.closed) this.rl.prompt(true);
+      },
+    };
+    this.rl.prompt();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.printer.prompt = undefined;
+    process.stdout.write('\r\u001b[2K');
+    this.rl.close();
+  }
+}

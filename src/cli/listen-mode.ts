@@ -1,0 +1,153 @@
+/**
+ * `wscope -l PORT`: a server for many clients at once. Each gets an ID (#1, #2...); typed lines
+ * go to every client, `/to ID line` to one; --echo and --broadcast turn it into a test peer.
+ */
+import { formatClose } from './format.js';
+import { WebSocketServer, type HandshakeRequest, type WebSocket } from '../index.js';
+import type { CliOptions } from './args.js';
+import { ExitCode } from './exit-codes.js';
+import { LineEditor } from './line-editor.js';
+import type { MessageView } from './message-view.js';
+import type { Printer } from './printer.js';
+import { isSocketCommand, parseSlash, runSocketCommand, SLASH_HELP, type SlashCommand, type SocketCommand } from './slash-commands.js';
+import { serverOptions } from './socket-options.js';
+import { readRecords } from './stdin-records.js';
+
+interface Client {
+  id: number;
+  socket: WebSocket;
+  request: HandshakeRequest;
+}
+
+export async function runListen(cli: CliOptions, interactive: boolean, printer: Printer, view: MessageView, passphrase: string | undefined): Promise<ExitCode> {
+  const options = serverOptions(cli, passphrase);
+  const scheme = options.tls ? 'wss' : 'ws';
+  const clients = new Map<number, Client>();
+  let nextId = 1;
+  let finish!: (code: ExitCode) => void;
+  const finished = new Promise<ExitCode>((resolve) => (finish = resolve));
+  const server = new WebSocketServer(options);
+  let listening = false;
+
+  server.on('error', (error: Error) => {
+    if (listening) {
+      printer.error(error.message);
+      return;
+    }
+    printer.error(`cannot listen on port ${cli.port}: ${error.message}`);
+    finish(ExitCode.ListenFailed);
+  });
+  server.on('listening', () => {
+    listening = true;
+    const { port } = server.address();
+    const host = cli.host ?? 'localhost';
+    const hint = interactive ? ' (press Ctrl-C to quit)' : '';
+    printer.status(`listening on port ${port}: ${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${cli.path ?? '/'}${hint}`);
+  });
+  server.on('rejected', (error: Error & { status?: number }, request: HandshakeRequest | undefined) => {
+    const who = request ? `${request.remoteAddress}:${request.remotePort} ${request.url}` : 'a client';
+    printer.warn(`rejected ${who}: ${error.status ?? ''} ${error.message}`.replace('  ', ' '));
+  });
+  server.on('connection', (socket: WebSocket, request: HandshakeRequest) => {
+    const client: Client = { id: nextId++, socket, request };
+    clients.set(client.id, client);
+    const label = `#${client.id} `;
+    const protocol = socket.protocol ? ` (subprotocol ${socket.protocol})` : '';
+    printer.status(`${label}connected from ${request.remoteAddress}:${request.remotePort} ${request.url}${protocol}`);
+    if (cli.showHeaders) printer.detail(formatHeaders(request));
+    view.attach(socket, interactive ? label : '');
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (cli.echo) socket.send(data, { binary: isBinary });
+      if (cli.broadcast) {
+        for (const other of clients.values()) if (other !== client && other.socket.readyState === other.socket.OPEN) other.socket.send(data, { binary: isBinary });
+      }
+    });
+    socket.on('error', (error: Error & { code?: string }) => {
+      printer.error(`${label}${error.name === 'ProtocolError' ? `protocol error: ${error.message} (${error.code})` : error.message}`);
+    });
+    socket.on('heartbeat-timeout', (reason: string) => printer.warn(`${label}heartbeat: ${reason}`));
+    socket.on('close', (code: number, reason: string) => {
+      clients.delete(client.id);
+      printer.status(`${label}${formatClose(code, reason)}`);
+    });
+  });
+
+  let stopping = false;
+  const stop = () => {
+    if (stopping) process.exit(ExitCode.Normal);
+    stopping = true;
+    if (clients.size > 0) printer.status(`closing ${clients.size} client${clients.size === 1 ? '' : 's'} (1001 Going Away)`);
+    void server.close(1001, 'server shutting down').then(() => finish(ExitCode.Normal));
+  };
+
+  const send = (targets: Iterable<Client>, command: SocketCommand) => {
+    let sent = 0;
+    for (const client of targets) {
+      if (client.socket.readyState !== client.socket.OPEN) continue;
+      try {
+        runSocketCommand(client.socket, command, { raw: cli.raw, mask: false });
+        sent++;
+      } catch (error) {
+        printer.error(`#${client.id}: ${(error as Error).message}`);
+      }
+    }
+    if (sent === 0 && clients.size === 0) printer.warn('no client connected: not sent');
+  };
+
+  const runLine = (line: string, slash: boolean, targets: Iterable<Client> = clients.values()) => {
+    const command: SlashCommand = slash ? parseSlash(line) : { kind: 'message', text: line };
+    if (isSocketCommand(command)) {
+      send(targets, command);
+      return;
+    }
+    switch (command.kind) {
+      case 'to': {
+        const client = clients.get(command.id);
+        if (client) runLine(command.line, slash, [client]);
+        else printer.error(`no client #${command.id} (see /clients)`);
+        return;
+      }
+      case 'clients':
+        printer.status(clients.size === 0 ? 'no client connected' : [...clients.values()].map((c) => `#${c.id} ${c.request.remoteAddress}:${c.request.remotePort} ${c.request.url}`).join('\n'));
+        return;
+      case 'headers': {
+        const client = clients.get(command.id);
+        if (client) printer.detail(formatHeaders(client.request));
+        else printer.error(`no client #${command.id} (see /clients)`);
+        return;
+      }
+      case 'help':
+        printer.status(SLASH_HELP.join('\n'));
+        return;
+      case 'quit':
+        stop();
+        return;
+      case 'invalid':
+        printer.error(command.message);
+        return;
+    }
+  };
+
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  if (interactive) {
+    const editor = new LineEditor(printer, { line: (line) => runLine(line, true), end: stop });
+    const code = await finished;
+    editor.close();
+    return code;
+  }
+  // Piped stdin feeds lines to the clients; its end does not stop the server (a server started
+  // in the background of a script has an empty stdin), only a signal or /quit does.
+  void (async () => {
+    try {
+      for await (const record of readRecords(process.stdin, cli.nullSeparated ? 0x00 : 0x0a)) runLine(record.toString('utf8'), cli.slash);
+    } catch {
+      // No readable stdin (closed descriptor): nothing to send, keep serving.
+    }
+  })();
+  return finished;
+}
+
+function formatHeaders(request: HandshakeRequest): string {
+  return [`${request.method} ${request.url}`, ...request.rawHeaders.map(([name, value]) => `  ${name}: ${value}`)].join('\n');
+}

@@ -1,0 +1,64 @@
+/**
+ * What a socket's traffic looks like: messages (text, JSON, binary views), pings and pongs with
+ * -P, frames with --show-frames. At a terminal messages are `< `-prefixed lines; in pipe mode
+ * stdout gets each message as one record and nothing else.
+ */
+import type { ObservedFrame, WebSocket } from '../index.js';
+import { binaryOnOneLine, formatBinary, formatControlPayload, formatFrame, formatJson, type BinaryView } from './format.js';
+import type { Printer } from './printer.js';
+
+export interface ViewOptions {
+  json: boolean;
+  binaryView: BinaryView | undefined;
+  showPingPong: boolean;
+  showFrames: boolean;
+  /** Pipe mode: binary messages written as raw bytes. */
+  binary: boolean;
+  /** Pipe mode: binary messages written as base64. */
+  base64: boolean;
+  /** Pipe mode: records end with NUL instead of newline. */
+  nullSeparated: boolean;
+}
+
+export class MessageView {
+  constructor(
+    private readonly printer: Printer,
+    private readonly options: ViewOptions,
+  ) {}
+
+  /** Print what arrives on `socket`; `label` tells clients apart in listen mode (`#2 `). */
+  attach(socket: WebSocket, label = ''): void {
+    socket.on('message', (data: Buffer, isBinary: boolean) => this.message(data, isBinary, label));
+    if (this.options.showPingPong) {
+      socket.on('ping', (data: Buffer) => this.printer.detail(`< ${label}ping ${formatControlPayload(data)}`.trimEnd()));
+      socket.on('pong', (data: Buffer, rtt: number | undefined) => {
+        const time = rtt === undefined ? '' : ` (rtt ${rtt.toFixed(2)} ms)`;
+        this.printer.detail(`< ${label}pong ${formatControlPayload(data)}`.trimEnd() + time);
+      });
+    }
+    if (this.options.showFrames) socket.on('frame', (frame: ObservedFrame) => this.printer.detail(`${label}${formatFrame(frame)}`));
+  }
+
+  message(data: Buffer, isBinary: boolean, label = ''): void {
+    if (!this.printer.interactive) {
+      this.record(data, isBinary);
+      return;
+    }
+    if (isBinary) {
+      this.printer.incoming(formatBinary(data, this.options.binaryView ?? 'hex'), label);
+      return;
+    }
+    const text = data.toString('utf8');
+    const lines = (this.options.json && formatJson(text, this.printer.colors)) || text.split('\n');
+    this.printer.incoming(lines, label);
+  }
+
+  /** One message, one record: a script reading stdout sees nothing else. */
+  private record(data: Buffer, isBinary: boolean): void {
+    const separator = this.options.nullSeparated ? '\0' : '\n';
+    if (!isBinary) this.printer.data(`${data.toString('utf8')}${separator}`);
+    else if (this.options.binary) this.printer.data(Buffer.concat([data, Buffer.from(separator)]));
+    else if (this.options.base64) this.printer.data(`${data.toString('base64')}${separator}`);
+    else this.printer.data(`${binaryOnOneLine(data, this.options.binaryView ?? 'utf8')}${separator}`);
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Slash commands: parsed from a typed line, then run against a socket. wscat's `/ping [data]`,
+ * `/pong [data]`, `/close [code [reason]]`, plus wscope's own.
+ */
+import { readFileSync } from 'node:fs';
+import { describeCloseCode, Opcode, type WebSocket } from '../index.js';
+
+export type SlashCommand =
+  | { kind: 'message'; text: string }
+  | { kind: 'ping'; data: string }
+  | { kind: 'pong'; data: string }
+  | { kind: 'close'; code: number | undefined; reason: string }
+  | { kind: 'binary'; data: Buffer }
+  | { kind: 'file'; path: string }
+  | { kind: 'to'; id: number; line: string }
+  | { kind: 'clients' }
+  | { kind: 'headers'; id: number }
+  | { kind: 'help' }
+  | { kind: 'quit' }
+  | { kind: 'invalid'; message: string };
+
+export const SLASH_HELP = [
+  '/ping [data]            send a ping',
+  '/pong [data]            send an unsolicited pong',
+  '/close [code [reason]]  start the closing handshake (default 1000)',
+  '/binary HEX             send a binary message (spaces allowed: /binary 00 ff 10)',
+  '/file PATH              send a file as one binary message',
+  '/to ID LINE             listen mode: send LINE (a message or a slash command) to client ID',
+  '/clients                listen mode: list connected clients',
+  '/headers ID             listen mode: show the request headers of client ID',
+  '/quit                   close (1000) and exit',
+  '//text                  send "/text" as a message',
+];
+
+/** Split `/name rest` into the command name and the rest of the line, untouched. */
+function splitCommand(line: string): [string, string] {
+  const match = /^\/(\S*)\s*([\s\S]*)$/.exec(line);
+  return match ? [match[1]!, match[2]!] : ['', ''];
+}
+
+export function parseSlash(line: string): SlashCommand {
+  if (!line.startsWith('/')) return { kind: 'message', text: line };
+  if (line.startsWith('//')) return { kind: 'message', text: line.slice(1) };
+  const [name, rest] = splitCommand(line);
+  switch (name) {
+    case 'ping':
+    case 'pong':
+      return { kind: name, data: rest };
+    case 'close': {
+      if (rest === '') return { kind: 'close', code: undefined, reason: '' };
+      // wscat documents `/close [code [, reason]]`: accept the comma, and keep the reason's spaces.
+      const match = /^(\S+?),?(?:\s+,?\s*([\s\S]*))?$/.exec(rest);
+      const code = Number(match?.[1]);
+      if (!match || !/^\d+$/.test(match[1]!)) return { kind: 'invalid', message: `'${match?.[1] ?? rest}' is not a close code` };
+      return { kind: 'close', code, reason: match[2] ?? '' };
+    }
+    case 'binary': {
+      const hex = rest.replace(/\s+/g, '').replace(/^0x/i, '');
+      if (!/^([0-9a-f]{2})*$/i.test(hex)) return { kind: 'invalid', message: '/binary takes hex bytes, e.g. /binary 48 69 or /binary 4869' };
+      return { kind: 'binary', data: Buffer.from(hex, 'hex') };
+    }
+    case 'file':
+      return rest ? { kind: 'file', path: rest } : { kind: 'invalid', message: '/file needs a path' };
+    case 'to':
+    case 'headers': {
+      const match = /^#?(\d+)(?:\s+([\s\S]*))?$/.exec(rest);
+      if (!match) return { kind: 'invalid', message: name === 'to' ? 'usage: /to ID MESSAGE' : 'usage: /headers ID' };
+      const id = Number(match[1]);
+      if (name === 'headers') return { kind: 'headers', id };
+      return match[2] ? { kind: 'to', id, line: match[2] } : { kind: 'invalid', message: 'usage: /to ID MESSAGE' };
+    }
+    case 'clients':
+    case 'help':
+    case 'quit':
+      return { kind: name };
+    case 'exit':
+      return { kind: 'quit' };
+    default:
+      return { kind: 'invalid', message: `unknown command /${name} (try /help)` };
+  }
+}
+
+export interface SocketCommandOptions {
+  /** Allow close codes that may not be sent, through a hand-made Close frame. */
+  raw: boolean;
+  /** Clients mask their frames (RFC 6455 §5.3); hand-made frames must too. */
+  mask: boolean;
+}
+
+export type SocketCommand = Extract<SlashCommand, { kind: 'message' | 'ping' | 'pong' | 'close' | 'binary' | 'file' }>;
+
+export function isSocketCommand(command: SlashCommand): command is SocketCommand {
+  return ['message', 'ping', 'pong', 'close', 'binary', 'file'].includes(command.kind);
+}
+
+/** Run a command on one open socket; throws an Error with a message fit for the user. */
+export function runSocketCommand(socket: WebSocket, command: SocketCommand, options: SocketCommandOptions): void {
+  switch (command.kind) {
+    case 'message':
+      socket.send(command.text);
+      return;
+    case 'ping':
+      socket.ping(command.data);
+      return;
+    case 'pong':
+      socket.pong(command.data);
+      return;
+    case 'binary':
+      socket.send(command.data, { binary: true });
+      return;
+    case 'file': {
+      let data: Buffer;
+      try {
+        data = readFileSync(command.path);
+      } catch (error) {
+        throw new Error(`cannot read ${command.path}: ${(error as Error).message}`);
+      }
+      socket.send(data, { binary: true });
+      return;
+    }
+    case 'close':
+      sendClose(socket, command.code, command.reason, options);
+      return;
+  }
+}
+
+function sendClose(socket: WebSocket, code: number | undefined, reason: string, options: SocketCommandOptions): void {
+  const effective = code ?? 1000;
+  const info = describeCloseCode(effective);
+  if (info.sendable) {
+    socket.close(effective, reason);
+    return;
+  }
+  if (!options.raw) throw new Error(`close code ${effective} may not be sent: ${info.meaning} (--raw sends it anyway)`);
+  if (effective > 0xffff) throw new Error(`close code ${effective} does not fit in 16 bits`);
+  const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
+  payload.writeUInt16BE(effective, 0);
+  payload.write(reason, 2);
+  socket.sendFrame({ opcode: Opcode.Close, payload, mask: options.mask });
+}
