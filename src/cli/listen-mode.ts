@@ -45,7 +45,7 @@ export async function runListen(cli: CliOptions, interactive: boolean, printer: 
     printer.status(`listening on port ${port}: ${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${cli.path ?? '/'}${hint}`);
   });
   server.on('rejected', (error: Error & { status?: number }, request: HandshakeRequest | undefined) => {
-    const who = request ? `${request.remoteAddress}:${request.remotePort} ${request.url}` : 'a client';
+    const who = request ? `${peerAddress(request)} ${request.url}` : 'a client';
     printer.warn(`rejected ${who}: ${error.status ?? ''} ${error.message}`.replace('  ', ' '));
   });
   server.on('connection', (socket: WebSocket, request: HandshakeRequest) => {
@@ -53,7 +53,7 @@ export async function runListen(cli: CliOptions, interactive: boolean, printer: 
     clients.set(client.id, client);
     const label = `#${client.id} `;
     const protocol = socket.protocol ? ` (subprotocol ${socket.protocol})` : '';
-    printer.status(`${label}connected from ${request.remoteAddress}:${request.remotePort} ${request.url}${protocol}`);
+    printer.status(`${label}connected from ${peerAddress(request)} ${request.url}${protocol}`);
     if (cli.showHeaders) printer.detail(formatHeaders(request));
     view.attach(socket, interactive ? label : '');
     socket.on('message', (data: Buffer, isBinary: boolean) => {
@@ -108,7 +108,7 @@ export async function runListen(cli: CliOptions, interactive: boolean, printer: 
         return;
       }
       case 'clients':
-        printer.status(clients.size === 0 ? 'no client connected' : [...clients.values()].map((c) => `#${c.id} ${c.request.remoteAddress}:${c.request.remotePort} ${c.request.url}`).join('\n'));
+        printer.status(clients.size === 0 ? 'no client connected' : [...clients.values()].map((c) => `#${c.id} ${peerAddress(c.request)} ${c.request.url}`).join('\n'));
         return;
       case 'headers': {
         const client = clients.get(command.id);
@@ -146,6 +146,12 @@ export async function runListen(cli: CliOptions, interactive: boolean, printer: 
     }
   })();
   return finished;
+}
+
+/** `127.0.0.1:5000`, without the `::ffff:` of IPv4 clients on a dual-stack socket. */
+function peerAddress(request: HandshakeRequest): string {
+  const address = (request.remoteAddress ?? '?').replace(/^::ffff:(?=\d+\.)/, '');
+  return `${address.includes(':') ? `[${address}]` : address}:${request.remotePort}`;
 }
 
 function formatHeaders(request: HandshakeRequest): string {
