@@ -1,0 +1,156 @@
+/**
+ * The property every receiver must have: however the bytes are cut into reads, the events and
+ * the bytes sent back are the same. Streams are fed whole, byte by byte, and in a few hundred
+ * random chunkings from a seeded PRNG (the seed is in the failure message, to replay it).
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Opcode, type Connection, type Role } from '../../src/protocol/index.js';
+import { byteByByte, clientFrame, connection, feedChunks, hex, mulberry32, plain, randomSizes, serverFrame, toHex, type PlainEvent } from './helpers.js';
+
+interface Run {
+  events: PlainEvent[];
+  sent: string;
+  state: string;
+}
+
+function runWith(role: Role, stream: Buffer, sizes: Iterable<number>): Run {
+  const conn: Connection = connection(role);
+  feedChunks(conn, stream, sizes);
+  return { events: plain(conn.takeEvents()), sent: toHex(Buffer.concat(conn.takeOutgoing())), state: `${conn.readyState}/${conn.hasFailed}` };
+}
+
+/** Small chunks cut headers and code points; large ones hold many frames. */
+const CHUNK_LIMITS = [3, 7, 16, 64, 500, 5000];
+
+function assertSameForEveryChunking(role: Role, stream: Buffer, expected: Run, chunkings = 300, limits = CHUNK_LIMITS): void {
+  assert.deepEqual(runWith(role, stream, [stream.length]), expected, 'whole');
+  assert.deepEqual(runWith(role, stream, byteByByte()), expected, 'byte by byte');
+  for (let seed = 1; seed <= chunkings; seed++) {
+    const max = limits[seed % limits.length]!;
+    const run = runWith(role, stream, randomSizes(seed, max));
+    if (JSON.stringify(run) !== JSON.stringify(expected)) assert.deepEqual(run, expected, `seed ${seed}, chunks of 1..${max}`);
+  }
+}
+
+const frameFor = (role: Role) => (role === 'server' ? clientFrame : serverFrame);
+
+/**
+ * A stream with a bit of everything, as the given role receives it. `bigLength` sizes the
+ * last fragment of a binary message: over 65535 it takes the 64-bit length form.
+ */
+function mixedStream(role: Role, bigLength: number): Buffer {
+  const frame = frameFor(role);
+  const big = Buffer.alloc(1000 + bigLength);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 31) & 0xff;
+  return Buffer.concat([
+    frame(Opcode.Text, 'Hello'),
+    frame(Opcode.Text, 'κόσ', { fin: false }),
+    frame(Opcode.Ping, 'ping-1'),
+    // "με 😀": the emoji is cut between fragments, then the rest follows a pong.
+    frame(Opcode.Continuation, Buffer.from('με 😀').subarray(0, 6), { fin: false }),
+    frame(Opcode.Pong, ''),
+    frame(Opcode.Continuation, Buffer.from('με 😀').subarray(6), { fin: false }),
+    frame(Opcode.Continuation, ' done'),
+    frame(Opcode.Binary, Buffer.alloc(300, 0xab)),
+    frame(Opcode.Binary, big.subarray(0, 1000), { fin: false }),
+    frame(Opcode.Ping, Buffer.alloc(125, 0x70)),
+    frame(Opcode.Continuation, big.subarray(1000)),
+    frame(Opcode.Text, ''),
+    frame(Opcode.Close, Buffer.concat([hex('0fa0'), Buffer.from('fin ✓')])),
+    frame(Opcode.Text, 'ignored after Close'),
+  ]);
+}
+
+describe('any chunking gives the same events', () => {
+  for (const role of ['server', 'client'] as const) {
+    test(`a mixed stream received by a ${role}`, () => {
+      const stream = mixedStream(role, 3000);
+      const expected = runWith(role, stream, [stream.length]);
+      assert.deepEqual(
+        expected.events.map((event) => event.type),
+        ['message', 'ping', 'pong', 'message', 'message', 'ping', 'message', 'message', 'close'],
+      );
+      assert.deepEqual(expected.events[3], { type: 'message', binary: false, data: toHex(Buffer.from('κόσμε 😀 done')), compressed: false });
+      assert.equal(expected.state, 'closed/false');
+      assertSameForEveryChunking(role, stream, expected);
+    });
+  }
+
+  test('a mixed stream with a 64-bit length frame', () => {
+    const stream = mixedStream('server', 70_000);
+    const expected = runWith('server', stream, [stream.length]);
+    const big = expected.events[6];
+    assert.ok(big?.type === 'message' && big.data.length === 2 * 71_000);
+    // Fewer and coarser chunkings: 70 KB cut into 1-3 byte reads is slow and adds nothing.
+    assertSameForEveryChunking('server', stream, expected, 40, [7, 64, 500, 5000]);
+  });
+
+  test('a stream that fails mid-message on bad UTF-8 fails at the same place', () => {
+    const stream = Buffer.concat([
+      clientFrame(Opcode.Text, 'ok'),
+      clientFrame(Opcode.Text, 'abc', { fin: false }),
+      clientFrame(Opcode.Ping, 'x'),
+      clientFrame(Opcode.Continuation, Buffer.concat([Buffer.from('def'), hex('f4 90 80 80'), Buffer.from('ghi')]), { fin: false }),
+      clientFrame(Opcode.Continuation, 'never seen'),
+    ]);
+    const expected = runWith('server', stream, [stream.length]);
+    assert.deepEqual(expected.events.map((event) => event.type === 'error' ? event.code : event.type), ['message', 'ping', 'WS_ERR_INVALID_UTF8']);
+    assertSameForEveryChunking('server', stream, expected);
+  });
+
+  test('a stream that fails on a bad header fails at the same place', () => {
+    const stream = Buffer.concat([clientFrame(Opcode.Binary, Buffer.alloc(200)), clientFrame(Opcode.Ping, 'x'), hex('c1 80 00 00 00 00'), clientFrame(Opcode.Text, 'after')]);
+    const expected = runWith('server', stream, [stream.length]);
+    assert.deepEqual(expected.events.map((event) => event.type === 'error' ? event.code : event.type), ['message', 'ping', 'WS_ERR_UNEXPECTED_RSV_1']);
+    assertSameForEveryChunking('server', stream, expected);
+  });
+});
+
+describe('random streams against a model', () => {
+  /** Random messages, fragmented at random, with pings between fragments; the model is the list of events. */
+  function randomStream(seed: number): { stream: Buffer; events: PlainEvent[] } {
+    const random = mulberry32(seed);
+    const pick = (n: number) => Math.floor(random() * n);
+    const alphabet = ['a', 'é', '€', '😀', ' ', '\u0000', '\u{10ffff}'];
+    const parts: Buffer[] = [];
+    const events: PlainEvent[] = [];
+    for (let m = 0, count = 1 + pick(8); m < count; m++) {
+      const binary = random() < 0.4;
+      let data: Buffer;
+      if (binary) {
+        data = Buffer.alloc(pick(random() < 0.1 ? 70_000 : 200));
+        for (let i = 0; i < data.length; i++) data[i] = pick(256);
+      } else {
+        data = Buffer.from(Array.from({ length: pick(40) }, () => alphabet[pick(alphabet.length)]).join(''));
+      }
+      const fragments = 1 + pick(5);
+      let offset = 0;
+      for (let f = 0; f < fragments; f++) {
+        const end = f === fragments - 1 ? data.length : offset + pick(data.length - offset + 1);
+        const opcode = f === 0 ? (binary ? Opcode.Binary : Opcode.Text) : Opcode.Continuation;
+        parts.push(clientFrame(opcode, data.subarray(offset, end), { fin: f === fragments - 1 }));
+        offset = end;
+        if (f < fragments - 1 && random() < 0.5) {
+          const ping = Buffer.from(`ping ${m}.${f}`);
+          parts.push(clientFrame(Opcode.Ping, ping));
+          events.push({ type: 'ping', data: toHex(ping) });
+        }
+      }
+      events.push({ type: 'message', binary, data: toHex(data), compressed: false });
+    }
+    parts.push(clientFrame(Opcode.Close, hex('03e8')));
+    events.push({ type: 'close', code: 1000, reason: '' });
+    return { stream: Buffer.concat(parts), events };
+  }
+
+  test('100 random streams, each in 5 random chunkings, give the model\'s events', () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const { stream, events } = randomStream(seed);
+      for (let chunking = 0; chunking < 5; chunking++) {
+        const run = runWith('server', stream, randomSizes(seed * 1000 + chunking, [1, 5, 40, 300, 100_000][chunking]!));
+        if (JSON.stringify(run.events) !== JSON.stringify(events)) assert.deepEqual(run.events, events, `stream seed ${seed}, chunking ${chunking}`);
+      }
+    }
+  });
+});
