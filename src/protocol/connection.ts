@@ -1,6 +1,6 @@
 import { describeCloseCode, isSendableCloseCode } from './close-codes.js';
 import { ProtocolError } from './errors.js';
-import { encodeFrameHeader, headerLengthFromSecondByte, parseFrameHeader, type FrameHeader, type OutgoingFrame } from './frame.js';
+import { encodeFrameHeader, frameHeaderLength, headerLengthFromSecondByte, readFrameHeader, writeFrameHeader, type FrameHeader, type OutgoingFrame } from './frame.js';
 import { applyMask } from './mask.js';
 import { ByteQueue } from './byte-queue.js';
 import { asBuffer, MessageAssembler } from './message-assembler.js';
@@ -72,6 +72,9 @@ export class Connection {
   private readonly queue = new ByteQueue();
 
   private frame: FrameHeader | undefined;
+  /** Reused for every incoming frame (with its mask key bytes): parsing a header allocates nothing. */
+  private header: FrameHeader | undefined;
+  private keyBytes: Uint8Array | undefined;
   private frameOffset = 0;
   private framePieces: Uint8Array[] = [];
   private messageOpcode = 0; // 0: no message in progress
@@ -255,7 +258,15 @@ export class Connection {
         if (queue.length < 2) return;
         const headerLength = headerLengthFromSecondByte(queue.peek(1));
         if (queue.length < headerLength) return;
-        frame = parseFrameHeader(queue.take(headerLength));
+        frame = this.header ??= { fin: false, rsv1: false, rsv2: false, rsv3: false, opcode: 0, masked: false, maskKey: undefined, payloadLength: 0, headerLength: 0 };
+        const keyBytes = (this.keyBytes ??= new Uint8Array(4));
+        const chunk = queue.contiguous(headerLength);
+        if (chunk) {
+          readFrameHeader(chunk, queue.firstOffset, frame, keyBytes);
+          queue.skip(headerLength);
+        } else {
+          readFrameHeader(queue.take(headerLength), 0, frame, keyBytes);
+        }
         this.startFrame(frame);
         this.frame = frame;
         this.frameOffset = 0;
@@ -387,7 +398,8 @@ export class Connection {
         rsv2: frame.rsv2,
         rsv3: frame.rsv3,
         masked: frame.masked,
-        maskKey: frame.maskKey,
+        // The header object and its key bytes are reused for the next frame: the event gets a copy.
+        maskKey: frame.maskKey?.slice(),
         payloadLength: frame.payloadLength,
         payload,
       },
@@ -396,31 +408,35 @@ export class Connection {
 
   private pushFrame(opcode: number, data: string | Uint8Array, fin: boolean, rsv1: boolean): void {
     const maskKey = this.role === 'client' ? this.nextMaskKey() : undefined;
-    const frame: OutgoingFrame = { opcode, fin, rsv1, maskKey };
     if (typeof data === 'string') {
       const length = Buffer.byteLength(data);
-      const header = encodeFrameHeader(frame, length);
-      const out = Buffer.allocUnsafe(header.length + length);
-      out.set(header, 0);
-      out.write(data, header.length);
-      if (maskKey) applyMask(out.subarray(header.length), maskKey);
+      const headerLength = frameHeaderLength(length, maskKey !== undefined);
+      const out = Buffer.allocUnsafe(headerLength + length);
+      writeFrameHeader(out, 0, opcode, fin, rsv1, length, maskKey);
+      out.write(data, headerLength);
+      if (maskKey) applyMask(out.subarray(headerLength), maskKey);
       this.outgoing.push(out);
       if (this.observeFrames) this.events.push({ type: 'frame', frame: outFrameInfo(opcode, fin, rsv1, false, false, maskKey, Buffer.from(data)) });
       return;
     }
-    const header = encodeFrameHeader(frame, data.length);
-    if (maskKey || data.length < COPY_THRESHOLD) {
-      const out = Buffer.allocUnsafe(header.length + data.length);
-      out.set(header, 0);
-      out.set(data, header.length);
-      if (maskKey) applyMask(out.subarray(header.length), maskKey);
+    const length = data.length;
+    const headerLength = frameHeaderLength(length, maskKey !== undefined);
+    if (maskKey || length < COPY_THRESHOLD) {
+      // Header and payload in one buffer, written in place: one allocation, one write.
+      const out = Buffer.allocUnsafe(headerLength + length);
+      writeFrameHeader(out, 0, opcode, fin, rsv1, length, maskKey);
+      out.set(data, headerLength);
+      if (maskKey) applyMask(out.subarray(headerLength), maskKey);
       this.outgoing.push(out);
     } else {
+      const header = Buffer.allocUnsafe(headerLength);
+      writeFrameHeader(header, 0, opcode, fin, rsv1, length, undefined);
       this.outgoing.push(header, data);
     }
     if (this.observeFrames) this.events.push({ type: 'frame', frame: outFrameInfo(opcode, fin, rsv1, false, false, maskKey, asBuffer(data)) });
   }
 }
+
 
 function outFrameInfo(opcode: number, fin: boolean, rsv1: boolean, rsv2: boolean, rsv3: boolean, maskKey: Uint8Array | undefined, payload: Buffer): FrameInfo {
   return { direction: 'out', opcode, fin, rsv1, rsv2, rsv3, masked: maskKey !== undefined, maskKey, payloadLength: payload.length, payload };

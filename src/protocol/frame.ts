@@ -45,21 +45,31 @@ export function headerLengthFromSecondByte(secondByte: number): number {
  * extensions belong to the connection.
  */
 export function parseFrameHeader(bytes: Uint8Array): FrameHeader {
-  const b0 = bytes[0]!;
-  const b1 = bytes[1]!;
+  const header: FrameHeader = { fin: false, rsv1: false, rsv2: false, rsv3: false, opcode: 0, masked: false, maskKey: undefined, payloadLength: 0, headerLength: 0 };
+  readFrameHeader(bytes, 0, header, new Uint8Array(4));
+  return header;
+}
+
+/**
+ * `parseFrameHeader` without allocating, for the receive loop: reads the header starting at
+ * `at` into `header`, and a mask key into `keyBytes` (then `header.maskKey === keyBytes`).
+ */
+export function readFrameHeader(bytes: Uint8Array, at: number, header: FrameHeader, keyBytes: Uint8Array): void {
+  const b0 = bytes[at]!;
+  const b1 = bytes[at + 1]!;
   const masked = (b1 & 0x80) !== 0;
   const len7 = b1 & 0x7f;
   let payloadLength = len7;
-  let offset = 2;
+  let offset = at + 2;
   if (len7 === 126) {
-    payloadLength = (bytes[2]! << 8) | bytes[3]!;
-    offset = 4;
+    payloadLength = (bytes[at + 2]! << 8) | bytes[at + 3]!;
+    offset = at + 4;
     // RFC 6455 §5.2: "the minimal number of bytes MUST be used to encode the length"
     if (payloadLength < 126) throw new ProtocolError('WS_ERR_NON_MINIMAL_LENGTH', 'payload length not minimally encoded');
   } else if (len7 === 127) {
-    const high = ((bytes[2]! << 24) | (bytes[3]! << 16) | (bytes[4]! << 8) | bytes[5]!) >>> 0;
-    const low = ((bytes[6]! << 24) | (bytes[7]! << 16) | (bytes[8]! << 8) | bytes[9]!) >>> 0;
-    offset = 10;
+    const high = ((bytes[at + 2]! << 24) | (bytes[at + 3]! << 16) | (bytes[at + 4]! << 8) | bytes[at + 5]!) >>> 0;
+    const low = ((bytes[at + 6]! << 24) | (bytes[at + 7]! << 16) | (bytes[at + 8]! << 8) | bytes[at + 9]!) >>> 0;
+    offset = at + 10;
     // RFC 6455 §5.2: "the most significant bit MUST be 0"
     if (high & 0x80000000) throw new ProtocolError('WS_ERR_INVALID_PAYLOAD_LENGTH', 'payload length has its most significant bit set');
     // Beyond 2^53 - 1 bytes a length cannot be counted exactly, and no limit would allow it anyway.
@@ -67,18 +77,21 @@ export function parseFrameHeader(bytes: Uint8Array): FrameHeader {
     payloadLength = high * 0x100000000 + low;
     if (payloadLength <= 0xffff) throw new ProtocolError('WS_ERR_NON_MINIMAL_LENGTH', 'payload length not minimally encoded');
   }
-  const maskKey = masked ? bytes.slice(offset, offset + 4) : undefined;
-  return {
-    fin: (b0 & 0x80) !== 0,
-    rsv1: (b0 & 0x40) !== 0,
-    rsv2: (b0 & 0x20) !== 0,
-    rsv3: (b0 & 0x10) !== 0,
-    opcode: b0 & 0x0f,
-    masked,
-    maskKey,
-    payloadLength,
-    headerLength: masked ? offset + 4 : offset,
-  };
+  if (masked) {
+    keyBytes[0] = bytes[offset]!;
+    keyBytes[1] = bytes[offset + 1]!;
+    keyBytes[2] = bytes[offset + 2]!;
+    keyBytes[3] = bytes[offset + 3]!;
+  }
+  header.fin = (b0 & 0x80) !== 0;
+  header.rsv1 = (b0 & 0x40) !== 0;
+  header.rsv2 = (b0 & 0x20) !== 0;
+  header.rsv3 = (b0 & 0x10) !== 0;
+  header.opcode = b0 & 0x0f;
+  header.masked = masked;
+  header.maskKey = masked ? keyBytes : undefined;
+  header.payloadLength = payloadLength;
+  header.headerLength = (masked ? offset + 4 : offset) - at;
 }
 
 /** Encode just the header, so a large unmasked payload can be written after it without a copy. */
@@ -144,3 +157,48 @@ export function parseFrame(bytes: Uint8Array): { frame: ParsedFrame; size: numbe
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** The header size of a frame with minimal length encoding: 2, 4 or 10 bytes, plus 4 with a mask key. */
+export function frameHeaderLength(payloadLength: number, masked: boolean): number {
+  const base = payloadLength < 126 ? 2 : payloadLength <= 0xffff ? 4 : 10;
+  return masked ? base + 4 : base;
+}
+
+/**
+ * Write a header with minimal length encoding into `out` at `at` (the send path's version of
+ * `encodeFrameHeader`: no options object, no buffer of its own). Returns the header's length.
+ */
+export function writeFrameHeader(out: Uint8Array, at: number, opcode: number, fin: boolean, rsv1: boolean, payloadLength: number, maskKey: Uint8Array | undefined): number {
+  out[at] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | (opcode & 0x0f);
+  const maskBit = maskKey ? 0x80 : 0;
+  let i = at + 2;
+  if (payloadLength < 126) {
+    out[at + 1] = maskBit | payloadLength;
+  } else if (payloadLength <= 0xffff) {
+    out[at + 1] = maskBit | 126;
+    out[at + 2] = payloadLength >>> 8;
+    out[at + 3] = payloadLength & 0xff;
+    i = at + 4;
+  } else {
+    out[at + 1] = maskBit | 127;
+    const high = Math.floor(payloadLength / 0x100000000);
+    const low = payloadLength >>> 0;
+    out[at + 2] = high >>> 24;
+    out[at + 3] = (high >>> 16) & 0xff;
+    out[at + 4] = (high >>> 8) & 0xff;
+    out[at + 5] = high & 0xff;
+    out[at + 6] = low >>> 24;
+    out[at + 7] = (low >>> 16) & 0xff;
+    out[at + 8] = (low >>> 8) & 0xff;
+    out[at + 9] = low & 0xff;
+    i = at + 10;
+  }
+  if (maskKey) {
+    out[i] = maskKey[0]!;
+    out[i + 1] = maskKey[1]!;
+    out[i + 2] = maskKey[2]!;
+    out[i + 3] = maskKey[3]!;
+    i += 4;
+  }
+  return i - at;
+}
