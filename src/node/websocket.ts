@@ -309,10 +309,18 @@ export class WebSocket extends EventEmitter {
 
   protected receive(chunk: Buffer): void {
     const connection = this.connection!;
-    connection.receiveData(chunk);
-    this.dispatch(connection.takeEvents());
-    this.flush();
-    this.afterStateChange();
+    // Whatever the listeners send while this read's messages are dispatched (an echo, a
+    // reply per message) leaves in one writev when the read is done, not one write each.
+    const socket = this.socket;
+    socket?.cork();
+    try {
+      connection.receiveData(chunk);
+      this.dispatch(connection.takeEvents());
+      this.flush();
+      this.afterStateChange();
+    } finally {
+      socket?.uncork();
+    }
   }
 
   /** A complete message from the core; extensions override this to decompress first. */
