@@ -128,9 +128,9 @@ export class ClientSession {
       const reconnected = this.everOpened;
       this.everOpened = true;
       this.attempt = 0;
-      const details = [socket.protocol && `subprotocol ${socket.protocol}`, socket.extensions && `extensions ${socket.extensions}`].filter(Boolean).join(', ');
+      const negotiated = [socket.protocol && `, subprotocol ${socket.protocol}`, socket.extensions && `, ${socket.extensions}`].join('');
       const hint = this.printer.interactive ? ' (press Ctrl-C to quit)' : '';
-      this.printer.status(`${reconnected ? 'reconnected' : 'connected'} to ${socket.url}${details ? ` (${details})` : ''}${hint}`);
+      this.printer.status(`${reconnected ? 'reconnected' : 'connected'} to ${socket.url}${negotiated}${hint}`);
       if (this.options.echo) socket.on('message', (data: Buffer, isBinary: boolean) => socket.send(data, { binary: isBinary }));
       this.onOpen?.(socket, reconnected);
       this.flushQueue();

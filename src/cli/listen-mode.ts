@@ -52,8 +52,8 @@ export async function runListen(cli: CliOptions, interactive: boolean, printer: 
     const client: Client = { id: nextId++, socket, request };
     clients.set(client.id, client);
     const label = `#${client.id} `;
-    const protocol = socket.protocol ? ` (subprotocol ${socket.protocol})` : '';
-    printer.status(`${label}connected from ${peerAddress(request)} ${request.url}${protocol}`);
+    const negotiated = [socket.protocol && `, subprotocol ${socket.protocol}`, socket.extensions && `, ${socket.extensions}`].join('');
+    printer.status(`${label}connected from ${peerAddress(request)} ${request.url}${negotiated}`);
     if (cli.showHeaders) printer.detail(formatHeaders(request));
     view.attach(socket, interactive ? label : '');
     socket.on('message', (data: Buffer, isBinary: boolean) => {

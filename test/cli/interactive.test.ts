@@ -46,7 +46,7 @@ afterEach(killAllTmux);
 describe('interactive mode (a pseudo-terminal)', { timeout: 60_000 }, () => {
   test('typed lines go out as messages; what arrives is printed after "< "', async () => {
     const term = new TmuxCli(['-c', url]);
-    await term.waitFor(/connected to ws:\/\/127\.0\.0\.1:\d+\/chat .*\(press Ctrl-C to quit\)/);
+    await term.waitFor(/connected to ws:\/\/127\.0\.0\.1:\d+\/chat.* \(press Ctrl-C to quit\)/);
     term.line('hello there');
     await term.waitFor(/^> hello there\n< hello there$/m);
     term.line('json please');

@@ -358,7 +358,7 @@ describe('pipe mode: failures and their exit codes', { timeout: 30_000 }, () => 
       assert.equal(seen['origin'], 'https://example.test');
       assert.equal(seen['sec-websocket-protocol'], 'one, two');
       assert.equal(seen['host'], `example.test:${port}`);
-      assert.match(result.stderr, /connected to .* \(subprotocol one/);
+      assert.match(result.stderr, /connected to ws:\/\/127\.0\.0\.1:\d+\/x, subprotocol one/);
     } finally {
       await server.close();
     }
