@@ -173,8 +173,9 @@ export class TmuxCli {
     this.keys('Enter');
   }
 
-  screen(): string {
-    return this.tmux('capture-pane', '-p', '-J', '-t', this.name, '-S', '-200');
+  /** The screen as text; with `escapes`, colours included as ANSI sequences. */
+  screen(escapes = false): string {
+    return this.tmux('capture-pane', '-p', '-J', ...(escapes ? ['-e'] : []), '-t', this.name, '-S', '-200');
   }
 
   async waitFor(pattern: RegExp, timeoutMs = 5000): Promise<RegExpMatchArray> {

@@ -91,6 +91,24 @@ describe('interactive mode (a pseudo-terminal)', { timeout: 60_000 }, () => {
     await term.waitFor(/< \/ping/);
   });
 
+  test('colour at a terminal; none with NO_COLOR or --no-color', async () => {
+    const coloured = new TmuxCli(['-c', url], { NO_COLOR: '' });
+    await coloured.waitFor(/connected to/);
+    coloured.line('paint me');
+    await coloured.waitFor(/< paint me/);
+    assert.match(coloured.screen(true), /\u001b\[34m< paint me/);
+    for (const [args, env] of [
+      [['-c', url], { NO_COLOR: '1' }],
+      [['-c', url, '--no-color'], { NO_COLOR: '' }],
+    ] as const) {
+      const plain = new TmuxCli([...args], env);
+      await plain.waitFor(/connected to/);
+      plain.line('plain please');
+      await plain.waitFor(/< plain please/);
+      assert.doesNotMatch(plain.screen(true), /\u001b\[3\dm/);
+    }
+  });
+
   test('Ctrl-C closes with 1000 and exits 0', async () => {
     const before = closes.length;
     const term = new TmuxCli(['-c', url]);
