@@ -163,6 +163,19 @@ export function buildProgram(version: string): Command {
   return program;
 }
 
+/** ws: and wss: URLs (http: and https: too, as browsers accept them), checked before connecting. */
+function checkUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`'${url}' is not a valid URL`);
+  }
+  if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) throw new UsageError(`unsupported URL scheme ${parsed.protocol} in '${url}' (use ws: or wss:)`);
+  if (parsed.hash) throw new UsageError(`a WebSocket URL cannot have a fragment: '${url}'`);
+  return url;
+}
+
 /** Turn commander's raw values into CliOptions, with the checks commander cannot express. */
 export function toCliOptions(raw: Record<string, unknown>): CliOptions {
   const get = <T>(name: string) => raw[name] as T;
@@ -190,9 +203,10 @@ export function toCliOptions(raw: Record<string, unknown>): CliOptions {
   const path = get<string | undefined>('path');
   if (path !== undefined && !path.startsWith('/')) throw new UsageError(`--path must start with '/', got '${path}'`);
   const maxRedirects = get<number | true>('maxRedirects');
+  const url = connect === undefined ? '' : checkUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(connect) ? connect : `ws://${connect}`);
   const options: CliOptions = {
     mode: connect !== undefined ? 'connect' : 'listen',
-    url: connect === undefined ? '' : /^[a-z][a-z0-9+.-]*:\/\//i.test(connect) ? connect : `ws://${connect}`,
+    url,
     port: listen ?? 0,
     headers,
     subprotocols: get<string[]>('subprotocol'),

@@ -79,6 +79,12 @@ function exit(code: number): void {
   process.stdout.write('', () => process.exit(code));
 }
 
+// `wscope ... | head -1`: the reader has gone, and so can we.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(ExitCode.Normal);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(exit, (error: unknown) => {
   process.stderr.write(`wscope: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   exit(ExitCode.Internal);

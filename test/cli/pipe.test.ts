@@ -5,7 +5,9 @@
 import { after, afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
+import { connect as connectNet, createServer as createNetServer, type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { WebSocketServer as WsServer, type WebSocket as WsSocket } from 'ws';
 import { WebSocketServer, Opcode, type WebSocket } from '../../src/index.js';
@@ -300,6 +302,7 @@ describe('pipe mode: failures and their exit codes', { timeout: 30_000 }, () => 
     [['-c'], /^error: option '-c, --connect <url>' argument missing$/],
     [['-l', 'http'], /^error: option '-l, --listen <port>' argument 'http' is invalid\. expected an integer from 0 to 65535$/],
     [['-c', 'ws://x', '-l', '1'], /^error: use either --listen or --connect, not both$/],
+    [['-c', 'ftp://x'], /^error: unsupported URL scheme ftp: in 'ftp:\/\/x' \(use ws: or wss:\)$/],
     [['-c', 'ws://x', '-p', '8'], /^error: protocol version 8 is not supported: wscope speaks version 13 \(RFC 6455\) only$/],
     [['-c', 'ws://x', '-H', 'no-colon'], /^error: header 'no-colon' is not in the form 'Name: value'$/],
     [['-c', 'ws://x', '--binary-view', 'octal'], /^error: option '--binary-view <view>' argument 'octal' is invalid\. Allowed choices are hex, base64, utf8\.$/],
@@ -315,6 +318,69 @@ describe('pipe mode: failures and their exit codes', { timeout: 30_000 }, () => 
       assert.equal(result.code, 2);
     });
   }
+
+  test('--proxy tunnels through an HTTP CONNECT proxy', async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await server.ready();
+    server.on('connection', (socket: WebSocket) => socket.on('message', (data: Buffer) => socket.send(data.toString())));
+    const tunnels: string[] = [];
+    const proxy = createHttpServer();
+    proxy.on('connect', (request: IncomingMessage, client: Duplex, head: Buffer) => {
+      tunnels.push(request.url ?? '');
+      const [host, port] = (request.url ?? '').split(':');
+      const upstream = connectNet(Number(port), host!, () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+        upstream.write(head);
+        upstream.pipe(client).pipe(upstream);
+      });
+      upstream.on('error', () => client.destroy());
+      client.on('error', () => upstream.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const proxyPort = (proxy.address() as AddressInfo).port;
+      const result = await runCli(['-c', `ws://127.0.0.1:${server.address().port}`, '--proxy', `127.0.0.1:${proxyPort}`, '-w', '0.3'], 'through the tunnel\n');
+      assert.equal(result.stdout, 'through the tunnel\n');
+      assert.deepEqual(tunnels, [`127.0.0.1:${server.address().port}`]);
+      assert.equal(result.code, 0);
+    } finally {
+      proxy.closeAllConnections();
+      proxy.close();
+      await server.close();
+    }
+  });
+
+  test('/file sends a file as one binary message (with --slash)', async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await server.ready();
+    const got: Array<[string, boolean]> = [];
+    server.on('connection', (socket: WebSocket) => socket.on('message', (data: Buffer, isBinary: boolean) => got.push([data.toString('hex'), isBinary])));
+    try {
+      const result = await runCli(['-c', `ws://127.0.0.1:${server.address().port}`, '--slash'], `/file ${join(FIXTURES, 'cert.pem')}\n/file /nonexistent\n`);
+      assert.deepEqual(got, [[readFileSync(join(FIXTURES, 'cert.pem')).toString('hex'), true]]);
+      assert.match(result.stderr, /error: cannot read \/nonexistent: ENOENT/);
+      assert.equal(result.code, 0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('SIGINT in pipe mode closes with 1000 and exits 0', async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await server.ready();
+    const codes: number[] = [];
+    server.on('connection', (socket: WebSocket) => socket.on('close', (code: number) => codes.push(code)));
+    try {
+      const cli = new CliProcess(['-c', `ws://127.0.0.1:${server.address().port}`]);
+      await cli.waitFor('stderr', /connected to/);
+      cli.child.kill('SIGINT');
+      const result = await cli.result();
+      assert.equal(result.code, 0);
+      assert.deepEqual(codes, [1000]);
+    } finally {
+      await server.close();
+    }
+  });
 
   test('-p 13 is accepted (the only version there is)', async () => {
     const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
