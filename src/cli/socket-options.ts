@@ -24,6 +24,8 @@ export function heartbeatOption(cli: CliOptions): HeartbeatOptions | undefined {
 function socketOptions(cli: CliOptions): SocketOptions {
   const heartbeat = heartbeatOption(cli);
   return {
+    // --no-compression: neither offer nor accept permessage-deflate (the library's default is on).
+    ...(!cli.compression && { perMessageDeflate: false }),
     ...(cli.maxPayload !== undefined && { maxMessageSize: cli.maxPayload }),
     ...(heartbeat && { heartbeat }),
   };

@@ -382,6 +382,27 @@ describe('pipe mode: failures and their exit codes', { timeout: 30_000 }, () => 
     }
   });
 
+  test('--no-compression: no permessage-deflate offer', async () => {
+    const offers: Array<string | undefined> = [];
+    const server = new WebSocketServer({
+      port: 0,
+      host: '127.0.0.1',
+      accept: (request) => {
+        offers.push(request.headers['sec-websocket-extensions']);
+        return true;
+      },
+    });
+    await server.ready();
+    try {
+      const result = await runCli(['-c', `ws://127.0.0.1:${server.address().port}`, '--no-compression'], '');
+      assert.deepEqual(offers, [undefined]);
+      assert.doesNotMatch(result.stderr, /permessage-deflate/);
+      assert.equal(result.code, 0);
+    } finally {
+      await server.close();
+    }
+  });
+
   test('-p 13 is accepted (the only version there is)', async () => {
     const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await server.ready();
