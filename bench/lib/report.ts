@@ -22,16 +22,26 @@ function ratioCell(row: Pick<Row, 'ours' | 'ws' | 'better'>): string {
 
 export function scenarioTable(rows: readonly Row[], section: Row['section']): string[][] {
   const cpuLabel = section === 'server' ? 'server CPU ours / ws' : 'client CPU ours / ws';
-  const header = ['scenario', 'unit', 'ours', 'ws', 'ours/ws', cpuLabel];
+  const header = ['scenario', 'unit', 'ours', 'ws', 'ours/ws', cpuLabel, 'ours/ws per CPU-second'];
   if (section === 'server') header.push('loadgen CPU');
   const body = rows
     .filter((row) => row.section === section)
     .map((row) => {
-      const cells = [row.name, `${row.unit} ${row.better === 'higher' ? '↑' : '↓'}`, formatValue(row.ours, row.unit), formatValue(row.ws, row.unit), ratioCell(row), `${percent(row.oursCpu)} / ${percent(row.wsCpu)}`];
+      const cells = [row.name, `${row.unit} ${row.better === 'higher' ? '↑' : '↓'}`, formatValue(row.ours, row.unit), formatValue(row.ws, row.unit), ratioCell(row), `${percent(row.oursCpu)} / ${percent(row.wsCpu)}`, efficiencyCell(row)];
       if (section === 'server') cells.push(percent(row.loadCpu));
       return cells;
     });
   return [header, ...body];
+}
+
+/**
+ * Work done per CPU-second of the side under test, ours over ws: what the throughput ratio
+ * would be if both were saturated. It tells the servers apart when the load generator, not
+ * the server, is the limit (one message in flight per connection on a 2-core machine).
+ */
+function efficiencyCell(row: Row): string {
+  if (row.better !== 'higher' || !(row.oursCpu > 0) || !(row.wsCpu > 0)) return '';
+  return formatRatio(row.ours / row.oursCpu / (row.ws / row.wsCpu));
 }
 
 export function microTable(rows: readonly MicroRow[]): string[][] {
