@@ -37,6 +37,8 @@ export interface ObservedFrame extends FrameInfo {
 }
 
 const DEFAULT_CLOSE_TIMEOUT = 5000;
+/** While one read's messages are dispatched, replies are held back (corked) up to this many bytes. */
+const BATCH_LIMIT = 16 * 1024;
 const MAX_TRACKED_PINGS = 16;
 
 /**
@@ -74,6 +76,8 @@ export class WebSocket extends EventEmitter {
   private localCloseReason: string | undefined;
   private pingsInFlight = new Map<string, number>();
   private closeEmitted = false;
+  /** A read's messages are being dispatched with the socket corked (see `receive`). */
+  private batching = false;
   /** Why a client connection could not be opened (network error or HandshakeError). */
   connectError: Error | undefined;
   /** The server's 101 response headers (client side). */
@@ -313,12 +317,14 @@ export class WebSocket extends EventEmitter {
     // reply per message) leaves in one writev when the read is done, not one write each.
     const socket = this.socket;
     socket?.cork();
+    this.batching = true;
     try {
       connection.receiveData(chunk);
       this.dispatch(connection.takeEvents());
       this.flush();
       this.afterStateChange();
     } finally {
+      this.batching = false;
       socket?.uncork();
     }
   }
@@ -368,12 +374,18 @@ export class WebSocket extends EventEmitter {
     }
     if (chunks.length === 1) {
       socket.write(chunks[0]!, callback);
-      return;
+    } else {
+      socket.cork();
+      for (let i = 0; i < chunks.length - 1; i++) socket.write(chunks[i]!);
+      socket.write(chunks[chunks.length - 1]!, callback);
+      socket.uncork();
     }
-    socket.cork();
-    for (let i = 0; i < chunks.length - 1; i++) socket.write(chunks[i]!);
-    socket.write(chunks[chunks.length - 1]!, callback);
-    socket.uncork();
+    // Batching pays for small messages only: a corked batch of large ones leaves as one huge
+    // writev that the kernel takes in parts (an echo of 64 KiB × 8 in flight ran 30% slower).
+    if (this.batching && socket.writableLength >= BATCH_LIMIT) {
+      socket.uncork();
+      socket.cork();
+    }
   }
 
   private receivePong(data: Buffer): void {

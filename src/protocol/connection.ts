@@ -311,6 +311,7 @@ export class Connection {
       this.messageOpcode = frame.opcode;
       this.messageCompressed = frame.rsv1;
       this.utf8.reset();
+      if (frame.fin) this.assembler.expect(frame.payloadLength);
     }
   }
 

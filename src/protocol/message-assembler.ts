@@ -6,6 +6,9 @@
  * alive, so a message sent as thousands of tiny fragments would otherwise pin thousands of
  * socket buffers. This keeps memory near the message size whatever the fragment count, without
  * capping that count.
+ *
+ * A single-frame message announces its size up front (`expect`): when it spans reads, its
+ * pieces are copied straight into one buffer of that size, with no block and no final concat.
  */
 const BLOCK_SIZE = 64 * 1024;
 
@@ -14,10 +17,29 @@ export class MessageAssembler {
   private block: Buffer | undefined;
   private blockUsed = 0;
   private blockFlushed = 0;
+  /** The size announced by `expect`, and the buffer its pieces are gathered in. */
+  private expected = 0;
+  private exact: Buffer | undefined;
   size = 0;
+
+  /** The message will be exactly `total` bytes (it is one frame). Call before its first piece. */
+  expect(total: number): void {
+    if (this.size === 0) this.expected = total;
+  }
 
   add(piece: Uint8Array): void {
     if (piece.length === 0) return;
+    if (this.expected > 0) {
+      // All in one piece: a view, no copy. Otherwise every piece goes to its place in `exact`.
+      if (this.size === 0 && piece.length === this.expected) {
+        this.pieces.push(piece);
+      } else {
+        this.exact ??= Buffer.allocUnsafe(this.expected);
+        this.exact.set(piece, this.size);
+      }
+      this.size += piece.length;
+      return;
+    }
     // The first piece stays a view whatever its size: one view pins at most one read buffer, and
     // a small message from a read shared with many others then costs no copy. Copying it too made
     // each such message allocate a 64 KiB block of its own, pinned for as long as the
@@ -46,20 +68,21 @@ export class MessageAssembler {
 
   /** The whole message as one Buffer; the assembler is empty again afterwards. */
   finish(): Buffer {
+    const exact = this.exact;
     this.flushBlock();
     const pieces = this.pieces;
     const size = this.size;
-    this.pieces = [];
-    this.block = undefined;
-    this.size = 0;
-    if (pieces.length === 0) return EMPTY;
-    if (pieces.length === 1) return asBuffer(pieces[0]!);
-    return Buffer.concat(pieces, size);
+    // The array is reused: the Buffer returned never refers to it.
+    const out = exact ?? (pieces.length === 0 ? EMPTY : pieces.length === 1 ? asBuffer(pieces[0]!) : Buffer.concat(pieces, size));
+    this.reset();
+    return out;
   }
 
   reset(): void {
-    this.pieces = [];
+    this.pieces.length = 0;
     this.block = undefined;
+    this.exact = undefined;
+    this.expected = 0;
     this.size = 0;
   }
 
