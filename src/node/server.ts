@@ -63,6 +63,12 @@ export class WebSocketServer extends EventEmitter {
   readonly clients = new Set<WebSocket>();
   private readonly netServer: NetServer | undefined;
   private readonly pending = new Set<Duplex>();
+  /**
+   * Shared 'close' listeners (`this` is the socket): a closure per connection would stay alive,
+   * with everything its scope held, for as long as the connection does.
+   */
+  private readonly forgetPending = deleter(this.pending);
+  private readonly forgetClient = deleter(this.clients);
   private closing = false;
 
   constructor(
@@ -128,7 +134,7 @@ export class WebSocketServer extends EventEmitter {
 
   private trackPending(socket: Duplex): void {
     this.pending.add(socket);
-    socket.once('close', () => this.pending.delete(socket));
+    socket.once('close', this.forgetPending);
   }
 
   /** Our own port: read the request head ourselves, with limits and a deadline. */
@@ -138,7 +144,7 @@ export class WebSocketServer extends EventEmitter {
       return;
     }
     this.trackPending(socket);
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroySocket);
     const limits = {
       maxHeaderSize: this.options.maxHeaderSize ?? DEFAULT_HEAD_LIMITS.maxHeaderSize,
       maxHeaderCount: this.options.maxHeaderCount ?? DEFAULT_HEAD_LIMITS.maxHeaderCount,
@@ -148,7 +154,10 @@ export class WebSocketServer extends EventEmitter {
       socket.off('data', onData);
       this.reject(socket, new HandshakeError('WS_ERR_HANDSHAKE_TIMEOUT', 408, 'the opening handshake took too long'), undefined);
     }, this.options.handshakeTimeout ?? 10_000);
-    socket.once('close', () => clearTimeout(timer));
+    // Removed once the head is read, so nothing of this handshake's scope (reader, timer) is
+    // kept for the connection's lifetime: ~1 KiB per idle connection.
+    const stopTimer = (): void => clearTimeout(timer);
+    socket.once('close', stopTimer);
     const onData = (chunk: Buffer) => {
       let done: { head: Buffer; rest: Buffer } | undefined;
       let request: UpgradeRequest;
@@ -156,17 +165,19 @@ export class WebSocketServer extends EventEmitter {
         done = reader.push(chunk);
         if (!done) return;
         socket.off('data', onData);
+        socket.off('close', stopTimer);
         socket.pause();
         clearTimeout(timer);
         const head = parseHttpHead(done.head, limits);
         request = toUpgradeRequest(head.startLine[0], head.startLine[1], head.startLine[2], head.rawHeaders);
       } catch (error) {
         socket.off('data', onData);
+        socket.off('close', stopTimer);
         clearTimeout(timer);
         this.reject(socket, error instanceof HandshakeError ? error : new HandshakeError('WS_ERR_MALFORMED_HTTP', 400, 'malformed request'), undefined);
         return;
       }
-      void this.upgrade(request, socket, Buffer.from(done.rest));
+      void this.upgrade(request, socket, done.rest.length > 0 ? Buffer.from(done.rest) : NO_BYTES);
     };
     socket.on('data', onData);
   }
@@ -204,10 +215,11 @@ export class WebSocketServer extends EventEmitter {
       if (socket.destroyed) return;
       socket.write(buildAcceptResponse({ key: valid.key, ...(protocol && { protocol }), ...(headers && { headers }) }));
       this.pending.delete(socket);
+      socket.off('close', this.forgetPending);
       const ws = new ServerSocket(socket, rest, { ...this.options, protocol, url: info.url });
       if (this.options.clientTracking ?? true) {
         this.clients.add(ws);
-        ws.once('close', () => this.clients.delete(ws));
+        ws.on('close', this.forgetClient);
       }
       this.emit('connection', ws, info);
     } catch (error) {
@@ -231,6 +243,18 @@ export class WebSocketServer extends EventEmitter {
     setTimeout(() => socket.destroy(), 1000).unref();
   }
 }
+
+function deleter<T>(set: Set<T>): (this: T) => void {
+  return function (this: T) {
+    set.delete(this);
+  };
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
+}
+
+const NO_BYTES = Buffer.alloc(0);
 
 function toUpgradeRequest(method: string, target: string, httpVersion: string, rawHeaders: Array<[string, string]>): UpgradeRequest {
   const headers = new Map<string, string[]>();
