@@ -8,7 +8,7 @@
  *
  * Each case alternates ours and ws for several samples and keeps the median throughput.
  */
-import { Connection, applyMask, isValidUtf8, Utf8Validator } from '../src/protocol/index.js';
+import { Connection, applyMask, copyMasked, isValidUtf8, Utf8Validator } from '../src/protocol/index.js';
 import { serializeFrame } from '../src/protocol/frame.js';
 import { median, formatCount, formatRatio, sizeLabel } from './lib/stats.js';
 import { wsBufferUtil, wsBufferUtilWithoutNative, wsIsValidUtf8, wsNativeStatus, wsReceiver, wsSender } from './lib/ws-internals.js';
@@ -109,11 +109,7 @@ function maskCases(): Case[] {
       unit: 'MB/s',
       perIteration: size,
       ours: (n) => {
-        const body = out.subarray(headerLength);
-        for (let i = 0; i < n; i++) {
-          body.set(source);
-          applyMask(body, KEY);
-        }
+        for (let i = 0; i < n; i++) copyMasked(source, out, headerLength, KEY);
         return out[headerLength]!;
       },
       ws: (n) => {

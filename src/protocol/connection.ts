@@ -1,7 +1,7 @@
 import { describeCloseCode, isSendableCloseCode } from './close-codes.js';
 import { ProtocolError } from './errors.js';
 import { encodeFrameHeader, frameHeaderLength, headerLengthFromSecondByte, readFrameHeader, writeFrameHeader, type FrameHeader, type OutgoingFrame } from './frame.js';
-import { applyMask } from './mask.js';
+import { applyMask, copyMasked } from './mask.js';
 import { ByteQueue } from './byte-queue.js';
 import { asBuffer, MessageAssembler } from './message-assembler.js';
 import { isControlOpcode, isKnownOpcode, Opcode } from './opcodes.js';
@@ -426,8 +426,8 @@ export class Connection {
       // Header and payload in one buffer, written in place: one allocation, one write.
       const out = Buffer.allocUnsafe(headerLength + length);
       writeFrameHeader(out, 0, opcode, fin, rsv1, length, maskKey);
-      out.set(data, headerLength);
-      if (maskKey) applyMask(out.subarray(headerLength), maskKey);
+      if (maskKey) copyMasked(data, out, headerLength, maskKey);
+      else out.set(data, headerLength);
       this.outgoing.push(out);
     } else {
       const header = Buffer.allocUnsafe(headerLength);

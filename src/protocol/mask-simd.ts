@@ -80,18 +80,34 @@ function load(): SimdMasker | null {
  * done nothing, when WebAssembly SIMD is not available.
  */
 export function maskWithSimd(data: Uint8Array, k0: number, k1: number, k2: number, k3: number): boolean {
+  return maskCopyWithSimd(data, data, 0, k0, k1, k2, k3);
+}
+
+/**
+ * Write `source` XORed with the key into `target` at `targetOffset` (`source` may be `target`'s
+ * own bytes at that offset). Going through the module's memory anyway, masking into a copy
+ * costs no more than masking in place. Returns false, having done nothing, without SIMD.
+ */
+export function maskCopyWithSimd(source: Uint8Array, target: Uint8Array, targetOffset: number, k0: number, k1: number, k2: number, k3: number): boolean {
   const simd = load();
   if (!simd) return false;
   const { memory, xor } = simd;
   // WebAssembly memory is little-endian on every host: byte 0 of the word is k0.
   const key = k0 | (k1 << 8) | (k2 << 16) | (k3 << 24);
-  const length = data.length;
+  const length = source.length;
   // Blocks start at multiples of 16 KiB, multiples of 4: the key lines up the same in each.
   for (let offset = 0; offset < length; offset += BLOCK) {
     const n = Math.min(BLOCK, length - offset);
-    memory.set(data.subarray(offset, offset + n), 0);
+    memory.set(n === length ? source : source.subarray(offset, offset + n), 0);
     xor(n, key);
-    data.set(memory.subarray(0, n), offset);
+    target.set(n === BLOCK ? block(memory) : memory.subarray(0, n), targetOffset + offset);
   }
   return true;
+}
+
+let fullBlock: Uint8Array | undefined;
+
+/** The first BLOCK bytes of the module's memory, one view made once. */
+function block(memory: Uint8Array): Uint8Array {
+  return (fullBlock ??= memory.subarray(0, BLOCK));
 }

@@ -5,7 +5,7 @@
  * from 2 KiB WebAssembly SIMD (mask-simd.ts) about twice that (bench/micro.ts measures each
  * against ws's bufferutil).
  */
-import { maskWithSimd } from './mask-simd.js';
+import { maskCopyWithSimd, maskWithSimd } from './mask-simd.js';
 
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 /** Below this a byte loop wins: creating the Int32Array view costs more than it saves. */
@@ -55,6 +55,16 @@ export function applyMask(data: Uint8Array, key: Uint8Array, keyOffset = 0): voi
   for (; w < words; w++) view[w]! ^= word;
   // The tail starts on a word boundary of the payload, so the key is back at b0.
   maskBytes(data, head + words * 4, length, b0, b1, b2, b3);
+}
+
+/**
+ * Write `source` masked with `key` into `target` at `targetOffset`, as a client frames a
+ * message: one pass instead of a copy and then a mask when SIMD does it.
+ */
+export function copyMasked(source: Uint8Array, target: Uint8Array, targetOffset: number, key: Uint8Array): void {
+  if (source.length >= SIMD_THRESHOLD && maskCopyWithSimd(source, target, targetOffset, key[0]!, key[1]!, key[2]!, key[3]!)) return;
+  target.set(source, targetOffset);
+  applyMask(target.subarray(targetOffset, targetOffset + source.length), key);
 }
 
 /** Bytes `from` to `to`, with k0 applying to byte `from`. */

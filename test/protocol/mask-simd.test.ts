@@ -1,7 +1,7 @@
 /** RFC 6455 §5.3 masking on the WebAssembly SIMD path (payloads from 2 KiB): byte for byte the definition. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyMask } from '../../src/protocol/index.js';
+import { applyMask, copyMasked } from '../../src/protocol/index.js';
 import { maskWithSimd } from '../../src/protocol/mask-simd.js';
 import { hex, mulberry32, toHex } from './helpers.js';
 
@@ -31,6 +31,23 @@ describe('applyMask on large payloads', () => {
           assert.deepEqual(copy.subarray(0, align), backing.subarray(0, align), 'bytes before the view untouched');
           assert.deepEqual(copy.subarray(align + length), backing.subarray(align + length), 'bytes after the view untouched');
         }
+      }
+    }
+  });
+
+  test('copyMasked writes the masked bytes at the offset and leaves the source and the rest of the target alone', () => {
+    const random = mulberry32(13);
+    const key = hex('0badf00d');
+    for (const length of [0, 5, 63, 64, 2047, 2048, 16_384, 16_385, 50_001]) {
+      for (const targetOffset of [0, 2, 14]) {
+        const source = Buffer.from(Array.from({ length }, () => Math.floor(random() * 256)));
+        const original = Buffer.from(source);
+        const target = Buffer.alloc(length + targetOffset + 3, 0xee);
+        copyMasked(source, target, targetOffset, key);
+        assert.ok(source.equals(original), `source untouched (length ${length})`);
+        assert.ok(target.subarray(targetOffset, targetOffset + length).equals(maskByDefinition(source, key, 0)), `length ${length}, offset ${targetOffset}`);
+        assert.ok(target.subarray(0, targetOffset).every((byte) => byte === 0xee), 'bytes before untouched');
+        assert.ok(target.subarray(targetOffset + length).every((byte) => byte === 0xee), 'bytes after untouched');
       }
     }
   });
