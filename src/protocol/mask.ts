@@ -62,9 +62,14 @@ export function applyMask(data: Uint8Array, key: Uint8Array, keyOffset = 0): voi
  * message: one pass instead of a copy and then a mask when SIMD does it.
  */
 export function copyMasked(source: Uint8Array, target: Uint8Array, targetOffset: number, key: Uint8Array): void {
-  if (source.length >= SIMD_THRESHOLD && maskCopyWithSimd(source, target, targetOffset, key[0]!, key[1]!, key[2]!, key[3]!)) return;
+  const length = source.length;
+  if (length < WORD_LOOP_THRESHOLD) {
+    for (let i = 0; i < length; i++) target[targetOffset + i] = source[i]! ^ key[i & 3]!;
+    return;
+  }
+  if (length >= SIMD_THRESHOLD && maskCopyWithSimd(source, target, targetOffset, key[0]!, key[1]!, key[2]!, key[3]!)) return;
   target.set(source, targetOffset);
-  applyMask(target.subarray(targetOffset, targetOffset + source.length), key);
+  applyMask(target.subarray(targetOffset, targetOffset + length), key);
 }
 
 /** Bytes `from` to `to`, with k0 applying to byte `from`. */
