@@ -159,6 +159,10 @@ async function openTransport(host: string, port: number, secure: boolean, option
   const servername = options.servername ?? (options.host ? options.host.replace(/:\d+$/, '') : host);
   const tls = tlsConnect({
     socket: tcp,
+    // The name the certificate is verified against. Without `host`, Node verifies an IP URL
+    // (which gets no SNI servername) against "localhost": wss://127.0.0.1 then accepted a
+    // certificate for localhost and refused one for IP:127.0.0.1.
+    host: servername,
     ...(isIP(servername) === 0 && { servername }),
     ...(options.ca !== undefined && { ca: options.ca }),
     ...(options.cert !== undefined && { cert: options.cert }),

@@ -1,0 +1,180 @@
+/**
+ * Runs conformance cases over real sockets against both roles:
+ * - our server, driven by a raw client (masked frames) while the server echoes every message;
+ * - our client, driven by a raw server (unmasked frames) while the client echoes every message.
+ * Each run asserts the echoed messages, the pongs, the exact code of the endpoint's Close frame,
+ * who closes TCP, and what the endpoint's own close and error events report.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { describe, test } from 'node:test';
+import { WebSocketServer, connect, type WebSocket } from '../../src/index.js';
+import type { Case } from './case.js';
+import { rawClient, rawServer, type PeerRole, type RawPeer, type ReadFrame } from './raw-peer.js';
+
+const WAIT = 3000;
+const CASE_TIMEOUT = 20_000;
+
+/** Register every case twice, once per role under test. */
+export function conformance(group: string, cases: readonly Case[]): void {
+  const ids = new Set<string>();
+  for (const c of cases) {
+    assert.ok(!ids.has(c.id), `duplicate case id ${c.id}`);
+    ids.add(c.id);
+  }
+  describe(group, () => {
+    for (const role of ['server', 'client'] as const) {
+      for (const c of cases) {
+        if (c.only && c.only !== role) continue;
+        test(`our ${role} · ${c.id} ${c.title}`, { timeout: CASE_TIMEOUT }, () => (role === 'server' ? againstServer(c) : againstClient(c)));
+      }
+    }
+  });
+}
+
+interface Observed {
+  errors: unknown[];
+  closed: Promise<{ code: number; reason: string; wasClean: boolean }>;
+}
+
+function observe(ws: WebSocket): Observed {
+  const errors: unknown[] = [];
+  ws.on('error', (error) => errors.push(error));
+  ws.on('message', (data: Buffer, isBinary: boolean) => ws.send(data, { binary: isBinary }));
+  const closed = new Promise<{ code: number; reason: string; wasClean: boolean }>((resolve) => {
+    ws.once('close', (code: number, reason: string, wasClean: boolean) => resolve({ code, reason, wasClean }));
+  });
+  return { errors, closed };
+}
+
+async function againstServer(c: Case): Promise<void> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1', ...c.options });
+  await server.ready();
+  try {
+    const accepted = new Promise<Observed>((resolve) => server.once('connection', (ws: WebSocket) => resolve(observe(ws))));
+    const peer = await rawClient(server.address().port);
+    const endpoint = await accepted;
+    await play(peer, c);
+    await peer.waitForClose(WAIT);
+    // RFC 6455 §7.1.1: "the server SHOULD close the underlying TCP connection first".
+    await peer.waitForEof(WAIT);
+    peer.socket.end();
+    await check(peer, endpoint, c, 'server');
+  } finally {
+    await server.close();
+  }
+}
+
+async function againstClient(c: Case): Promise<void> {
+  const raw = await rawServer();
+  try {
+    const ws = await connect(`ws://127.0.0.1:${raw.port}/`, c.options ?? {});
+    const endpoint = observe(ws);
+    const peer = await raw.nextPeer();
+    await play(peer, c);
+    await peer.waitForClose(WAIT);
+    if (!c.close.clean) {
+      // RFC 6455 §7.1.7: an endpoint that fails the connection drops TCP; a server still answers the Close.
+      await peer.write(peer.encode({ op: 0x8, data: peer.closeFrame!.payload }));
+      await peer.waitForEof(WAIT);
+    }
+    peer.socket.end();
+    await check(peer, endpoint, c, 'client');
+  } finally {
+    await raw.close();
+  }
+}
+
+async function play(peer: RawPeer, c: Case): Promise<void> {
+  const expectedReplies = (c.echo?.length ?? 0) + (c.pongs?.length ?? 0);
+  let sentClose = false;
+  for (const step of c.steps) {
+    if ('frames' in step) {
+      const hasClose = step.frames.some((f) => f.op === 0x8);
+      if (hasClose && !sentClose && peer.closeFrame === undefined && expectedReplies > 0) {
+        // Our Close goes out only after the replies came back, so the endpoint has them all
+        // before it starts closing (it must send no data after its own Close, §5.5.1).
+        await peer.until(() => replies(peer.frames) >= expectedReplies || peer.closeFrame !== undefined, WAIT, `${expectedReplies} replies`);
+      }
+      sentClose ||= hasClose;
+      await peer.write(Buffer.concat(step.frames.map((f) => peer.encode(f))), step.chop);
+    } else if ('raw' in step) {
+      await peer.write(step.raw, step.chop);
+    } else if ('delay' in step) {
+      await new Promise((resolve) => setTimeout(resolve, step.delay));
+    } else if ('awaitReplies' in step) {
+      await peer.until(() => replies(peer.frames) >= step.awaitReplies, WAIT, `${step.awaitReplies} replies`);
+    } else {
+      await peer.waitForClose(WAIT);
+    }
+  }
+}
+
+/** Complete messages and pongs among the endpoint's frames. */
+function replies(frames: readonly ReadFrame[]): number {
+  return frames.filter((f) => (f.fin && f.op <= 0x2) || f.op === 0xa).length;
+}
+
+async function check(peer: RawPeer, endpoint: Observed, c: Case, role: PeerRole): Promise<void> {
+  const frames = peer.frames;
+  const closeIndex = frames.findIndex((f) => f.op === 0x8);
+  // RFC 6455 §5.5.1: "the endpoint MUST NOT send any more data frames" after its Close.
+  assert.equal(closeIndex, frames.length - 1, 'the Close frame is the last frame the endpoint sends');
+  for (const f of frames) {
+    // RFC 6455 §5.1: a client masks every frame; a server masks none.
+    assert.equal(f.masked, role === 'client', `frame 0x${f.op.toString(16)} masked=${f.masked} from our ${role}`);
+    assert.equal(f.rsv, 0, 'no RSV bits without an extension');
+    assert.ok([0x0, 0x1, 0x2, 0x8, 0xa].includes(f.op), `unexpected opcode 0x${f.op.toString(16)} from our ${role}`);
+  }
+  const messages: Array<string | Buffer> = [];
+  let parts: Buffer[] = [];
+  let op = 0;
+  for (const f of frames.slice(0, closeIndex)) {
+    if (f.op === 0x1 || f.op === 0x2) op = f.op;
+    if (f.op > 0x2) continue;
+    parts.push(f.payload);
+    if (!f.fin) continue;
+    const data = Buffer.concat(parts);
+    // ignoreBOM: a U+FEFF at the start is content, not a byte order mark to strip.
+    messages.push(op === 0x1 ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(data) : data);
+    parts = [];
+  }
+  assert.deepEqual(messages.map(describeMessage), (c.echo ?? []).map(describeMessage), 'echoed messages');
+  const pongs = frames.filter((f) => f.op === 0xa).map((f) => f.payload);
+  assert.deepEqual(pongs.map((p) => p.toString('hex')), (c.pongs ?? []).map((p) => Buffer.from(p).toString('hex')), 'pong payloads');
+
+  const payload = frames[closeIndex]!.payload;
+  assert.notEqual(payload.length, 1, 'a Close payload is empty or at least 2 bytes');
+  assert.ok(payload.length <= 125, 'a Close payload fits a control frame');
+  const code = payload.length === 0 ? 1005 : payload.readUInt16BE(0);
+  const reason = new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(2));
+  assert.equal(code, c.close.code, `close code sent by our ${role}`);
+  if (c.close.reason !== undefined) assert.equal(reason, c.close.reason, 'close reason echoed');
+
+  const event = await within(endpoint.closed, WAIT, `our ${role}'s close event`);
+  assert.equal(event.code, c.close.code, `close event code on our ${role}`);
+  assert.equal(event.wasClean, c.close.clean, `close event wasClean on our ${role}`);
+  if (c.close.clean) {
+    assert.deepEqual(endpoint.errors, [], 'no error on a clean close');
+  } else {
+    const error = endpoint.errors[0] as { code?: unknown; closeCode?: unknown } | undefined;
+    assert.equal(error?.closeCode, c.close.code, `the error event carries the close code (${String(error?.code)})`);
+    assert.match(String(error?.code), /^WS_ERR_/);
+  }
+}
+
+function describeMessage(message: string | Buffer): string {
+  return typeof message === 'string' ? `text(${message.length}) ${message.length > 200 ? hash(Buffer.from(message)) : JSON.stringify(message)}` : `binary(${message.length}) ${message.length > 200 ? hash(message) : message.toString('hex')}`;
+}
+
+function hash(data: Buffer): string {
+  return createHash('sha1').update(data).digest('hex');
+}
+
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
