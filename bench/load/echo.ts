@@ -35,10 +35,10 @@ export async function runEcho(job: EchoJob): Promise<EchoResult> {
   if (job.deflate) assertDeflateNegotiated(peers);
   let completed = 0;
   let running = true;
-  for (const { socket } of peers) {
+  for (const { socket, onBytes } of peers) {
     let pending = 0;
     const skipper = job.deflate ? new FrameSkipper() : undefined;
-    socket.on('data', (chunk: Buffer) => {
+    onBytes((chunk) => {
       let echoes: number;
       if (skipper) {
         echoes = skipper.feed(chunk);
@@ -89,14 +89,14 @@ export async function runLatency(job: LatencyJob): Promise<LatencyResult> {
   const frame = clientFrame(binaryPayload(job.size), true, false);
   const echoSize = serverFrameSize(job.size);
   const [peer] = await openMany(job.port, upgradeRequest(job.port, false), 1, 1);
-  const { socket } = peer!;
+  const { socket, onBytes } = peer!;
   // Far more room than a run fills (a round trip takes well over 5 µs); kept, then sorted once.
   const samples = new Float64Array(Math.ceil(job.durationMs * 200));
   let count = 0;
   let recording = false;
   let pending = 0;
   let sentAt = 0;
-  socket.on('data', (chunk: Buffer) => {
+  onBytes((chunk) => {
     pending += chunk.length;
     if (pending < echoSize) return;
     pending -= echoSize;

@@ -101,29 +101,51 @@ export interface Upgraded {
   socket: Socket;
   /** The server's response head, for checking negotiated extensions. */
   head: string;
+  /** Take the bytes that follow the handshake. The view is only valid during the call. */
+  onBytes(receiver: (bytes: Buffer) => void): void;
 }
+
+/**
+ * Every load-generator socket reads into this one buffer (Node's `onread`): no Buffer is
+ * allocated per read, and the generator only counts bytes or reads a header at once.
+ */
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 
 /** Open a TCP connection and complete the opening handshake with a pre-built request. */
 export function rawUpgrade(port: number, request: Buffer): Promise<Upgraded> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port, host: HOST, noDelay: true });
-    let received: Buffer = Buffer.alloc(0);
-    const onData = (chunk: Buffer): void => {
-      received = received.length === 0 ? chunk : Buffer.concat([received, chunk]);
+    let received: Buffer | undefined = Buffer.alloc(0);
+    let receiver: ((bytes: Buffer) => void) | undefined;
+    let early: Buffer | undefined;
+    const onRead = (n: number, buffer: Buffer): boolean => {
+      if (received === undefined) {
+        if (receiver) receiver(buffer.subarray(0, n));
+        return true;
+      }
+      received = Buffer.concat([received, buffer.subarray(0, n)]);
       const end = received.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      socket.off('data', onData);
-      socket.off('error', reject);
+      if (end < 0) return true;
       const head = received.subarray(0, end).toString('latin1');
+      if (received.length > end + 4) early = Buffer.from(received.subarray(end + 4));
+      received = undefined;
+      socket.off('error', reject);
       if (!head.startsWith('HTTP/1.1 101')) {
         socket.destroy();
         reject(new Error(`handshake refused: ${head.split('\r\n')[0]}`));
-        return;
+        return false;
       }
-      if (received.length > end + 4) socket.unshift(received.subarray(end + 4));
-      resolve({ socket, head });
+      resolve({
+        socket,
+        head,
+        onBytes(next) {
+          receiver = next;
+          if (early) next(early);
+          early = undefined;
+        },
+      });
+      return true;
     };
-    socket.on('data', onData);
+    const socket = connect({ port, host: HOST, noDelay: true, onread: { buffer: READ_BUFFER, callback: onRead } });
     socket.on('error', reject);
     socket.on('connect', () => socket.write(request));
   });
