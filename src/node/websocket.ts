@@ -54,10 +54,11 @@ export class WebSocket extends EventEmitter {
   static readonly OPEN = 1;
   static readonly CLOSING = 2;
   static readonly CLOSED = 3;
-  readonly CONNECTING = 0;
-  readonly OPEN = 1;
-  readonly CLOSING = 2;
-  readonly CLOSED = 3;
+  // WebIDL constants live on the prototype (defined below the class), not on every instance.
+  declare readonly CONNECTING: 0;
+  declare readonly OPEN: 1;
+  declare readonly CLOSING: 2;
+  declare readonly CLOSED: 3;
 
   url = '';
   protocol = '';
@@ -74,7 +75,8 @@ export class WebSocket extends EventEmitter {
   private closeTimer: NodeJS.Timeout | undefined;
   private heartbeat: Heartbeat | undefined;
   private localCloseReason: string | undefined;
-  private pingsInFlight = new Map<string, number>();
+  /** Created by the first `ping()`: most connections never send one. */
+  private pingsInFlight: Map<string, number> | undefined;
   private closeEmitted = false;
   /** A read's messages are being dispatched with the socket corked (see `receive`). */
   private batching = false;
@@ -90,12 +92,8 @@ export class WebSocket extends EventEmitter {
    */
   constructor(url?: string | URL, protocols?: string | readonly string[] | ClientOptions, options?: ClientOptions) {
     super();
-    this.on('newListener', (event: string) => {
-      if (event === 'frame' && this.connection) this.connection.observeFrames = true;
-    });
-    this.on('removeListener', (event: string) => {
-      if (event === 'frame' && this.connection && this.listenerCount('frame') === 0) this.connection.observeFrames = false;
-    });
+    this.on('newListener', WebSocket.frameListenerAdded);
+    this.on('removeListener', WebSocket.frameListenerRemoved);
     if (url === undefined) return;
     const clientOptions: ClientOptions = typeof protocols === 'object' && !Array.isArray(protocols) ? { ...(protocols as ClientOptions) } : { ...options };
     if (typeof protocols === 'string') clientOptions.protocols = [protocols];
@@ -149,11 +147,14 @@ export class WebSocket extends EventEmitter {
     });
     socket.setNoDelay(true);
     socket.setTimeout(0);
-    socket.on('data', (chunk: Buffer) => this.receive(chunk));
-    socket.on('end', () => this.receiveEof());
-    socket.on('error', (error) => this.emitError(error));
-    socket.on('close', () => this.socketClosed());
-    socket.on('drain', () => this.emit('drain'));
+    // Shared listeners that find this WebSocket on the socket (as ws does): five closures per
+    // connection would cost a few hundred bytes of every idle connection.
+    (socket as OwnedSocket)[kOwner] = this;
+    socket.on('data', WebSocket.onSocketData);
+    socket.on('end', WebSocket.onSocketEnd);
+    socket.on('error', WebSocket.onSocketError);
+    socket.on('close', WebSocket.onSocketClose);
+    socket.on('drain', WebSocket.onSocketDrain);
     // The handshake reader paused the socket so no frame bytes were lost before we listened.
     socket.resume();
     this.readyState = WebSocket.OPEN;
@@ -216,8 +217,9 @@ export class WebSocket extends EventEmitter {
     }
     this.connection.ping(data);
     const key = Buffer.from(data).toString('latin1');
-    this.pingsInFlight.set(key, performance.now());
-    if (this.pingsInFlight.size > MAX_TRACKED_PINGS) this.pingsInFlight.delete(this.pingsInFlight.keys().next().value!);
+    const pings = (this.pingsInFlight ??= new Map());
+    pings.set(key, performance.now());
+    if (pings.size > MAX_TRACKED_PINGS) pings.delete(pings.keys().next().value!);
     this.flush(callback);
   }
 
@@ -388,11 +390,40 @@ export class WebSocket extends EventEmitter {
     }
   }
 
+  private static onSocketData(this: OwnedSocket, chunk: Buffer): void {
+    this[kOwner]!.receive(chunk);
+  }
+
+  private static onSocketEnd(this: OwnedSocket): void {
+    this[kOwner]!.receiveEof();
+  }
+
+  private static onSocketError(this: OwnedSocket, error: Error): void {
+    this[kOwner]!.emitError(error);
+  }
+
+  private static onSocketClose(this: OwnedSocket): void {
+    this[kOwner]!.socketClosed();
+  }
+
+  private static onSocketDrain(this: OwnedSocket): void {
+    this[kOwner]!.emit('drain');
+  }
+
+  /** Observing frames costs nothing until someone listens for them. */
+  private static frameListenerAdded(this: WebSocket, event: string | symbol): void {
+    if (event === 'frame' && this.connection) this.connection.observeFrames = true;
+  }
+
+  private static frameListenerRemoved(this: WebSocket, event: string | symbol): void {
+    if (event === 'frame' && this.connection && this.listenerCount('frame') === 0) this.connection.observeFrames = false;
+  }
+
   private receivePong(data: Buffer): void {
-    const sentAt = this.pingsInFlight.get(data.toString('latin1'));
+    const sentAt = this.pingsInFlight?.get(data.toString('latin1'));
     let rtt: number | undefined;
     if (sentAt !== undefined) {
-      this.pingsInFlight.delete(data.toString('latin1'));
+      this.pingsInFlight!.delete(data.toString('latin1'));
       rtt = performance.now() - sentAt;
       this.emit('rtt', rtt);
     }
@@ -454,6 +485,12 @@ export class WebSocket extends EventEmitter {
 }
 
 defineEventHandlers(WebSocket.prototype);
+for (const [name, value] of [['CONNECTING', 0], ['OPEN', 1], ['CLOSING', 2], ['CLOSED', 3]] as const) {
+  Object.defineProperty(WebSocket.prototype, name, { value, enumerable: true });
+}
+
+const kOwner = Symbol('wscope.websocket');
+type OwnedSocket = Socket & { [kOwner]?: WebSocket };
 
 export interface WebSocket {
   onopen: ((event: never) => void) | null;
