@@ -4,13 +4,16 @@
  * How the pure core crosses zlib's asynchronous step: it does not. The core stays synchronous
  * and only knows about RSV1: on the way in it hands over whole messages marked `compressed`
  * (their UTF-8 unchecked), on the way out it frames whatever payload it is given. The adapter
- * puts zlib between the two, and an `InOrder` queue per direction keeps the order:
+ * puts zlib between the two (deflate-session.ts), and an `InOrder` queue per direction keeps
+ * the order:
  *
  * - incoming: every event after a compressed message waits in the inbox until that message
  *   is inflated (then UTF-8-checked, for text); the socket is paused meanwhile, so what
  *   waits is bounded by what was already read.
- * - outgoing: every send, ping, pong and close after a message being compressed waits in the
- *   outbox; with nothing waiting, a send goes straight to the core, synchronously.
+ * - outgoing: every message, Close and raw frame sent after a message being compressed waits
+ *   in the outbox; with nothing waiting, a send goes straight to the core, synchronously.
+ *   Pings and pongs do not wait: control frames may come between messages (RFC 6455 §5.4),
+ *   and the core answers a peer's ping or Close at once anyway.
  *
  * Each PerMessageDeflate also runs its own zlib calls one at a time per direction (a zlib
  * stream carries the LZ77 window from one message to the next, so order is part of the data),
@@ -258,58 +261,8 @@ export class PerMessageDeflate {
   }
 }
 
-/**
- * Runs steps in the order they were queued, whether a step is ready at once or waits on zlib.
- * With nothing waiting, `run` calls its step synchronously.
- */
-export class InOrder {
-  private readonly queue: Array<{ ready: boolean; step: () => void }> = [];
-
-  /** Nothing is waiting. */
-  get idle(): boolean {
-    return this.queue.length === 0;
-  }
-
-  run(step: () => void): void {
-    if (this.queue.length === 0) step();
-    else this.queue.push({ ready: true, step });
-  }
-
-  /** Queue `work`; once it and everything before it are done, `then` gets its value or error. */
-  await<T>(work: Promise<T>, then: (error: unknown, value?: T) => void): void {
-    const entry = { ready: false, step: noop };
-    this.queue.push(entry);
-    work.then(
-      (value) => this.settle(entry, () => then(undefined, value)),
-      (error: unknown) => this.settle(entry, () => then(error ?? new Error('zlib work failed'))),
-    );
-  }
-
-  /** Drop every step still waiting (the connection is gone). */
-  clear(): void {
-    this.queue.length = 0;
-  }
-
-  private settle(entry: { ready: boolean; step: () => void }, step: () => void): void {
-    entry.ready = true;
-    entry.step = step;
-    while (this.queue[0]?.ready) {
-      const next = this.queue.shift()!;
-      try {
-        next.step();
-      } catch (error) {
-        // A throwing step must not stall the ones behind it; the error still surfaces, uncaught.
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
-  }
-}
-
 function closedError(): Error {
   return Object.assign(new Error('permessage-deflate: the connection is closed'), { code: 'WS_ERR_DEFLATE_CLOSED' });
 }
 
 function ignore(): void {}
-const noop = ignore;

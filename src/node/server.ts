@@ -6,6 +6,8 @@ import type { Duplex } from 'node:stream';
 import { HandshakeError } from '../protocol/errors.js';
 import { buildAcceptResponse, buildErrorResponse, checkUpgradeRequest, type HeaderList, type UpgradeRequest } from '../protocol/handshake.js';
 import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead } from '../protocol/http-head.js';
+import { acceptOffer } from '../protocol/extensions/permessage-deflate.js';
+import { deflateOptions } from './deflate-session.js';
 import { ServerSocket } from './server-socket.js';
 import type { SocketOptions, WebSocket } from './websocket.js';
 
@@ -212,11 +214,14 @@ export class WebSocketServer extends EventEmitter {
           headers = decision.headers;
         }
       }
+      const deflate = deflateOptions(this.options.perMessageDeflate);
+      const accepted = deflate && acceptOffer(valid.extensions, deflate);
       if (socket.destroyed) return;
-      socket.write(buildAcceptResponse({ key: valid.key, ...(protocol && { protocol }), ...(headers && { headers }) }));
+      const extensions = accepted?.response;
+      socket.write(buildAcceptResponse({ key: valid.key, ...(protocol && { protocol }), ...(extensions && { extensions }), ...(headers && { headers }) }));
       this.pending.delete(socket);
       socket.off('close', this.forgetPending);
-      const ws = new ServerSocket(socket, rest, { ...this.options, protocol, url: info.url });
+      const ws = new ServerSocket(socket, rest, { ...this.options, protocol, url: info.url, ...(accepted && { extensions: accepted.response, deflate: accepted.params }) });
       if (this.options.clientTracking ?? true) {
         this.clients.add(ws);
         ws.on('close', this.forgetClient);

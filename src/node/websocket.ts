@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { Connection, type ConnectionEvent, type FrameInfo, type Role } from '../protocol/connection.js';
+import { Connection, encodeClosePayload, type ConnectionEvent, type FrameInfo, type Role } from '../protocol/connection.js';
+import type { ProtocolError } from '../protocol/errors.js';
+import { buildOffer, checkResponse, type DeflateParams } from '../protocol/extensions/permessage-deflate.js';
 import { type OutgoingFrame } from '../protocol/frame.js';
 import { Opcode } from '../protocol/opcodes.js';
 import { openClient, parseWebSocketUrl, type ClientHandshakeOptions } from './client-handshake.js';
+import { DeflateSession, deflateOptions, type PerMessageDeflateSetting } from './deflate-session.js';
 import { Heartbeat, type HeartbeatOptions } from './heartbeat.js';
 import { messageIterator } from './message-iterator.js';
 import { addEventListener, defineEventHandlers, removeEventListener, type BinaryType } from './whatwg-events.js';
@@ -19,6 +22,13 @@ export interface SocketOptions {
   autoPong?: boolean;
   /** Bytes a `for await` loop may fall behind before reading from the socket pauses (default 1 MiB). */
   iteratorHighWaterMark?: number;
+  /**
+   * permessage-deflate (RFC 7692): on by default, as in browsers: a client offers it, a server
+   * accepts it when offered. `false` turns it off; an object sets the negotiation parameters and
+   * `threshold` (bytes below which messages go uncompressed, default 1024), `level`, `memLevel`.
+   * A client given a raw `extensions` header offers exactly that and negotiates nothing itself.
+   */
+  perMessageDeflate?: PerMessageDeflateSetting;
 }
 
 export interface ClientOptions extends SocketOptions, ClientHandshakeOptions {}
@@ -80,6 +90,10 @@ export class WebSocket extends EventEmitter {
   private closeEmitted = false;
   /** A read's messages are being dispatched with the socket corked (see `receive`). */
   private batching = false;
+  /** permessage-deflate, when negotiated. */
+  private compression: DeflateSession | undefined;
+  /** `pause()` was called: inflating must not resume reading behind the caller's back. */
+  private readingPaused = false;
   /** Why a client connection could not be opened (network error or HandshakeError). */
   connectError: Error | undefined;
   /** The server's 101 response headers (client side). */
@@ -103,17 +117,31 @@ export class WebSocket extends EventEmitter {
   }
 
   private startClient(url: string | URL, options: ClientOptions): void {
-    openClient(url, options).then(
+    const deflate = options.extensions === undefined ? deflateOptions(options.perMessageDeflate) : undefined;
+    const offer = deflate && buildOffer(deflate);
+    openClient(url, offer ? { ...options, extensions: offer } : options).then(
       ({ socket, head, result, url: finalUrl }) => {
         if (this.readyState !== WebSocket.CONNECTING) {
           socket.destroy();
+          return;
+        }
+        let params: DeflateParams | undefined;
+        try {
+          // RFC 7692 §5: a response the offer did not allow fails the connection.
+          params = deflate && checkResponse(result.extensions, deflate, result.status);
+        } catch (error) {
+          socket.destroy();
+          this.connectError = error as Error;
+          this.emitError(error);
+          this.localCloseReason ??= (error as Error).message;
+          this.socketClosed();
           return;
         }
         this.url = finalUrl.href;
         this.protocol = result.protocol;
         this.extensions = result.extensions;
         this.responseHeaders = result.headers;
-        this.attach(socket, head, 'client', options);
+        this.attach(socket, head, 'client', { ...options, ...(params && { deflate: params }) });
       },
       (error: Error) => {
         this.connectError = error;
@@ -126,14 +154,14 @@ export class WebSocket extends EventEmitter {
 
   /** Bytes handed to `send` but not yet to the kernel. */
   get bufferedAmount(): number {
-    return this.socket?.writableLength ?? 0;
+    return (this.socket?.writableLength ?? 0) + (this.compression?.bufferedAmount ?? 0);
   }
 
   /**
    * Take over a socket whose opening handshake is done. `head` holds bytes that arrived after
    * the handshake; they are parsed once the caller has had a chance to attach listeners.
    */
-  protected attach(socket: Socket, head: Buffer, role: Role, options: SocketOptions & { allowRsv1?: boolean }): void {
+  protected attach(socket: Socket, head: Buffer, role: Role, options: SocketOptions & { allowRsv1?: boolean; deflate?: DeflateParams }): void {
     this.options = options;
     this.socket = socket;
     this.remoteAddress = socket.remoteAddress;
@@ -142,9 +170,18 @@ export class WebSocket extends EventEmitter {
       role,
       ...(options.maxMessageSize !== undefined && { maxMessageSize: options.maxMessageSize }),
       ...(options.autoPong !== undefined && { autoPong: options.autoPong }),
-      allowRsv1: options.allowRsv1 ?? false,
+      allowRsv1: options.allowRsv1 ?? options.deflate !== undefined,
       observeFrames: this.listenerCount('frame') > 0,
     });
+    if (options.deflate) {
+      this.compression = new DeflateSession(options.deflate, role, deflateOptions(options.perMessageDeflate) ?? {}, this.connection.maxMessageSize, {
+        writeMessage: (payload, binary, compressed, callback) => this.writeMessage(payload, binary, compressed, callback),
+        holdReading: (hold) => {
+          if (hold) socket.pause();
+          else if (!this.readingPaused) socket.resume();
+        },
+      });
+    }
     socket.setNoDelay(true);
     socket.setTimeout(0);
     // Shared listeners that find this WebSocket on the socket (as ws does): five closures per
@@ -206,8 +243,27 @@ export class WebSocket extends EventEmitter {
 
   /** The one path every outgoing message takes (extensions hook in here). */
   protected sendMessage(payload: string | Buffer, binary: boolean, callback?: SendCallback): void {
-    this.connection!.sendDataFrame(binary ? Opcode.Binary : Opcode.Text, payload, true, false);
+    if (this.compression) this.compression.send(payload, binary, callback);
+    else this.writeMessage(payload, binary, false, callback);
+  }
+
+  /** RFC 7692 §6: RSV1 on the first frame marks a compressed message. */
+  private writeMessage(payload: string | Buffer, binary: boolean, compressed: boolean, callback?: SendCallback): void {
+    try {
+      this.connection!.sendDataFrame(binary ? Opcode.Binary : Opcode.Text, payload, true, compressed);
+    } catch (error) {
+      // Still being compressed when the peer's Close came: it can no longer be sent.
+      if (!compressed && !this.compression) throw error;
+      callback?.(error as Error);
+      return;
+    }
     this.flush(callback);
+  }
+
+  /** Run `step` after the messages still being compressed, so what is sent leaves in order. */
+  private afterSends(step: () => void): void {
+    if (this.compression) this.compression.afterSends(step);
+    else step();
   }
 
   ping(data: string | Buffer = Buffer.alloc(0), callback?: SendCallback): void {
@@ -243,10 +299,14 @@ export class WebSocket extends EventEmitter {
       return;
     }
     const connection = this.connection!;
-    connection.close(code, reason);
+    // The Close may wait for messages still being compressed; a code that cannot be sent throws now all the same.
+    if (connection.readyState === 'open') encodeClosePayload(code, reason ?? '');
     this.readyState = WebSocket.CLOSING;
-    this.flush();
-    this.afterStateChange();
+    this.afterSends(() => {
+      connection.close(code, reason);
+      this.flush();
+      this.afterStateChange();
+    });
   }
 
   /** Drop the connection at once, without a closing handshake (the peer sees TCP close: 1006). */
@@ -256,27 +316,36 @@ export class WebSocket extends EventEmitter {
 
   /** Raw mode: send a frame exactly as described, however invalid (see OutgoingFrame). */
   sendFrame(frame: OutgoingFrame & { mask?: boolean }, callback?: SendCallback): void {
-    if (!this.connection) throw stateError('sendFrame', this.readyState);
-    this.connection.sendFrame(frame);
+    const connection = this.connection;
+    if (!connection) throw stateError('sendFrame', this.readyState);
     if (frame.opcode === Opcode.Close && this.readyState === WebSocket.OPEN) this.readyState = WebSocket.CLOSING;
-    this.flush(callback);
-    this.afterStateChange();
+    this.afterSends(() => {
+      connection.sendFrame(frame);
+      this.flush(callback);
+      this.afterStateChange();
+    });
   }
 
   /** Raw mode: write bytes to the socket as they are. */
   sendRaw(bytes: Uint8Array, callback?: SendCallback): void {
-    if (!this.connection) throw stateError('sendRaw', this.readyState);
-    this.connection.sendRaw(bytes);
-    this.flush(callback);
+    const connection = this.connection;
+    if (!connection) throw stateError('sendRaw', this.readyState);
+    this.afterSends(() => {
+      connection.sendRaw(bytes);
+      this.flush(callback);
+    });
   }
 
   /** Stop reading from the socket (TCP flow control pushes back on the peer). */
   pause(): void {
+    this.readingPaused = true;
     this.socket?.pause();
   }
 
   resume(): void {
-    this.socket?.resume();
+    this.readingPaused = false;
+    // A message being inflated holds reading too; its end resumes it.
+    if (!this.compression?.holdsReading) this.socket?.resume();
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<string | Buffer> {
@@ -336,7 +405,23 @@ export class WebSocket extends EventEmitter {
     this.emit('message', data, binary);
   }
 
+  /** With compression, each event waits for the compressed messages before it to be inflated. */
   protected dispatch(events: ConnectionEvent[]): void {
+    const compression = this.compression;
+    if (!compression) return this.dispatchNow(events);
+    for (const event of events) compression.receive(event, (ready) => this.dispatchNow([ready]), (error) => this.failInflated(error));
+  }
+
+  /** An inflated message broke the protocol (1007, 1009): fail the connection as the core would. */
+  private failInflated(error: ProtocolError): void {
+    const connection = this.connection!;
+    connection.fail(error);
+    this.dispatchNow(connection.takeEvents());
+    this.flush();
+    this.afterStateChange();
+  }
+
+  private dispatchNow(events: ConnectionEvent[]): void {
     for (const event of events) {
       switch (event.type) {
         case 'message':
@@ -457,6 +542,13 @@ export class WebSocket extends EventEmitter {
   }
 
   private socketClosed(): void {
+    // Messages read before TCP closed are still delivered first.
+    if (this.compression) return this.compression.afterReceives(() => this.closed());
+    this.closed();
+  }
+
+  private closed(): void {
+    this.compression?.close();
     if (this.closeEmitted) return;
     this.closeEmitted = true;
     this.readyState = WebSocket.CLOSED;

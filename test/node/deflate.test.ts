@@ -5,7 +5,8 @@ import { constants, createDeflateRaw, inflateRawSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { Connection, Opcode, ProtocolError, type ConnectionEvent } from '../../src/protocol/index.js';
 import type { DeflateParams } from '../../src/protocol/extensions/permessage-deflate.js';
-import { InOrder, PerMessageDeflate, ZlibLimiter, type DeflateTuning } from '../../src/node/deflate.js';
+import { PerMessageDeflate, ZlibLimiter, type DeflateTuning } from '../../src/node/deflate.js';
+import { InOrder } from '../../src/node/deflate-session.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 const TAKEOVER: DeflateParams = { serverNoContextTakeover: false, clientNoContextTakeover: false, serverMaxWindowBits: 15, clientMaxWindowBits: 15 };
