@@ -133,8 +133,10 @@ export class DeflateSession {
    */
   receive(event: ConnectionEvent, deliver: (event: ConnectionEvent) => void, fail: (error: ProtocolError) => void): void {
     if (event.type !== 'message' || !event.compressed) {
+      // Our own frames going out are still reported after a failure; only what was read is dropped.
+      const outgoing = event.type === 'frame' && event.frame.direction === 'out';
       this.inbox.run(() => {
-        if (!this.failed) deliver(event);
+        if (!this.failed || outgoing) deliver(event);
       });
       return;
     }

@@ -101,11 +101,12 @@ export class PerMessageDeflate {
   private readonly limiter: ZlibLimiter;
   private deflater: DeflateRaw | undefined;
   private inflater: InflateRaw | undefined;
-  private deflating: Promise<unknown> = Promise.resolve();
-  private inflating: Promise<unknown> = Promise.resolve();
+  private deflating: Promise<unknown> = SETTLED;
+  private inflating: Promise<unknown> = SETTLED;
   private closed = false;
   /** Reject the zlib call in flight in each direction, if any: a closed stream may never call back. */
-  private readonly abort: { deflate?: (() => void) | undefined; inflate?: (() => void) | undefined } = {};
+  private abortDeflate: (() => void) | undefined;
+  private abortInflate: (() => void) | undefined;
 
   constructor(params: DeflateParams, role: Role, tuning: DeflateTuning = {}) {
     this.params = params;
@@ -142,8 +143,8 @@ export class PerMessageDeflate {
   /** Free the zlib streams; calls still waiting reject. */
   close(): void {
     this.closed = true;
-    this.abort.deflate?.();
-    this.abort.inflate?.();
+    this.abortDeflate?.();
+    this.abortInflate?.();
     if (this.deflater) this.drop(this.deflater);
     if (this.inflater) this.drop(this.inflater);
   }
@@ -159,7 +160,7 @@ export class PerMessageDeflate {
       let settled = false;
       const settle = () => {
         settled = true;
-        this.abort.deflate = undefined;
+        this.abortDeflate = undefined;
         deflater.off('data', onData);
         deflater.off('error', onError);
       };
@@ -172,7 +173,7 @@ export class PerMessageDeflate {
         this.drop(deflater);
         reject(new ProtocolError('WS_ERR_INTERNAL', `compression failed: ${error.message}`));
       };
-      this.abort.deflate = () => {
+      this.abortDeflate = () => {
         settle();
         reject(closedError());
       };
@@ -203,7 +204,7 @@ export class PerMessageDeflate {
       let settled = false;
       const settle = () => {
         settled = true;
-        this.abort.inflate = undefined;
+        this.abortInflate = undefined;
         inflater.off('data', onData);
         inflater.off('error', onError);
       };
@@ -223,7 +224,7 @@ export class PerMessageDeflate {
         this.drop(inflater);
         reject(new ProtocolError('WS_ERR_INVALID_COMPRESSED_DATA', `invalid compressed data: ${error.message}`));
       };
-      this.abort.inflate = () => {
+      this.abortInflate = () => {
         settle();
         reject(closedError());
       };
@@ -266,3 +267,6 @@ function closedError(): Error {
 }
 
 function ignore(): void {}
+
+/** Where each direction's chain of zlib calls starts: shared, one less object per connection. */
+const SETTLED: Promise<unknown> = Promise.resolve();

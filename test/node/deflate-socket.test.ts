@@ -215,6 +215,41 @@ describe('order across zlib', () => {
   });
 });
 
+describe('compressed messages from a raw peer', () => {
+  test('a compressed message in several frames (RSV1 on the first only) and the RFC 7692 §7.2.3 payloads arrive whole', async () => {
+    const { server } = await echoServer();
+    const received: string[] = [];
+    const serverClosed = new Promise<void>((resolve) =>
+      server.on('connection', (ws: WebSocket) => {
+        ws.on('message', (data: Buffer) => received.push(data.toString()));
+        // The Close is answered at once, but its event waits for the messages being inflated.
+        ws.on('close', (code: number) => resolve(void received.push(`close ${code}`)));
+      }),
+    );
+    try {
+      const { socket, connection } = await rawClient(server.address().port, 'permessage-deflate');
+      const text = 'fragmented and compressed '.repeat(500);
+      const payload = deflateRawSync(text, { finishFlush: constants.Z_SYNC_FLUSH }).subarray(0, -4);
+      const third = Math.ceil(payload.length / 3);
+      connection.sendDataFrame(Opcode.Text, payload.subarray(0, third), false, true);
+      connection.sendDataFrame(Opcode.Continuation, payload.subarray(third, 2 * third), false, false);
+      connection.sendDataFrame(Opcode.Continuation, payload.subarray(2 * third), true, false);
+      // §7.2.3.1 fragmented, then §7.2.3.2's back-reference into it, then an uncompressed message.
+      connection.sendDataFrame(Opcode.Text, Buffer.from('f248cd', 'hex'), false, true);
+      connection.sendDataFrame(Opcode.Continuation, Buffer.from('c9c90700', 'hex'), true, false);
+      connection.sendDataFrame(Opcode.Text, Buffer.from('f200110000', 'hex'), true, true);
+      connection.sendDataFrame(Opcode.Text, 'plain', true, false);
+      connection.close(1000);
+      flush(socket, connection);
+      assert.deepEqual(await serverClose(socket, connection), { code: 1000, reason: '' });
+      await serverClosed;
+      assert.deepEqual(received, [text, 'Hello', 'Hello', 'plain', 'close 1000']);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('limits on inflated messages', () => {
   test('a 1 MiB message that inflates to 1 GiB: 1009 at the limit, RSS bounded, the server keeps serving', async () => {
     const bomb = await compressZeros(1024 * MiB);
@@ -262,13 +297,22 @@ describe('limits on inflated messages', () => {
     }
   });
 
-  test('corrupt compressed data fails with 1007', async () => {
+  test('corrupt compressed data fails with 1007; the server reports the error and its Close frame', async () => {
     const { server } = await echoServer();
+    const seen: string[] = [];
+    server.on('connection', (ws: WebSocket) => {
+      ws.on('error', (error: { code: string; closeCode: number }) => seen.push(`error ${error.code} ${error.closeCode}`));
+      ws.on('frame', (frame: ObservedFrame) => seen.push(`${frame.direction} ${frame.opcode}${frame.opcode === Opcode.Close ? ` ${frame.payload.readUInt16BE(0)}` : ''}`));
+      ws.on('close', (code: number) => seen.push(`close ${code}`));
+    });
     try {
       const { socket, connection } = await rawClient(server.address().port, 'permessage-deflate');
       connection.sendDataFrame(Opcode.Binary, Buffer.from([0xff, 0xff, 0xff]), true, true);
       flush(socket, connection);
       assert.deepEqual(await serverClose(socket, connection), { code: 1007, reason: 'invalid compressed data: invalid block type' });
+      const [ws] = [...server.clients];
+      if (ws && ws.readyState !== ws.CLOSED) await closed(ws);
+      assert.deepEqual(seen, [`in ${Opcode.Binary}`, 'error WS_ERR_INVALID_COMPRESSED_DATA 1007', `out ${Opcode.Close} 1007`, 'close 1007']);
     } finally {
       await server.close();
     }
