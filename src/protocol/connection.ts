@@ -285,13 +285,14 @@ export class Connection {
       // as soon as it arrives, and nothing waits for a whole frame to be buffered.
       while (this.frameOffset < frame.payloadLength) {
         if (queue.length === 0) return;
-        const piece = queue.takeUpTo(frame.payloadLength - this.frameOffset);
-        if (frame.maskKey) applyMask(piece, frame.maskKey, this.frameOffset);
+        const masked = queue.takeUpTo(frame.payloadLength - this.frameOffset);
+        // Unmasked on its way into the message (in place, or while copied into the message's buffer).
+        const piece = frame.maskKey ? this.assembler.addMasked(masked, frame.maskKey, this.frameOffset) : masked;
+        if (!frame.maskKey) this.assembler.add(piece);
         this.frameOffset += piece.length;
         if (this.messageOpcode === Opcode.Text && !this.messageCompressed && !this.utf8.write(piece)) {
           throw new ProtocolError('WS_ERR_INVALID_UTF8', 'invalid UTF-8 in text message');
         }
-        this.assembler.add(piece);
         if (this.observeFrames) this.framePieces.push(piece);
       }
       this.frame = undefined;

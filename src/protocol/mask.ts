@@ -58,18 +58,20 @@ export function applyMask(data: Uint8Array, key: Uint8Array, keyOffset = 0): voi
 }
 
 /**
- * Write `source` masked with `key` into `target` at `targetOffset`, as a client frames a
- * message: one pass instead of a copy and then a mask when SIMD does it.
+ * Write `source` XORed with `key` into `target` at `targetOffset` (`keyOffset` as in
+ * `applyMask`): a client framing a message, or a server gathering a masked payload that spans
+ * reads. One pass instead of a copy and then a mask when SIMD does it.
  */
-export function copyMasked(source: Uint8Array, target: Uint8Array, targetOffset: number, key: Uint8Array): void {
+export function copyMasked(source: Uint8Array, target: Uint8Array, targetOffset: number, key: Uint8Array, keyOffset = 0): void {
   const length = source.length;
+  const r = keyOffset & 3;
   if (length < WORD_LOOP_THRESHOLD) {
-    for (let i = 0; i < length; i++) target[targetOffset + i] = source[i]! ^ key[i & 3]!;
+    for (let i = 0; i < length; i++) target[targetOffset + i] = source[i]! ^ key[(r + i) & 3]!;
     return;
   }
-  if (length >= SIMD_THRESHOLD && maskCopyWithSimd(source, target, targetOffset, key[0]!, key[1]!, key[2]!, key[3]!)) return;
+  if (length >= SIMD_THRESHOLD && maskCopyWithSimd(source, target, targetOffset, key[r]!, key[(r + 1) & 3]!, key[(r + 2) & 3]!, key[(r + 3) & 3]!)) return;
   target.set(source, targetOffset);
-  applyMask(target.subarray(targetOffset, targetOffset + length), key);
+  applyMask(target.subarray(targetOffset, targetOffset + length), key, keyOffset);
 }
 
 /** Bytes `from` to `to`, with k0 applying to byte `from`. */

@@ -10,6 +10,8 @@
  * A single-frame message announces its size up front (`expect`): when it spans reads, its
  * pieces are copied straight into one buffer of that size, with no block and no final concat.
  */
+import { applyMask, copyMasked } from './mask.js';
+
 const BLOCK_SIZE = 64 * 1024;
 
 export class MessageAssembler {
@@ -64,6 +66,24 @@ export class MessageAssembler {
       this.blockUsed += n;
       offset += n;
     }
+  }
+
+  /**
+   * Add a masked piece (`keyOffset` bytes into its frame's payload) and return it unmasked. A
+   * piece bound for the announced message's buffer is unmasked on its way there (one pass,
+   * `copyMasked`); any other is unmasked in place and added as it is.
+   */
+  addMasked(piece: Uint8Array, key: Uint8Array, keyOffset: number): Uint8Array {
+    if (this.expected > 0 && piece.length > 0 && !(this.size === 0 && piece.length === this.expected)) {
+      const at = this.size;
+      this.exact ??= Buffer.allocUnsafe(this.expected);
+      copyMasked(piece, this.exact, at, key, keyOffset);
+      this.size += piece.length;
+      return this.exact.subarray(at, at + piece.length);
+    }
+    applyMask(piece, key, keyOffset);
+    this.add(piece);
+    return piece;
   }
 
   /** The whole message as one Buffer; the assembler is empty again afterwards. */
