@@ -3,6 +3,9 @@ export { WebSocket, type ClientOptions, type SocketOptions, type SendOptions, ty
 export { connect } from './node/connect.js';
 export { WebSocketServer, type ServerOptions, type HandshakeRequest, type AcceptDecision } from './node/server.js';
 export { type HeartbeatOptions } from './node/heartbeat.js';
+export { zlibLimiter, type DeflateTuning } from './node/deflate.js';
+export type { PerMessageDeflateSetting } from './node/deflate-session.js';
+export type { PerMessageDeflateOptions, DeflateParams } from './protocol/extensions/permessage-deflate.js';
 export type { MessageEvent, CloseEvent, ErrorEvent, BinaryType } from './node/whatwg-events.js';
 export {
   CloseCode,

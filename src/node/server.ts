@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import { HandshakeError } from '../protocol/errors.js';
 import { buildAcceptResponse, buildErrorResponse, checkUpgradeRequest, type HeaderList, type UpgradeRequest } from '../protocol/handshake.js';
 import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead } from '../protocol/http-head.js';
-import { acceptOffer } from '../protocol/extensions/permessage-deflate.js';
+import { acceptDeflateOffer } from '../protocol/extensions/permessage-deflate.js';
 import { deflateOptions } from './deflate-session.js';
 import { ServerSocket } from './server-socket.js';
 import type { SocketOptions, WebSocket } from './websocket.js';
@@ -215,7 +215,7 @@ export class WebSocketServer extends EventEmitter {
         }
       }
       const deflate = deflateOptions(this.options.perMessageDeflate);
-      const accepted = deflate && acceptOffer(valid.extensions, deflate);
+      const accepted = deflate && acceptDeflateOffer(valid.extensions, deflate);
       if (socket.destroyed) return;
       const extensions = accepted?.response;
       socket.write(buildAcceptResponse({ key: valid.key, ...(protocol && { protocol }), ...(extensions && { extensions }), ...(headers && { headers }) }));

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { Connection, encodeClosePayload, type ConnectionEvent, type FrameInfo, type Role } from '../protocol/connection.js';
 import type { ProtocolError } from '../protocol/errors.js';
-import { buildOffer, checkResponse, type DeflateParams } from '../protocol/extensions/permessage-deflate.js';
+import { buildDeflateOffer, checkDeflateResponse, type DeflateParams } from '../protocol/extensions/permessage-deflate.js';
 import { type OutgoingFrame } from '../protocol/frame.js';
 import { Opcode } from '../protocol/opcodes.js';
 import { openClient, parseWebSocketUrl, type ClientHandshakeOptions } from './client-handshake.js';
@@ -118,7 +118,7 @@ export class WebSocket extends EventEmitter {
 
   private startClient(url: string | URL, options: ClientOptions): void {
     const deflate = options.extensions === undefined ? deflateOptions(options.perMessageDeflate) : undefined;
-    const offer = deflate && buildOffer(deflate);
+    const offer = deflate && buildDeflateOffer(deflate);
     openClient(url, offer ? { ...options, extensions: offer } : options).then(
       ({ socket, head, result, url: finalUrl }) => {
         if (this.readyState !== WebSocket.CONNECTING) {
@@ -128,7 +128,7 @@ export class WebSocket extends EventEmitter {
         let params: DeflateParams | undefined;
         try {
           // RFC 7692 §5: a response the offer did not allow fails the connection.
-          params = deflate && checkResponse(result.extensions, deflate, result.status);
+          params = deflate && checkDeflateResponse(result.extensions, deflate, result.status);
         } catch (error) {
           socket.destroy();
           this.connectError = error as Error;

@@ -8,3 +8,4 @@ export * from './utf8.js';
 export * from './http-head.js';
 export * from './handshake.js';
 export * from './connection.js';
+export * from './extensions/permessage-deflate.js';

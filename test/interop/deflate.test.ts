@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WebSocket as WsSocket, WebSocketServer as WsServer } from 'ws';
 import { connect, WebSocket, WebSocketServer, type ObservedFrame } from '../../src/index.js';
-import { checkResponse, type DeflateParams, type PerMessageDeflateOptions } from '../../src/protocol/extensions/permessage-deflate.js';
+import { checkDeflateResponse, type DeflateParams, type PerMessageDeflateOptions } from '../../src/protocol/extensions/permessage-deflate.js';
 
 type Message = { text: string } | { binary: string };
 
@@ -239,7 +239,7 @@ function checkExchange(exchange: Exchange, offer: PerMessageDeflateOptions, serv
     for (const frame of [...exchange.in, ...exchange.out]) assert.equal(frame.rsv1, false);
     return;
   }
-  const agreed = checkResponse(exchange.extensions, offer);
+  const agreed = checkDeflateResponse(exchange.extensions, offer);
   assert.ok(agreed, exchange.extensions);
   checkAgreement(agreed, offer, server);
   assert.equal(exchange.out.length, MESSAGES.length);

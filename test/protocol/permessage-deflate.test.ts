@@ -3,10 +3,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HandshakeError } from '../../src/protocol/index.js';
 import {
-  acceptOffer,
-  buildOffer,
+  acceptDeflateOffer,
+  buildDeflateOffer,
   checkDeflateOptions,
-  checkResponse,
+  checkDeflateResponse,
   formatExtension,
   localDeflateParams,
   parseExtensions,
@@ -63,7 +63,7 @@ describe('parseExtensions: RFC 6455 §9.1 grammar', () => {
   }
 });
 
-describe('acceptOffer: the server picks the first acceptable offer (RFC 7692 §7.1)', () => {
+describe('acceptDeflateOffer: the server picks the first acceptable offer (RFC 7692 §7.1)', () => {
   // [client header, server options, expected response or undefined, expected params]
   const table: Array<[string, PerMessageDeflateOptions, string | undefined, DeflateParams?]> = [
     ['permessage-deflate', {}, 'permessage-deflate', DEFAULTS],
@@ -112,7 +112,7 @@ describe('acceptOffer: the server picks the first acceptable offer (RFC 7692 §7
   ];
   for (const [header, options, response, expected] of table) {
     test(`${JSON.stringify(header)} with ${JSON.stringify(options)} → ${response ?? 'declined'}`, () => {
-      const accepted = acceptOffer(header, options);
+      const accepted = acceptDeflateOffer(header, options);
       if (response === undefined) {
         assert.equal(accepted, undefined);
         return;
@@ -120,14 +120,14 @@ describe('acceptOffer: the server picks the first acceptable offer (RFC 7692 §7
       assert.equal(accepted?.response, response);
       assert.deepEqual(accepted?.params, expected);
       // The response, read back by a client that made this offer, gives the same agreement.
-      const clientView = checkResponse(response, clientOptionsFor(header, options));
+      const clientView = checkDeflateResponse(response, clientOptionsFor(header, options));
       assert.deepEqual(clientView, expected);
     });
   }
 
   test('a header that breaks the grammar fails the handshake with 400', () => {
     assert.throws(
-      () => acceptOffer('permessage-deflate; a="1'),
+      () => acceptDeflateOffer('permessage-deflate; a="1'),
       (error: unknown) => error instanceof HandshakeError && error.status === 400 && error.code === 'WS_ERR_INVALID_EXTENSION' && /unterminated quoted string/.test(error.message),
     );
   });
@@ -135,7 +135,7 @@ describe('acceptOffer: the server picks the first acceptable offer (RFC 7692 §7
 
 /** The client options behind the offer the server took: the first one it accepts on its own. */
 function clientOptionsFor(header: string, serverOptions: PerMessageDeflateOptions): PerMessageDeflateOptions {
-  const chosen = parseExtensions(header).find((element) => element.name === 'permessage-deflate' && acceptOffer(formatExtension(element), serverOptions));
+  const chosen = parseExtensions(header).find((element) => element.name === 'permessage-deflate' && acceptDeflateOffer(formatExtension(element), serverOptions));
   assert.ok(chosen);
   const options: PerMessageDeflateOptions = { clientMaxWindowBits: false };
   for (const [name, value] of chosen.params) {
@@ -147,7 +147,7 @@ function clientOptionsFor(header: string, serverOptions: PerMessageDeflateOption
   return options;
 }
 
-describe('buildOffer: the client offer', () => {
+describe('buildDeflateOffer: the client offer', () => {
   const table: Array<[PerMessageDeflateOptions, string]> = [
     [{}, 'permessage-deflate; client_max_window_bits'],
     [{ clientMaxWindowBits: false }, 'permessage-deflate'],
@@ -157,18 +157,18 @@ describe('buildOffer: the client offer', () => {
     [{ serverNoContextTakeover: false, clientNoContextTakeover: false, clientMaxWindowBits: true }, 'permessage-deflate; client_max_window_bits'],
   ];
   for (const [options, offer] of table) {
-    test(`${JSON.stringify(options)} → ${offer}`, () => assert.equal(buildOffer(options), offer));
+    test(`${JSON.stringify(options)} → ${offer}`, () => assert.equal(buildDeflateOffer(options), offer));
   }
 
   for (const bad of [7, 16, 10.5, Number.NaN]) {
     test(`window bits ${bad} are refused before anything is sent`, () => {
-      assert.throws(() => buildOffer({ serverMaxWindowBits: bad }), RangeError);
+      assert.throws(() => buildDeflateOffer({ serverMaxWindowBits: bad }), RangeError);
       assert.throws(() => checkDeflateOptions({ clientMaxWindowBits: bad }), /clientMaxWindowBits must be an integer from 8 to 15/);
     });
   }
 });
 
-describe('checkResponse: the client fails the connection on anything its offer did not allow', () => {
+describe('checkDeflateResponse: the client fails the connection on anything its offer did not allow', () => {
   const accepted: Array<[PerMessageDeflateOptions, string, DeflateParams | undefined]> = [
     [{}, '', undefined],
     [{}, 'permessage-deflate', DEFAULTS],
@@ -189,7 +189,7 @@ describe('checkResponse: the client fails the connection on anything its offer d
     [{}, 'permessage-deflate; server_max_window_bits="12"', params({ serverMaxWindowBits: 12 })],
   ];
   for (const [options, header, expected] of accepted) {
-    test(`offer ${JSON.stringify(options)}, answer ${JSON.stringify(header)} → accepted`, () => assert.deepEqual(checkResponse(header, options), expected));
+    test(`offer ${JSON.stringify(options)}, answer ${JSON.stringify(header)} → accepted`, () => assert.deepEqual(checkDeflateResponse(header, options), expected));
   }
 
   const refused: Array<[PerMessageDeflateOptions, string, RegExp]> = [
@@ -213,7 +213,7 @@ describe('checkResponse: the client fails the connection on anything its offer d
   for (const [options, header, message] of refused) {
     test(`offer ${JSON.stringify(options)}, answer ${JSON.stringify(header)} → fails`, () => {
       assert.throws(
-        () => checkResponse(header, options),
+        () => checkDeflateResponse(header, options),
         (error: unknown) => error instanceof HandshakeError && error.code === 'WS_ERR_INVALID_EXTENSION' && error.status === 101 && message.test(error.message),
       );
     });

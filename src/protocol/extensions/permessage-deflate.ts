@@ -201,7 +201,7 @@ export interface AcceptedOffer {
  * none (the connection then goes on uncompressed). Invalid offers are declined one by one
  * (RFC 7692 §5); a header that breaks the RFC 6455 grammar fails the handshake with 400.
  */
-export function acceptOffer(header: string, options: PerMessageDeflateOptions = {}): AcceptedOffer | undefined {
+export function acceptDeflateOffer(header: string, options: PerMessageDeflateOptions = {}): AcceptedOffer | undefined {
   let elements: ExtensionElement[];
   try {
     elements = parseExtensions(header);
@@ -256,7 +256,7 @@ function acceptParams(offer: RawParams, options: PerMessageDeflateOptions): Acce
 }
 
 /** The client's Sec-WebSocket-Extensions offer for these options. */
-export function buildOffer(options: PerMessageDeflateOptions = {}): string {
+export function buildDeflateOffer(options: PerMessageDeflateOptions = {}): string {
   checkDeflateOptions(options);
   const element: ExtensionElement = { name: PERMESSAGE_DEFLATE, params: [] };
   if (options.serverNoContextTakeover) element.params.push(['server_no_context_takeover', true]);
@@ -268,11 +268,11 @@ export function buildOffer(options: PerMessageDeflateOptions = {}): string {
 }
 
 /**
- * The client's check of the server's answer to `buildOffer(options)`. Returns undefined when
+ * The client's check of the server's answer to `buildDeflateOffer(options)`. Returns undefined when
  * the server declined (no header), the agreed parameters otherwise; anything the offer did not
  * allow fails the connection (RFC 6455 §9.1, RFC 7692 §5) with a HandshakeError carrying `status`.
  */
-export function checkResponse(header: string, options: PerMessageDeflateOptions = {}, status = 101): DeflateParams | undefined {
+export function checkDeflateResponse(header: string, options: PerMessageDeflateOptions = {}, status = 101): DeflateParams | undefined {
   const fail = (message: string) => new HandshakeError('WS_ERR_INVALID_EXTENSION', status, `invalid Sec-WebSocket-Extensions response: ${message}`);
   let elements: ExtensionElement[];
   try {
