@@ -95,6 +95,11 @@ describe('negotiation over real sockets', () => {
     });
   }
 
+  test('window bits a header cannot carry are refused when the server or client is made', () => {
+    assert.throws(() => new WebSocketServer({ perMessageDeflate: { serverMaxWindowBits: 16 } }), /serverMaxWindowBits must be an integer from 8 to 15, got 16/);
+    assert.throws(() => new WebSocket('ws://127.0.0.1:1/', { perMessageDeflate: { clientMaxWindowBits: 7 } }), /clientMaxWindowBits must be an integer from 8 to 15, got 7/);
+  });
+
   test('a raw `extensions` option is offered as given, and nothing is negotiated', async () => {
     const { server, url } = await echoServer();
     let seenOffer = '';
