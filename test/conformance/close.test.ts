@@ -33,10 +33,11 @@ const cases: Case[] = [
   },
   {
     id: '7.1.8',
-    title: 'a message and Close in one write: the Close is answered at once, the echo is dropped',
-    // The core answers the Close while parsing the chunk, before the application sees the
-    // message; its reply would follow our Close, which RFC 6455 §5.5.1 forbids, so it is refused.
+    title: 'a message and Close in one write: the echo goes out, then the Close reply',
+    // The application's reply to a message read before the Close still leaves, and before our
+    // Close (RFC 6455 §5.5.1: no data after it); the runner checks the Close is the last frame.
     steps: [{ frames: [{ op: Op.text, data: 'last words' }, { op: Op.close, data: closePayload(1000) }] }],
+    echo: ['last words'],
     close: echoes(1000),
   },
   { id: '7.3.1', title: 'empty Close → empty Close (1005)', steps: [close()], close: echoes(1005) },

@@ -64,6 +64,8 @@ export interface ReadFrame {
   masked: boolean;
   /** Unmasked. */
   payload: Buffer;
+  /** performance.now() when the frame was complete. */
+  at: number;
 }
 
 /** Collects frames, and the moment the far end closed TCP, from a socket. */
@@ -140,7 +142,7 @@ function parseOne(buf: Buffer): { frame: ReadFrame; size: number } | number {
     for (let i = 0; i < payload.length; i++) payload[i]! ^= key[i & 3]!;
   }
   const b0 = buf[0]!;
-  return { frame: { fin: (b0 & 0x80) !== 0, rsv: (b0 >> 4) & 7, op: b0 & 0x0f, masked, payload }, size: headerLength + length };
+  return { frame: { fin: (b0 & 0x80) !== 0, rsv: (b0 >> 4) & 7, op: b0 & 0x0f, masked, payload, at: performance.now() }, size: headerLength + length };
 }
 
 export class RawPeer {
@@ -225,11 +227,13 @@ export interface RawClientOptions {
   path?: string;
   /** Extra header lines, e.g. ['Sec-WebSocket-Protocol: chat']. */
   headers?: string[];
+  /** Keep our side of TCP open after the far end's FIN (a peer that never closes). */
+  halfOpen?: boolean;
 }
 
 /** Connect to 127.0.0.1:port, send a handshake by hand, check the 101 byte for byte. */
 export async function rawClient(port: number, options: RawClientOptions = {}): Promise<RawPeer> {
-  const socket = netConnect({ host: '127.0.0.1', port });
+  const socket = netConnect({ host: '127.0.0.1', port, allowHalfOpen: options.halfOpen ?? false });
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', resolve);
     socket.once('error', reject);
