@@ -172,6 +172,9 @@ export class WebSocket extends EventEmitter {
       ...(options.autoPong !== undefined && { autoPong: options.autoPong }),
       allowRsv1: options.allowRsv1 ?? options.deflate !== undefined,
       observeFrames: this.listenerCount('frame') > 0,
+      // We answer the peer's Close when its 'close' event is dispatched (see dispatchNow): by
+      // then every message before it has been delivered and the replies to them queued.
+      holdCloseReply: true,
     });
     if (options.deflate) {
       this.compression = new DeflateSession(options.deflate, role, deflateOptions(options.perMessageDeflate) ?? {}, this.connection.maxMessageSize, {
@@ -217,10 +220,10 @@ export class WebSocket extends EventEmitter {
       options = undefined;
     }
     if (this.readyState === WebSocket.CONNECTING) throw stateError('send', this.readyState);
-    // The core may already be closing while this readyState still says OPEN: a message and the
-    // peer's Close can arrive in one read, and the Close is answered before the message is dispatched.
+    // Ask the core, not readyState: while a read's messages are dispatched, readyState still says
+    // OPEN, but the core may have failed the connection further on in the same read.
     const connection = this.connection;
-    if (this.readyState !== WebSocket.OPEN || !connection || connection.readyState !== 'open') {
+    if (this.readyState !== WebSocket.OPEN || !connection || !connection.canSend) {
       if (callback) process.nextTick(callback, stateError('send', this.readyState === WebSocket.OPEN ? WebSocket.CLOSING : this.readyState));
       return false;
     }
@@ -267,7 +270,7 @@ export class WebSocket extends EventEmitter {
   }
 
   ping(data: string | Buffer = Buffer.alloc(0), callback?: SendCallback): void {
-    if (!this.connection || this.readyState !== WebSocket.OPEN || this.connection.readyState !== 'open') {
+    if (!this.connection || this.readyState !== WebSocket.OPEN || !this.connection.canSend) {
       callback?.(stateError('ping', this.readyState));
       return;
     }
@@ -280,7 +283,7 @@ export class WebSocket extends EventEmitter {
   }
 
   pong(data: string | Buffer = Buffer.alloc(0), callback?: SendCallback): void {
-    if (!this.connection || this.readyState !== WebSocket.OPEN || this.connection.readyState !== 'open') {
+    if (!this.connection || this.readyState !== WebSocket.OPEN || !this.connection.canSend) {
       callback?.(stateError('pong', this.readyState));
       return;
     }
@@ -435,6 +438,11 @@ export class WebSocket extends EventEmitter {
           break;
         case 'close':
           if (this.readyState === WebSocket.OPEN) this.readyState = WebSocket.CLOSING;
+          this.afterSends(() => {
+            this.connection!.answerClose();
+            this.flush();
+            this.afterStateChange();
+          });
           break;
         case 'error':
           this.readyState = WebSocket.CLOSING;
@@ -450,7 +458,10 @@ export class WebSocket extends EventEmitter {
   /** Write what the core queued; header and payload of one frame leave together (cork). */
   protected flush(callback?: SendCallback): void {
     const socket = this.socket;
-    const chunks = this.connection!.takeOutgoing();
+    const connection = this.connection!;
+    const chunks = connection.takeOutgoing();
+    // Frames going out are observed as they leave, so their timestamps are the send times.
+    if (connection.observeFrames) this.dispatch(connection.takeEvents());
     if (!socket || socket.destroyed) {
       if (callback) process.nextTick(callback, stateError('send', this.readyState));
       return;
@@ -526,7 +537,8 @@ export class WebSocket extends EventEmitter {
     const connection = this.connection;
     const socket = this.socket;
     if (!connection || !socket) return;
-    if (connection.readyState !== 'open' && this.readyState === WebSocket.OPEN) this.readyState = WebSocket.CLOSING;
+    // A received Close turns us CLOSING when its event is dispatched, after the messages before it.
+    if (!connection.canSend && this.readyState === WebSocket.OPEN) this.readyState = WebSocket.CLOSING;
     if (connection.shouldCloseTransport) {
       if (!socket.writableEnded) socket.end();
       this.armCloseTimer('the peer did not close the TCP connection');
@@ -558,13 +570,15 @@ export class WebSocket extends EventEmitter {
     const received = connection?.receivedClose;
     let code = 1006;
     let reason = this.localCloseReason ?? '';
-    if (received && connection.closeHandshakeDone) {
-      code = received.code;
-      reason = received.reason;
-    } else if (connection?.hasFailed && connection.sentClose) {
+    if (connection?.hasFailed && connection.sentClose) {
       // We failed the connection: report the code we sent, as the peer will see it.
       code = connection.sentClose.code;
       reason = connection.sentClose.reason;
+    } else if (received) {
+      // The peer's Close decides the code even when TCP closed before our answer left (wasClean
+      // then says the handshake did not complete).
+      code = received.code;
+      reason = received.reason;
     }
     const wasClean = Boolean(connection?.closeHandshakeDone && !connection.hasFailed && this.localCloseReason === undefined);
     this.emit('close', code, reason, wasClean);

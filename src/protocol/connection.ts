@@ -22,6 +22,12 @@ export interface ConnectionOptions {
   observeFrames?: boolean;
   /** An extension (permessage-deflate) gave RSV1 a meaning: "this message is compressed". */
   allowRsv1?: boolean;
+  /**
+   * Keep the answer to the peer's Close until `answerClose()`, instead of releasing it with the
+   * next `takeOutgoing()`. For adapters that deliver messages later than they take them
+   * (permessage-deflate inflates asynchronously): the answer then waits for every message before it.
+   */
+  holdCloseReply?: boolean;
 }
 
 export interface FrameInfo {
@@ -84,6 +90,13 @@ export class Connection {
 
   private closeSent = false;
   private closeReceived = false;
+  /**
+   * The peer's Close is still to be answered. RFC 6455 §5.5.1: an endpoint "MAY delay sending a
+   * Close frame until its current message is sent", so replies to the messages that came before
+   * the Close (often in the same read) still go out, ahead of the answer.
+   */
+  private closeReplyDue = false;
+  private readonly holdCloseReply: boolean;
   private failed = false;
   private eof = false;
   /** What the peer's Close frame said, once it came. */
@@ -97,6 +110,7 @@ export class Connection {
     this.autoPong = options.autoPong ?? true;
     this.observeFrames = options.observeFrames ?? false;
     this.allowRsv1 = options.allowRsv1 ?? false;
+    this.holdCloseReply = options.holdCloseReply ?? false;
     this.nextMaskKey = options.maskKey ?? randomMaskKey;
   }
 
@@ -135,7 +149,14 @@ export class Connection {
     return events;
   }
 
+  /** May data, pings and pongs still be sent? (Until our Close is on its way.) */
+  get canSend(): boolean {
+    return !this.closeSent && !this.failed && !this.eof;
+  }
+
+  /** Bytes to write, in order. Unless `holdCloseReply`, this also releases a Close answer that is due. */
   takeOutgoing(): Uint8Array[] {
+    if (this.closeReplyDue && !this.holdCloseReply) this.answerClose();
     const out = this.outgoing;
     if (out.length === 0) return NO_BYTES;
     this.outgoing = [];
@@ -195,9 +216,24 @@ export class Connection {
   close(code?: number, reason = ''): void {
     if (this.closeSent || this.failed || this.eof) return;
     const payload = encodeClosePayload(code, reason);
+    // Answering the peer's Close with a code of our own is allowed (RFC 6455 §5.5.1 only says "typically").
+    this.closeReplyDue = false;
     this.closeSent = true;
     this.sentClose = { code: code ?? 1005, reason };
     this.pushFrame(Opcode.Close, payload, true, false);
+  }
+
+  /**
+   * Answer the peer's Close now, echoing its code and reason as ws and python-websockets do
+   * (RFC 6455 §5.5.1: the answer "typically echos the status code it received").
+   */
+  answerClose(): void {
+    if (!this.closeReplyDue || this.closeSent || this.failed || this.eof) return;
+    this.closeReplyDue = false;
+    const { code, reason } = this.receivedClose!;
+    this.closeSent = true;
+    this.sentClose = { code, reason };
+    this.pushFrame(Opcode.Close, code === 1005 ? EMPTY : encodeClosePayload(code, reason), true, false);
   }
 
   /**
@@ -211,6 +247,7 @@ export class Connection {
     this.events.push({ type: 'error', error });
     if (!this.closeSent) {
       this.closeSent = true;
+      this.closeReplyDue = false;
       // python-websockets' rule: no details for internal errors, they may be security-sensitive.
       const reason = error.closeCode === 1011 ? '' : truncateUtf8(error.message, MAX_CLOSE_REASON_BYTES);
       this.sentClose = { code: error.closeCode, reason };
@@ -229,7 +266,15 @@ export class Connection {
     const body = Buffer.from(payload);
     if (maskKey) applyMask(body, maskKey);
     this.outgoing.push(Buffer.concat([header, body]));
-    if (frame.opcode === Opcode.Close) this.closeSent = true;
+    if (frame.opcode === Opcode.Close) {
+      // A raw Close replaces the echo we owed, and is what we report as sent.
+      this.closeSent = true;
+      this.closeReplyDue = false;
+      this.sentClose = {
+        code: payload.length >= 2 ? (payload[0]! << 8) | payload[1]! : 1005,
+        reason: payload.length > 2 ? asBuffer(payload.subarray(2)).toString('utf8') : '',
+      };
+    }
     if (this.observeFrames) {
       this.events.push({ type: 'frame', frame: outFrameInfo(frame.opcode, frame.fin ?? true, frame.rsv1 ?? false, frame.rsv2 ?? false, frame.rsv3 ?? false, maskKey, asBuffer(payload)) });
     }
@@ -245,7 +290,7 @@ export class Connection {
   }
 
   private assertCanSend(): void {
-    if (this.closeSent || this.failed || this.eof) {
+    if (!this.canSend) {
       throw Object.assign(new Error('cannot send: the connection is closing or closed'), { code: 'WS_ERR_CONNECTION_CLOSING' });
     }
   }
@@ -379,13 +424,7 @@ export class Connection {
     this.receivedClose = { code, reason };
     this.queue.clear();
     this.events.push({ type: 'close', code, reason });
-    // RFC 6455 §5.5.1: the answer "typically echos the status code it received"; like ws and
-    // python-websockets we echo the reason too.
-    if (!this.closeSent) {
-      this.closeSent = true;
-      this.sentClose = { code, reason };
-      this.pushFrame(Opcode.Close, code === 1005 ? EMPTY : encodeClosePayload(code, reason), true, false);
-    }
+    if (!this.closeSent) this.closeReplyDue = true;
   }
 
   private observeIncoming(frame: FrameHeader, payload: Buffer): void {

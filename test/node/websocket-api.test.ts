@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import { describe, test } from 'node:test';
+import { constants, deflateRawSync } from 'node:zlib';
+import { serializeFrame } from '../../src/protocol/frame.js';
 import { connect, HandshakeError, WebSocket, WebSocketServer, type CloseEvent, type MessageEvent, type ObservedFrame } from '../../src/index.js';
 import { closed, echoServer, messages } from './helpers.js';
 
@@ -160,6 +162,50 @@ describe('sending and receiving', { timeout: 10_000 }, () => {
     assert.equal(socket.readyState, WebSocket.OPEN);
     socket.close();
     await closed(socket);
+    await server.close();
+  });
+});
+
+describe('closing', { timeout: 10_000 }, () => {
+  test('replies to messages that arrived in the same read as the Close still go out, before the Close reply', async () => {
+    const { server, url } = await echoServer();
+    const socket = await connect(url);
+    const maskKey = Buffer.from([1, 2, 3, 4]);
+    const frames = [
+      serializeFrame({ opcode: 0x1, payload: Buffer.from('first'), maskKey }),
+      serializeFrame({ opcode: 0x2, payload: Buffer.from([9, 8, 7]), maskKey }),
+      serializeFrame({ opcode: 0x8, payload: Buffer.from([0x03, 0xe8, 0x62, 0x79, 0x65]), maskKey }),
+    ];
+    const seen: string[] = [];
+    socket.on('message', (data: Buffer, isBinary: boolean) => seen.push(isBinary ? data.toString('hex') : data.toString()));
+    const result = closed(socket);
+    socket.sendRaw(Buffer.concat(frames));
+    assert.deepEqual(await result, { code: 1000, reason: 'bye', wasClean: true });
+    assert.deepEqual(seen, ['first', '090807']);
+    await server.close();
+  });
+
+  test('so do replies to compressed messages, which the server inflates and compresses asynchronously', async () => {
+    const { server, url } = await echoServer();
+    const socket = await connect(url);
+    assert.match(socket.extensions, /^permessage-deflate/);
+    // RFC 7692 §7.2.1: compress, flush, drop the trailing 00 00 FF FF.
+    const compress = (text: string) => {
+      const out = deflateRawSync(Buffer.from(text), { finishFlush: constants.Z_SYNC_FLUSH });
+      return out.subarray(0, out.length - 4);
+    };
+    const texts = ['a'.repeat(3000) + ' one', 'b'.repeat(3000) + ' two', 'c'.repeat(3000) + ' three'];
+    const maskKey = Buffer.from([9, 9, 9, 9]);
+    const wire = Buffer.concat([
+      ...texts.map((text) => serializeFrame({ opcode: 0x1, rsv1: true, payload: compress(text), maskKey })),
+      serializeFrame({ opcode: 0x8, payload: Buffer.from([0x03, 0xe8]), maskKey }),
+    ]);
+    const seen: string[] = [];
+    socket.on('message', (data: Buffer) => seen.push(data.toString()));
+    const result = closed(socket);
+    socket.sendRaw(wire);
+    assert.equal((await result).code, 1000);
+    assert.deepEqual(seen, texts);
     await server.close();
   });
 });

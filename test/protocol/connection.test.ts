@@ -42,6 +42,11 @@ describe('closing handshake', () => {
     assert.throws(() => client.ping(), { code: 'WS_ERR_CONNECTION_CLOSING' });
 
     assert.deepEqual(plain(server.takeEvents()), [{ type: 'close', code: 1000, reason: 'bye' }]);
+    // The answer is due but not yet out: replies to messages before the Close may still be sent.
+    assert.deepEqual(state(server), { ...OPEN, readyState: 'closing', receivedClose: { code: 1000, reason: 'bye' } });
+    assert.equal(server.canSend, true);
+
+    const echo = deliver(server, client);
     // RFC 6455 §7.1.1: "the server SHOULD close the underlying TCP connection first".
     assert.deepEqual(state(server), {
       readyState: 'closed',
@@ -52,8 +57,6 @@ describe('closing handshake', () => {
       // RFC 6455 §5.5.1 asks to echo the code; the reason is echoed too, as ws and python-websockets do.
       sentClose: { code: 1000, reason: 'bye' },
     });
-
-    const echo = deliver(server, client);
     assert.equal(toHex(echo), '880503e8' + toHex(Buffer.from('bye')));
     assert.deepEqual(plain(client.takeEvents()), [{ type: 'close', code: 1000, reason: 'bye' }]);
     // The client waits for the server to close TCP.
@@ -79,6 +82,9 @@ describe('closing handshake', () => {
     assert.equal(toHex(deliver(server, client)), '880c03e9' + toHex(Buffer.from('going away')));
 
     assert.deepEqual(plain(client.takeEvents()), [{ type: 'close', code: 1001, reason: 'going away' }]);
+    assert.deepEqual(state(client), { ...OPEN, readyState: 'closing', receivedClose: { code: 1001, reason: 'going away' } });
+
+    const echo = frames(deliver(client, server));
     assert.deepEqual(state(client), {
       readyState: 'closed',
       closeExpected: false,
@@ -87,8 +93,6 @@ describe('closing handshake', () => {
       receivedClose: { code: 1001, reason: 'going away' },
       sentClose: { code: 1001, reason: 'going away' },
     });
-
-    const echo = frames(deliver(client, server));
     assert.equal(echo.length, 1);
     assert.equal(echo[0]!.masked, true);
     assert.equal(toHex(echo[0]!.payload), '03e9' + toHex(Buffer.from('going away')));
@@ -101,6 +105,42 @@ describe('closing handshake', () => {
       receivedClose: { code: 1001, reason: 'going away' },
       sentClose: { code: 1001, reason: 'going away' },
     });
+  });
+
+  test('replies to the messages before a Close still go out, ahead of the answer (RFC 6455 §5.5.1)', () => {
+    const client = connection('client');
+    const server = connection('server');
+    client.sendText('one');
+    client.sendText('two');
+    client.close(1000, 'bye');
+    deliver(client, server); // all three in one read
+    const events = server.takeEvents();
+    assert.deepEqual(events.map((event) => event.type), ['message', 'message', 'close']);
+    server.sendText('echo one');
+    server.sendText('echo two');
+    const out = frames(outgoing(server));
+    assert.deepEqual(out.map((frame) => [frame.opcode, frame.payload.toString('latin1')]), [
+      [Opcode.Text, 'echo one'],
+      [Opcode.Text, 'echo two'],
+      [Opcode.Close, '\x03\xe8bye'],
+    ]);
+    assert.equal(server.canSend, false);
+    assert.throws(() => server.sendText('too late'), { code: 'WS_ERR_CONNECTION_CLOSING' });
+  });
+
+  test('holdCloseReply keeps the answer until answerClose(), for adapters that deliver later', () => {
+    const client = connection('client');
+    const server = connection('server', { holdCloseReply: true });
+    client.close(4001, 'done');
+    deliver(client, server);
+    assert.deepEqual(plain(server.takeEvents()), [{ type: 'close', code: 4001, reason: 'done' }]);
+    assert.deepEqual(server.takeOutgoing(), []);
+    assert.equal(server.readyState, 'closing');
+    assert.equal(server.shouldCloseTransport, false);
+    server.answerClose();
+    assert.equal(toHex(outgoing(server)), '88060fa1' + toHex(Buffer.from('done')));
+    assert.equal(server.readyState, 'closed');
+    assert.equal(server.shouldCloseTransport, true);
   });
 
   test('a Close without a code: the peer sees 1005 and echoes an empty Close', () => {

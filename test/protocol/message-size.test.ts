@@ -146,7 +146,8 @@ describe('small messages share memory', () => {
       ['message 0', 'message 1', 'message 2'].map((text) => text.padEnd(50, '.')),
     );
     const payload = 1000 * 50;
-    // Every message copied into a fresh 64 KiB block would hold 1000 x 64 KiB = 64 MB.
-    assert.ok(held < 4 * (payload + 64 * 1024), `retained ${held} bytes for ${payload} bytes of messages`);
+    // Every message copied into a fresh 64 KiB block would hold 1000 x 64 KiB = 64 MB. The bound
+    // leaves room for the 1000 event and Buffer objects on the heap and for GC noise under load.
+    assert.ok(held < 8 * 1024 * 1024, `retained ${held} bytes for ${payload} bytes of messages`);
   });
 });
