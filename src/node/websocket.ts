@@ -94,6 +94,8 @@ export class WebSocket extends EventEmitter {
   private compression: DeflateSession | undefined;
   /** `pause()` was called: inflating must not resume reading behind the caller's back. */
   private readingPaused = false;
+  /** A `send()` returned false and its 'drain' is still owed. */
+  private waitingForDrain = false;
   /** Why a client connection could not be opened (network error or HandshakeError). */
   connectError: Error | undefined;
   /** The server's 101 response headers (client side). */
@@ -230,7 +232,26 @@ export class WebSocket extends EventEmitter {
     const binary = options?.binary ?? typeof data !== 'string';
     const payload = typeof data === 'string' ? (binary ? Buffer.from(data) : data) : toBuffer(data);
     this.sendMessage(payload, binary, callback);
-    return !this.socket?.writableNeedDrain;
+    if (!this.backedUp()) return true;
+    this.waitingForDrain = true;
+    return false;
+  }
+
+  /**
+   * Over the high-water mark: the socket's buffer, or the messages still waiting to be
+   * compressed (they hold memory too, and would otherwise grow with no signal).
+   */
+  private backedUp(): boolean {
+    const socket = this.socket;
+    if (!socket) return false;
+    return socket.writableNeedDrain || (this.compression?.bufferedAmount ?? 0) >= socket.writableHighWaterMark;
+  }
+
+  /** After a `send()` said false: 'drain' once both the socket and the compression queue are below the mark. */
+  private drainIfReady(): void {
+    if (!this.waitingForDrain || this.backedUp()) return;
+    this.waitingForDrain = false;
+    this.emit('drain');
   }
 
   /** Like `send`, resolved once the message has been handed to the kernel. */
@@ -261,6 +282,8 @@ export class WebSocket extends EventEmitter {
       return;
     }
     this.flush(callback);
+    // A message leaving the compression queue may bring it under the mark.
+    if (this.compression) this.drainIfReady();
   }
 
   /** Run `step` after the messages still being compressed, so what is sent leaves in order. */
@@ -503,7 +526,7 @@ export class WebSocket extends EventEmitter {
   }
 
   private static onSocketDrain(this: OwnedSocket): void {
-    this[kOwner]!.emit('drain');
+    this[kOwner]!.drainIfReady();
   }
 
   /** Observing frames costs nothing until someone listens for them. */

@@ -111,10 +111,8 @@ describe('backpressure: a peer that never reads', () => {
 
 describe('backpressure: a for await loop that stops reading', () => {
   for (const perMessageDeflate of [false, true]) {
-    // Known bug (reported): with permessage-deflate negotiated, send() keeps returning true while
-    // messages queue for compression (bufferedAmount grows, no false, no 'drain').
-    const todo = perMessageDeflate ? 'send() gives no backpressure signal while messages wait for compression' : false;
-    test(`pauses the socket, so the sender sees backpressure, and resumes when the loop goes on (perMessageDeflate: ${perMessageDeflate})`, { ...T, todo }, async (t) => {
+    // With permessage-deflate, messages waiting for compression count towards the signal too.
+    test(`pauses the socket, so the sender sees backpressure, and resumes when the loop goes on (perMessageDeflate: ${perMessageDeflate})`, T, async (t) => {
       const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate });
       await server.ready();
       try {
@@ -177,4 +175,29 @@ describe('backpressure: a for await loop that stops reading', () => {
       }
     });
   }
+});
+
+describe('backpressure: messages waiting for compression', () => {
+  test('send() turns false while compressed messages queue, before the socket holds a byte, and drain follows', T, async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await server.ready();
+    const received: number[] = [];
+    server.on('connection', (socket: WebSocket) => socket.on('message', (data: Buffer) => received.push(data.length)));
+    try {
+      const client = await connect(`ws://127.0.0.1:${server.address().port}/`);
+      assert.match(client.extensions, /^permessage-deflate/);
+      const payload = Buffer.alloc(MESSAGE, 'a');
+      // Compression is asynchronous: nothing has reached the socket yet, the queue alone says false.
+      assert.equal(client.send(payload), false);
+      assert.ok(client.bufferedAmount >= MESSAGE, `bufferedAmount ${client.bufferedAmount}`);
+      await once(client, 'drain');
+      assert.ok(client.bufferedAmount < 16 * KiB, `bufferedAmount ${client.bufferedAmount} at drain`);
+      assert.equal(client.send(Buffer.from('small')), true);
+      client.close(1000);
+      await once(client, 'close');
+      assert.deepEqual(received, [MESSAGE, 5]);
+    } finally {
+      await server.close();
+    }
+  });
 });
