@@ -554,5 +554,7 @@ export function randomMaskKey(): Uint8Array {
 
 const EMPTY = new Uint8Array(0);
 const EMPTY_BUFFER = Buffer.alloc(0);
-const NO_EVENTS: ConnectionEvent[] = [];
-const NO_BYTES: Uint8Array[] = [];
+// Shared by every connection when there is nothing to take, so frozen: a caller that pushes
+// onto one gets a TypeError instead of leaking entries into every other connection.
+const NO_EVENTS = Object.freeze([]) as unknown as ConnectionEvent[];
+const NO_BYTES = Object.freeze([]) as unknown as Uint8Array[];
