@@ -10,20 +10,9 @@ import { connect as netConnect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { WebSocketServer, connect, type WebSocket } from '../../src/index.js';
 import { encodeFrame, httpExchange, rawClient, upgradeRequest } from '../conformance/raw-peer.js';
+import { mulberry32 } from '../protocol/helpers.js';
 
 const T = { timeout: 15_000 };
-
-/** mulberry32: seeded, so any failing input can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Write `bytes`, read the status line of the answer, and hang up. */
 function statusOf(port: number, bytes: Buffer): Promise<number> {
@@ -83,7 +72,7 @@ describe('bad input: one server survives all of it', () => {
   }
 
   test('300 random and mutated handshakes: each gets an HTTP error or a 101, none hangs or crashes', T, async () => {
-    const next = random(0x5eed);
+    const next = mulberry32(0x5eed); // seeded, so any failing input can be replayed
     const valid = Buffer.from(upgradeRequest());
     const seen = new Map<number, number>();
     for (let i = 0; i < 300; i++) {
