@@ -149,98 +149,91 @@ export class PerMessageDeflate {
     if (this.inflater) this.drop(this.inflater);
   }
 
-  private deflateOne(data: Uint8Array | string): Promise<Buffer> {
-    if (this.closed) return Promise.reject(closedError());
+  private async deflateOne(data: Uint8Array | string): Promise<Buffer> {
+    if (this.closed) throw closedError();
     const deflater = (this.deflater ??= this.watch(
       createDeflateRaw({ windowBits: this.local.deflateWindowBits, level: this.level, memLevel: this.memLevel }),
     ));
-    return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let settled = false;
-      const settle = () => {
-        settled = true;
-        this.abortDeflate = undefined;
-        deflater.off('data', onData);
-        deflater.off('error', onError);
-      };
-      const onData = (chunk: Buffer) => {
-        chunks.push(chunk);
-        size += chunk.length;
-      };
-      const onError = (error: Error) => {
-        settle();
-        this.drop(deflater);
-        reject(new ProtocolError('WS_ERR_INTERNAL', `compression failed: ${error.message}`));
-      };
-      this.abortDeflate = () => {
-        settle();
-        reject(closedError());
-      };
-      deflater.on('data', onData);
-      deflater.on('error', onError);
-      deflater.write(data);
-      deflater.flush(constants.Z_SYNC_FLUSH, () => {
-        if (settled) return;
-        settle();
-        const out = Buffer.concat(chunks, size);
-        if (size < 4 || !out.subarray(size - 4).equals(SYNC_TAIL)) {
-          this.drop(deflater);
-          return reject(new ProtocolError('WS_ERR_INTERNAL', 'compression failed: no sync flush marker'));
-        }
-        // RFC 7692 §7.2.1: with no context takeover, "the compressor ... MUST start with an empty LZ77 sliding window".
-        if (this.local.deflateNoContextTakeover) this.drop(deflater);
-        resolve(out.subarray(0, size - 4));
-      });
+    const { chunks, size } = await this.pump(deflater, [typeof data === 'string' ? Buffer.from(data) : data], {
+      flush: constants.Z_SYNC_FLUSH,
+      failure: (error) => new ProtocolError('WS_ERR_INTERNAL', `compression failed: ${error.message}`),
+      setAbort: (abort) => (this.abortDeflate = abort),
     });
+    const out = Buffer.concat(chunks, size);
+    if (size < 4 || !out.subarray(size - 4).equals(SYNC_TAIL)) {
+      this.drop(deflater);
+      throw new ProtocolError('WS_ERR_INTERNAL', 'compression failed: no sync flush marker');
+    }
+    // RFC 7692 §7.2.1: with no context takeover, "the compressor ... MUST start with an empty LZ77 sliding window".
+    if (this.local.deflateNoContextTakeover) this.drop(deflater);
+    return out.subarray(0, size - 4);
   }
 
-  private inflateOne(payload: Uint8Array, maxSize: number): Promise<Buffer> {
-    if (this.closed) return Promise.reject(closedError());
+  private async inflateOne(payload: Uint8Array, maxSize: number): Promise<Buffer> {
+    if (this.closed) throw closedError();
     const inflater = (this.inflater ??= this.watch(createInflateRaw({ windowBits: this.local.inflateWindowBits })));
+    // RFC 7692 §7.2.2: "Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload of the message."
+    const { chunks, size } = await this.pump(inflater, [payload, SYNC_TAIL], {
+      maxSize,
+      tooBig: () => new ProtocolError('WS_ERR_MESSAGE_TOO_BIG', `message over the ${maxSize}-byte limit once inflated`),
+      failure: (error) => new ProtocolError('WS_ERR_INVALID_COMPRESSED_DATA', `invalid compressed data: ${error.message}`),
+      setAbort: (abort) => (this.abortInflate = abort),
+    });
+    // A message may end with a BFINAL block (RFC 7692 §7.2.3.4); the stream is then over
+    // and the next message starts a new one.
+    if (this.local.inflateNoContextTakeover || inflater.readableEnded) this.drop(inflater);
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  }
+
+  /**
+   * Write `inputs` to a zlib stream, flush, and collect the output. Every outcome removes the
+   * listeners; an error or output past `maxSize` drops the stream (zlib stops there: the rest
+   * is never produced, let alone kept); `setAbort` lets close() settle a call in flight.
+   */
+  private pump(
+    stream: DeflateRaw | InflateRaw,
+    inputs: Uint8Array[],
+    how: { flush?: number; maxSize?: number; tooBig?: () => Error; failure: (error: Error) => Error; setAbort: (abort: (() => void) | undefined) => void },
+  ): Promise<{ chunks: Buffer[]; size: number }> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
       let settled = false;
       const settle = () => {
         settled = true;
-        this.abortInflate = undefined;
-        inflater.off('data', onData);
-        inflater.off('error', onError);
+        how.setAbort(undefined);
+        stream.off('data', onData);
+        stream.off('error', onError);
       };
       const onData = (chunk: Buffer) => {
         size += chunk.length;
-        if (size > maxSize) {
-          // Stop zlib here: the rest of the output is never produced, let alone kept.
+        if (how.maxSize !== undefined && size > how.maxSize) {
           settle();
-          this.drop(inflater);
-          reject(new ProtocolError('WS_ERR_MESSAGE_TOO_BIG', `message over the ${maxSize}-byte limit once inflated`));
+          this.drop(stream);
+          reject(how.tooBig!());
           return;
         }
         chunks.push(chunk);
       };
       const onError = (error: Error) => {
         settle();
-        this.drop(inflater);
-        reject(new ProtocolError('WS_ERR_INVALID_COMPRESSED_DATA', `invalid compressed data: ${error.message}`));
+        this.drop(stream);
+        reject(how.failure(error));
       };
-      this.abortInflate = () => {
+      how.setAbort(() => {
         settle();
         reject(closedError());
-      };
-      inflater.on('data', onData);
-      inflater.on('error', onError);
-      inflater.write(payload);
-      // RFC 7692 §7.2.2: "Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload of the message."
-      inflater.write(SYNC_TAIL);
-      inflater.flush(() => {
+      });
+      stream.on('data', onData);
+      stream.on('error', onError);
+      for (const input of inputs) stream.write(input);
+      const done = () => {
         if (settled) return;
         settle();
-        // A message may end with a BFINAL block (RFC 7692 §7.2.3.4); the stream is then over
-        // and the next message starts a new one.
-        if (this.local.inflateNoContextTakeover || inflater.readableEnded) this.drop(inflater);
-        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-      });
+        resolve({ chunks, size });
+      };
+      if (how.flush === undefined) stream.flush(done);
+      else stream.flush(how.flush, done);
     });
   }
 
