@@ -223,7 +223,7 @@ export class WebSocketServer extends EventEmitter {
       socket.write(buildAcceptResponse({ key: valid.key, ...(protocol && { protocol }), ...(extensions && { extensions }), ...(headers && { headers }) }));
       this.pending.delete(socket);
       socket.off('close', this.forgetPending);
-      const ws = new ServerSocket(socket, rest, { ...this.options, protocol, url: info.url, ...(accepted && { extensions: accepted.response, deflate: accepted.params }) });
+      const ws = new ServerSocket(socket, rest, this.options, { protocol, url: info.url, ...(accepted && { extensions: accepted.response, deflate: accepted.params }) });
       if (this.options.clientTracking ?? true) {
         this.clients.add(ws);
         ws.on('close', this.forgetClient);

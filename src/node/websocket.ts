@@ -143,7 +143,7 @@ export class WebSocket extends EventEmitter {
         this.protocol = result.protocol;
         this.extensions = result.extensions;
         this.responseHeaders = result.headers;
-        this.attach(socket, head, 'client', { ...options, ...(params && { deflate: params }) });
+        this.attach(socket, head, 'client', options, params);
       },
       (error: Error) => {
         this.connectError = error;
@@ -163,7 +163,7 @@ export class WebSocket extends EventEmitter {
    * Take over a socket whose opening handshake is done. `head` holds bytes that arrived after
    * the handshake; they are parsed once the caller has had a chance to attach listeners.
    */
-  protected attach(socket: Socket, head: Buffer, role: Role, options: SocketOptions & { allowRsv1?: boolean; deflate?: DeflateParams }): void {
+  protected attach(socket: Socket, head: Buffer, role: Role, options: SocketOptions & { allowRsv1?: boolean }, deflate?: DeflateParams): void {
     this.options = options;
     this.socket = socket;
     this.remoteAddress = socket.remoteAddress;
@@ -172,14 +172,14 @@ export class WebSocket extends EventEmitter {
       role,
       ...(options.maxMessageSize !== undefined && { maxMessageSize: options.maxMessageSize }),
       ...(options.autoPong !== undefined && { autoPong: options.autoPong }),
-      allowRsv1: options.allowRsv1 ?? options.deflate !== undefined,
+      allowRsv1: options.allowRsv1 ?? deflate !== undefined,
       observeFrames: this.listenerCount('frame') > 0,
       // We answer the peer's Close when its 'close' event is dispatched (see dispatchNow): by
       // then every message before it has been delivered and the replies to them queued.
       holdCloseReply: true,
     });
-    if (options.deflate) {
-      this.compression = new DeflateSession(options.deflate, role, deflateOptions(options.perMessageDeflate) ?? {}, this.connection.maxMessageSize, {
+    if (deflate) {
+      this.compression = new DeflateSession(deflate, role, deflateOptions(options.perMessageDeflate) ?? {}, this.connection.maxMessageSize, {
         writeMessage: (payload, binary, compressed, callback) => this.writeMessage(payload, binary, compressed, callback),
         holdReading: (hold) => {
           if (hold) socket.pause();
