@@ -46,7 +46,7 @@ async function open(library: ClientJob['library'], port: number): Promise<Client
       terminate: () => socket.terminate(),
     };
   }
-  const socket = await wscopeConnect(url);
+  const socket = await wscopeConnect(url, { perMessageDeflate: false });
   socket.on('error', () => {});
   return {
     send: (data, binary) => socket.send(data, { binary }),
