@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
-import { Connection, encodeClosePayload, type ConnectionEvent, type FrameInfo, type Role } from '../protocol/connection.js';
+import { encodeClosePayload } from '../protocol/close-frame.js';
+import { Connection, type ConnectionEvent, type FrameInfo, type Role } from '../protocol/connection.js';
 import type { ProtocolError } from '../protocol/errors.js';
 import { buildDeflateOffer, checkDeflateResponse, type DeflateParams } from '../protocol/extensions/permessage-deflate.js';
 import { type OutgoingFrame } from '../protocol/frame.js';

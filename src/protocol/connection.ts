@@ -1,11 +1,12 @@
-import { describeCloseCode, isSendableCloseCode } from './close-codes.js';
+import { decodeClosePayload, encodeClosePayload, MAX_CLOSE_REASON_BYTES, truncateUtf8 } from './close-frame.js';
 import { ProtocolError } from './errors.js';
 import { encodeFrameHeader, frameHeaderLength, headerLengthFromSecondByte, readFrameHeader, writeFrameHeader, type FrameHeader, type OutgoingFrame } from './frame.js';
 import { applyMask, copyMasked } from './mask.js';
 import { ByteQueue } from './byte-queue.js';
 import { asBuffer, MessageAssembler } from './message-assembler.js';
 import { isControlOpcode, isKnownOpcode, Opcode } from './opcodes.js';
-import { Utf8Validator, isValidUtf8 } from './utf8.js';
+import { randomMaskKey } from './mask-key.js';
+import { Utf8Validator } from './utf8.js';
 
 export type Role = 'client' | 'server';
 export type ReadyState = 'open' | 'closing' | 'closed';
@@ -55,8 +56,6 @@ export type ConnectionEvent =
   | { type: 'frame'; frame: FrameInfo };
 
 export const DEFAULT_MAX_MESSAGE_SIZE = 100 * 1024 * 1024;
-/** RFC 6455 §5.5: "All control frames MUST have a payload length of 125 bytes or less" — 2 go to the code. */
-export const MAX_CLOSE_REASON_BYTES = 123;
 /** Below this size a frame is sent as one buffer; above it header and payload go out as two, uncopied. */
 const COPY_THRESHOLD = 16 * 1024;
 
@@ -483,73 +482,10 @@ function outFrameInfo(opcode: number, fin: boolean, rsv1: boolean, rsv2: boolean
   return { direction: 'out', opcode, fin, rsv1, rsv2, rsv3, masked: maskKey !== undefined, maskKey, payloadLength: payload.length, payload };
 }
 
-/** RFC 6455 §5.5.1: an optional 2-byte code, then an optional UTF-8 reason. */
-export function decodeClosePayload(payload: Uint8Array): { code: number; reason: string } {
-  if (payload.length === 0) return { code: 1005, reason: '' };
-  if (payload.length === 1) throw new ProtocolError('WS_ERR_INVALID_CLOSE_PAYLOAD', 'close payload of 1 byte');
-  const code = (payload[0]! << 8) | payload[1]!;
-  if (!isSendableCloseCode(code)) {
-    throw new ProtocolError('WS_ERR_INVALID_CLOSE_CODE', `invalid close code ${code} (${describeCloseCode(code).name})`);
-  }
-  const reasonBytes = payload.subarray(2);
-  if (!isValidUtf8(reasonBytes)) throw new ProtocolError('WS_ERR_INVALID_UTF8', 'invalid UTF-8 in close reason');
-  return { code, reason: asBuffer(reasonBytes).toString('utf8') };
-}
-
-/** Build a Close payload, refusing codes that may not be sent and reasons over 123 bytes. */
-export function encodeClosePayload(code: number | undefined, reason: string): Uint8Array {
-  if (code === undefined) {
-    if (reason) throw new TypeError('a close reason needs a close code');
-    return EMPTY;
-  }
-  if (!isSendableCloseCode(code)) {
-    throw new RangeError(`close code ${code} may not be sent (${describeCloseCode(code).meaning})`);
-  }
-  const reasonLength = Buffer.byteLength(reason);
-  if (reasonLength > MAX_CLOSE_REASON_BYTES) {
-    throw new RangeError(`close reason is ${reasonLength} bytes of UTF-8; the limit is ${MAX_CLOSE_REASON_BYTES}`);
-  }
-  const payload = Buffer.allocUnsafe(2 + reasonLength);
-  payload.writeUInt16BE(code, 0);
-  payload.write(reason, 2);
-  return payload;
-}
-
 function checkControlPayload(data: Uint8Array | string): Uint8Array | string {
   const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
   if (length > 125) throw new RangeError(`control frame payload is ${length} bytes; the limit is 125`);
   return data;
-}
-
-/** Cut a string to at most `limit` bytes of UTF-8 without splitting a character. */
-export function truncateUtf8(text: string, limit: number): string {
-  if (Buffer.byteLength(text) <= limit) return text;
-  let out = '';
-  let bytes = 0;
-  for (const char of text) {
-    const size = Buffer.byteLength(char);
-    if (bytes + size > limit) break;
-    out += char;
-    bytes += size;
-  }
-  return out;
-}
-
-// Mask keys come from a pooled buffer of random bytes: one call to the CSPRNG per 2048 frames.
-const MASK_POOL_SIZE = 8192;
-let maskPool = new Uint8Array(0);
-let maskPoolOffset = MASK_POOL_SIZE;
-
-/** RFC 6455 §5.3: "the masking key MUST be derived from a strong source of entropy". */
-export function randomMaskKey(): Uint8Array {
-  if (maskPoolOffset + 4 > maskPool.length) {
-    maskPool = new Uint8Array(MASK_POOL_SIZE);
-    globalThis.crypto.getRandomValues(maskPool);
-    maskPoolOffset = 0;
-  }
-  const key = maskPool.subarray(maskPoolOffset, maskPoolOffset + 4);
-  maskPoolOffset += 4;
-  return key;
 }
 
 const EMPTY = new Uint8Array(0);

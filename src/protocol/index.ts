@@ -7,5 +7,7 @@ export * from './mask.js';
 export * from './utf8.js';
 export * from './http-head.js';
 export * from './handshake.js';
+export * from './close-frame.js';
+export * from './mask-key.js';
 export * from './connection.js';
 export * from './extensions/permessage-deflate.js';
