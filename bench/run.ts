@@ -14,7 +14,7 @@ import { cpus, totalmem } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { allScenarios, negotiatesDeflate, SIDES, type Context, type Row, type Settings, type Side } from './scenarios.js';
-import { benchPath, fileLimits, ServerProcess } from './lib/processes.js';
+import { benchPath, fileLimits, pinningNote, ServerProcess } from './lib/processes.js';
 import { checkTargets, markdownTable, microTable, scenarioTable, textTable, type TargetCheck } from './lib/report.js';
 import type { MicroRow } from './micro.js';
 import { wsNativeStatus } from './lib/ws-internals.js';
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const limits = fileLimits();
   const fileLimit = Math.min(limits.hard, Math.max(limits.soft, settings.idleConnections + 1000));
   log(`wscope vs ws ${wsVersion()} (bufferutil loaded: yes; UTF-8 via ${native.utf8}) — ${machine()}, Node ${process.version}`);
-  log(`${quick ? 'quick run' : 'full run'}: ${settings.rounds} round(s), ${settings.warmupMs} ms warm-up, ${settings.durationMs} ms windows${filter ? `, filter "${filter}"` : ''}\n`);
+  log(`${quick ? 'quick run' : 'full run'}: ${settings.rounds} round(s), ${settings.warmupMs} ms warm-up, ${settings.durationMs} ms windows${filter ? `, filter "${filter}"` : ''}; ${pinningNote()}\n`);
 
   let microRows: MicroRow[] = [];
   if (!filter || 'micro'.includes(filter)) {
@@ -149,6 +149,7 @@ function renderDocs(rows: readonly Row[], microRows: readonly MicroRow[], checks
     `- **Machine:** ${machine()}`,
     `- **Node:** ${process.version}`,
     `- **ws:** ${wsVersion()} with bufferutil loaded (${native.bufferutil ? 'verified' : 'NOT loaded'}); UTF-8 checked by ${native.utf8} (ws uses utf-8-validate only on runtimes without it)`,
+    `- **Processes:** ${pinningNote()}.`,
     `- **Rounds:** ${settings.rounds} per scenario, ours and ws alternating which goes first; medians shown. Windows of ${settings.durationMs} ms after ${settings.warmupMs} ms of warm-up (latency: ${settings.latencyMs} ms).`,
     '',
     'ours/ws is the ratio of the two numbers; ✓ marks the rows where ours is the better one (↑ higher is better, ↓ lower is better).',

@@ -121,8 +121,13 @@ const latencyScenario: Scenario = {
     const { settings } = context;
     const result = await alternate(settings.rounds, async (side) => {
       const job = { mode: 'latency', port: servers[side].port, size: 16, warmupMs: settings.warmupMs, durationMs: settings.latencyMs };
-      const run = await runLoad<LatencyResult>(job, servers[side]);
-      return { value: [run.result.p50 * 1000, run.result.p99 * 1000, run.result.p999 * 1000], cpu: run.serverCpu, load: run.result.clientCpu };
+      servers[side].pin(true);
+      try {
+        const run = await runLoad<LatencyResult>(job, servers[side], { pinned: true });
+        return { value: [run.result.p50 * 1000, run.result.p99 * 1000, run.result.p999 * 1000], cpu: run.serverCpu, load: run.result.clientCpu };
+      } finally {
+        servers[side].pin(false);
+      }
     });
     return [
       row('server', `${this.name}: p50`, 'µs', 'lower', result, 0),
@@ -207,6 +212,7 @@ function clientScenario(kind: 'echo' | 'latency' | 'handshakes' | 'idle', size: 
       const { settings } = context;
       const count = kind === 'idle' ? Math.min(settings.clientIdleConnections, context.fileLimit - 200) : connections;
       const reflector = await ServerProcess.start('reflector', ['--size', String(size), ...(binary ? [] : ['--text'])], count + 500);
+      if (kind === 'latency') reflector.pin(true);
       try {
         const large = size >= 64 * 1024;
         const result = await alternate(kind === 'idle' ? Math.min(2, settings.rounds) : settings.rounds, async (side) => {
@@ -222,7 +228,7 @@ function clientScenario(kind: 'echo' | 'latency' | 'handshakes' | 'idle', size: 
             warmupMs: settings.warmupMs,
             durationMs: kind === 'latency' ? settings.latencyMs : settings.durationMs,
           };
-          const { result: r } = await runLoad<ClientResult>(job, undefined, { fileLimit: count + 500, exposeGc: kind === 'idle' });
+          const { result: r } = await runLoad<ClientResult>(job, undefined, { fileLimit: count + 500, exposeGc: kind === 'idle', pinned: kind === 'latency' });
           const cpu = r.clientCpu;
           switch (kind) {
             case 'echo': {

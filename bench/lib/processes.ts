@@ -4,6 +4,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
+import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { ServerStats } from '../servers/control.js';
 
@@ -29,18 +30,42 @@ export function fileLimits(): { soft: number; hard: number } {
 }
 
 /**
- * Fork a bench script. With `fileLimit` above the current soft limit, it runs under a shell
- * that raises the limit first (up to the hard limit), keeping the IPC channel.
+ * Cores for the latency scenarios. Left to the scheduler, a round trip costs ~22 µs when server
+ * and load generator share a core and ~66 µs across two, whichever library is measured, and the
+ * medians flipped from run to run; pinned, each gets a core of its own, the same for ours and ws.
+ * Throughput scenarios stay unpinned: both processes are busy and land on separate cores anyway,
+ * and a pinned process could not move away from other work on a shared machine.
  */
-function forkScript(script: string, args: string[], options: { expose_gc?: boolean; fileLimit?: number }): ChildProcess {
+const PINNING = pinning();
+
+function pinning(): { server: string; load: string } | undefined {
+  if (cpus().length < 2) return undefined;
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+    return { server: '0', load: '1' };
+  } catch {
+    return undefined;
+  }
+}
+
+export function pinningNote(): string {
+  return PINNING ? `for the latency scenarios, servers pinned to CPU ${PINNING.server} and load generators to CPU ${PINNING.load} (taskset); others unpinned` : 'no CPU pinning (taskset unavailable or one core)';
+}
+
+/**
+ * Fork a bench script, pinned to its core. With `fileLimit` above the current soft limit, it runs
+ * under a shell that raises the limit first (up to the hard limit), keeping the IPC channel.
+ */
+function forkScript(script: string, args: string[], options: { expose_gc?: boolean; fileLimit?: number; pinned?: 'server' | 'load' }): ChildProcess {
   const execArgv = options.expose_gc ? ['--expose-gc'] : [];
   const limits = options.fileLimit ? fileLimits() : undefined;
+  const raise = limits && options.fileLimit! > limits.soft ? `ulimit -n ${Math.min(options.fileLimit!, limits.hard)} && ` : '';
+  const pin = PINNING && options.pinned ? `taskset -c ${PINNING[options.pinned]} ` : '';
   let child: ChildProcess;
-  if (limits && options.fileLimit! > limits.soft) {
-    const limit = Math.min(options.fileLimit!, limits.hard);
+  if (raise || pin) {
     child = fork(script, args, {
       execPath: 'sh',
-      execArgv: ['-c', `ulimit -n ${limit} && exec "${process.execPath}" "$@"`, 'sh', ...execArgv],
+      execArgv: ['-c', `${raise}exec ${pin}"${process.execPath}" "$@"`, 'sh', ...execArgv],
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });
   } else {
@@ -76,6 +101,13 @@ export class ServerProcess {
     return new ServerProcess(script, port, readyLine, child);
   }
 
+  /** Move the server (all its threads) to the latency scenarios' core, or back to any core. */
+  pin(pinned: boolean): void {
+    if (!PINNING || this.child.pid === undefined) return;
+    const cpusList = pinned ? PINNING.server : `0-${cpus().length - 1}`;
+    execFileSync('taskset', ['-a', '-p', '-c', cpusList, String(this.child.pid)], { stdio: 'ignore' });
+  }
+
   stats(gc = false): Promise<ServerStats> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
@@ -109,8 +141,9 @@ export interface LoadRun<T> {
  * measuring window, the server's CPU time is read, so the two spans match.
  * `onIdleReady` serves the idle mode: called once the connections are open, then they are released.
  */
-export function runLoad<T>(job: object, server: ServerProcess | undefined, options: { onIdleReady?: (info: { opened: number }) => Promise<void>; fileLimit?: number; exposeGc?: boolean } = {}): Promise<LoadRun<T>> {
+export function runLoad<T>(job: object, server: ServerProcess | undefined, options: { onIdleReady?: (info: { opened: number }) => Promise<void>; fileLimit?: number; exposeGc?: boolean; pinned?: boolean } = {}): Promise<LoadRun<T>> {
   const child = forkScript(benchPath('load/loadgen.js'), [JSON.stringify(job)], {
+    ...(options.pinned && PINNING && { pinned: 'load' as const }),
     ...(options.fileLimit !== undefined && { fileLimit: options.fileLimit }),
     ...(options.exposeGc && { expose_gc: true }),
   });
