@@ -3,7 +3,7 @@
  * of 0, 1, 2 and up to 125 bytes, every class of valid and invalid close code, reasons in UTF-8.
  */
 import { awaitReplies, binary, close, closePayload, cont, echoes, fails, frame, Op, ping, text, type Case } from './case.js';
-import { conformance } from './runner.js';
+import { conformance, WITH_DEFLATE } from './runner.js';
 
 /** Codes a peer may send (RFC 6455 §7.4.1 and the IANA registry, 3000-4999 for applications). */
 const VALID_CODES = [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3003, 3999, 4000, 4001, 4999];
@@ -60,4 +60,4 @@ const cases: Case[] = [
   })),
 ];
 
-conformance('close', cases);
+conformance('close', cases, WITH_DEFLATE);

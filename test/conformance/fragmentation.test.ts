@@ -3,7 +3,7 @@
  * fragmented control frames, continuations with no message and data frames inside a message.
  */
 import { awaitReplies, binary, close, cont, delay, echoes, fails, fragments, frame, Op, pattern, ping, pong, text, together, type Case } from './case.js';
-import { conformance } from './runner.js';
+import { conformance, WITH_DEFLATE } from './runner.js';
 
 const cases: Case[] = [
   { id: '5.1', title: 'ping in two fragments → 1002', steps: [ping('frag', { fin: false }), cont('ment'), close(1000)], close: fails(1002) },
@@ -88,4 +88,4 @@ const cases: Case[] = [
   },
 ];
 
-conformance('fragmentation', cases);
+conformance('fragmentation', cases, WITH_DEFLATE);

@@ -1,6 +1,6 @@
 /** Framing (Autobahn 1.x and our own): every length encoding, chopped writes, non-minimal lengths. */
 import { asciiText, binary, close, echoes, fails, frame, Op, pattern, text, together, type Case } from './case.js';
-import { conformance } from './runner.js';
+import { conformance, WITH_DEFLATE } from './runner.js';
 
 const LENGTHS = [0, 125, 126, 127, 128, 65535, 65536];
 
@@ -89,4 +89,4 @@ const cases: Case[] = [
   },
 ];
 
-conformance('framing', cases);
+conformance('framing', cases, WITH_DEFLATE);

@@ -4,7 +4,7 @@
  * as soon as a header arrives, whether the message comes in one frame or in many.
  */
 import { asciiText, awaitClose, binary, close, cont, echoes, fails, fragments, frame, Op, pattern, text, type Case } from './case.js';
-import { conformance } from './runner.js';
+import { conformance, WITH_DEFLATE } from './runner.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -120,4 +120,4 @@ const cases: Case[] = [
   },
 ];
 
-conformance('limits', cases);
+conformance('limits', cases, WITH_DEFLATE);

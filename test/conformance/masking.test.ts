@@ -3,7 +3,7 @@
  * on a masked one, whatever the frame; any key is fine when masking is due, all-zero included.
  */
 import { awaitReplies, binary, close, cont, echoes, fails, fragments, Op, pattern, ping, text, type Case } from './case.js';
-import { conformance } from './runner.js';
+import { conformance, WITH_DEFLATE } from './runner.js';
 
 const wrong = { flipMask: true } as const;
 
@@ -51,4 +51,4 @@ const cases: Case[] = [
   },
 ];
 
-conformance('masking', cases);
+conformance('masking', cases, WITH_DEFLATE);

@@ -1,6 +1,6 @@
 /** Opcodes (Autobahn 4.x): reserved data (0x3-0x7) and control (0xB-0xF) opcodes fail with 1002. */
 import { awaitReplies, close, fails, frame, pattern, ping, text, type Case } from './case.js';
-import { conformance } from './runner.js';
+import { conformance, WITH_DEFLATE } from './runner.js';
 
 const DATA = [0x3, 0x4, 0x5, 0x6, 0x7];
 const CONTROL = [0xb, 0xc, 0xd, 0xe, 0xf];
@@ -34,4 +34,4 @@ const cases: Case[] = [
   },
 ];
 
-conformance('opcodes', cases);
+conformance('opcodes', cases, WITH_DEFLATE);

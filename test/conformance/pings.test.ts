@@ -1,6 +1,6 @@
 /** Pings and pongs (Autobahn 2.x and our own): payload sizes up to the 125-byte limit, unsolicited pongs. */
 import { awaitClose, binary, close, echoes, fails, frame, Op, pattern, ping, pong, text, together, type Case } from './case.js';
-import { conformance } from './runner.js';
+import { conformance, WITH_DEFLATE } from './runner.js';
 
 const tenPings = Array.from({ length: 10 }, (_, i) => `ping ${i}`);
 
@@ -27,4 +27,4 @@ const cases: Case[] = [
   { id: '2.14', title: 'pings between messages', steps: [text('a'), ping('1'), binary(pattern(2)), ping('2'), close(1000)], echo: ['a', pattern(2)], pongs: ['1', '2'], close: echoes(1000) },
 ];
 
-conformance('pings', cases);
+conformance('pings', cases, WITH_DEFLATE);

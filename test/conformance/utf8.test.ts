@@ -4,7 +4,7 @@
  * the first fragment or before the rest of a frame has arrived.
  */
 import { awaitClose, binary, close, cont, echoes, fails, fragments, frame, Op, text, type Case } from './case.js';
-import { conformance } from './runner.js';
+import { conformance, WITH_DEFLATE } from './runner.js';
 
 const hex = (h: string) => Buffer.from(h.replace(/\s+/g, ''), 'hex');
 
@@ -123,4 +123,4 @@ const cases: Case[] = [
   { id: '6.7.3', title: 'a text message after a bad binary one is checked afresh', steps: [binary(hex('e2 82')), text('€'), close(1000)], echo: [hex('e282'), '€'], close: echoes(1000) },
 ];
 
-conformance('UTF-8', cases);
+conformance('UTF-8', cases, WITH_DEFLATE);
