@@ -1,5 +1,5 @@
 /** How messages, frames and closes look on screen: pure functions from values to text. */
-import { describeCloseCode, opcodeName, type ObservedFrame } from '../index.js';
+import { describeCloseCode, opcodeName, type MessageInfo, type ObservedFrame } from '../index.js';
 import type { Palette } from './colors.js';
 
 export type BinaryView = 'hex' | 'base64' | 'utf8';
@@ -85,6 +85,20 @@ export function formatFrame(frame: ObservedFrame): string {
   const rsv = `${frame.rsv1 ? 1 : 0}${frame.rsv2 ? 1 : 0}${frame.rsv3 ? 1 : 0}`;
   const mask = frame.maskKey ? ` mask=${Buffer.from(frame.maskKey).toString('hex')}` : '';
   return `${arrow} frame ${opcodeName(frame.opcode)} fin=${frame.fin ? 1 : 0} rsv=${rsv}${mask} len=${frame.payloadLength}`;
+}
+
+/** `[deflate 21 → 3000 B]`: a compressed message's size on the wire and inflated, after its first line. */
+export function formatCompressed(data: Buffer, info: MessageInfo | undefined): string {
+  return info?.compressed ? `  [deflate ${info.wireLength} → ${data.length} B]` : '';
+}
+
+/**
+ * The --show-frames line that ends a message on a connection with permessage-deflate agreed:
+ * `< message text 3000 B (deflate, 21 B on the wire)` or `< message text 5 B (not compressed)`.
+ */
+export function formatMessageSummary(data: Buffer, isBinary: boolean, info: MessageInfo): string {
+  const how = info.compressed ? `deflate, ${info.wireLength} B on the wire` : 'not compressed';
+  return `< message ${isBinary ? 'binary' : 'text'} ${data.length} B (${how})`;
 }
 
 /** Control-frame payloads are short; show them as text when printable, else as hex. */

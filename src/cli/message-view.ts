@@ -1,10 +1,10 @@
 /**
  * What a socket's traffic looks like: messages (text, JSON, binary views), pings and pongs with
- * -P, frames with --show-frames. At a terminal messages are `< `-prefixed lines; in pipe mode
- * stdout gets each message as one record and nothing else.
+ * -P, frames with --show-frames. At a terminal messages are `< `-prefixed lines, a compressed one
+ * tagged with its sizes; in pipe mode stdout gets each message as one record and nothing else.
  */
-import type { ObservedFrame, WebSocket } from '../index.js';
-import { binaryOnOneLine, formatBinary, formatControlPayload, formatFrame, formatJson, type BinaryView } from './format.js';
+import type { MessageInfo, ObservedFrame, WebSocket } from '../index.js';
+import { binaryOnOneLine, formatBinary, formatCompressed, formatControlPayload, formatFrame, formatJson, formatMessageSummary, type BinaryView } from './format.js';
 import type { Printer } from './printer.js';
 
 export interface ViewOptions {
@@ -28,7 +28,11 @@ export class MessageView {
 
   /** Print what arrives on `socket`; `label` tells clients apart in listen mode (`#2 `). */
   attach(socket: WebSocket, label = ''): void {
-    socket.on('message', (data: Buffer, isBinary: boolean) => this.message(data, isBinary, label));
+    socket.on('message', (data: Buffer, isBinary: boolean, info?: MessageInfo) => {
+      // With permessage-deflate, the frame view ends each message with how it travelled: its frames show only wire sizes.
+      if (info && this.options.showFrames) this.printer.detail(`${label}${formatMessageSummary(data, isBinary, info)}`);
+      this.message(data, isBinary, label, info);
+    });
     if (this.options.showPingPong) {
       socket.on('ping', (data: Buffer) => this.printer.detail(`< ${label}ping ${formatControlPayload(data)}`.trimEnd()));
       socket.on('pong', (data: Buffer, rtt: number | undefined) => {
@@ -39,18 +43,18 @@ export class MessageView {
     if (this.options.showFrames) socket.on('frame', (frame: ObservedFrame) => this.printer.detail(`${label}${formatFrame(frame)}`));
   }
 
-  message(data: Buffer, isBinary: boolean, label = ''): void {
+  message(data: Buffer, isBinary: boolean, label = '', info?: MessageInfo): void {
     if (!this.printer.interactive) {
       this.record(data, isBinary);
       return;
     }
-    if (isBinary) {
-      this.printer.incoming(formatBinary(data, this.options.binaryView ?? 'hex'), label);
-      return;
-    }
-    const text = data.toString('utf8');
-    const lines = (this.options.json && formatJson(text, this.printer.colors)) || text.split('\n');
+    const lines = isBinary ? formatBinary(data, this.options.binaryView ?? 'hex') : this.textLines(data.toString('utf8'));
+    lines[0] += formatCompressed(data, info);
     this.printer.incoming(lines, label);
+  }
+
+  private textLines(text: string): string[] {
+    return (this.options.json && formatJson(text, this.printer.colors)) || text.split('\n');
   }
 
   /** One message, one record: a script reading stdout sees nothing else. */

@@ -42,6 +42,17 @@ export interface SendOptions {
 export type SendData = string | Buffer | ArrayBuffer | ArrayBufferView;
 export type SendCallback = (error?: Error | null) => void;
 
+/**
+ * The third argument of 'message', on connections where permessage-deflate was agreed (without
+ * it, every message travels as it arrives: `data.length` bytes, uncompressed).
+ */
+export interface MessageInfo {
+  /** It arrived compressed (RSV1 set), and `data` is what it inflated to. */
+  compressed: boolean;
+  /** Payload bytes on the wire, all its frames together: before inflating, when compressed. */
+  wireLength: number;
+}
+
 /** A frame seen on the wire, with when it was seen (ms since the epoch, sub-ms precision). */
 export interface ObservedFrame extends FrameInfo {
   timestamp: number;
@@ -56,7 +67,7 @@ const MAX_TRACKED_PINGS = 16;
  * A WebSocket connection over a Node socket: the WHATWG surface (send, close, readyState,
  * bufferedAmount, binaryType, on*), Node events, and `for await`.
  *
- * Node events: 'open', 'message' (data: Buffer, isBinary), 'ping' (data), 'pong' (data, rttMs?),
+ * Node events: 'open', 'message' (data: Buffer, isBinary, info?: MessageInfo), 'ping' (data), 'pong' (data, rttMs?),
  * 'close' (code, reason, wasClean), 'error' (error), 'frame' (ObservedFrame), 'drain',
  * 'heartbeat-timeout' (reason), 'rtt' (ms).
  */
@@ -427,16 +438,21 @@ export class WebSocket extends EventEmitter {
     }
   }
 
-  /** A complete message from the core; extensions override this to decompress first. */
-  protected receiveMessage(data: Buffer, binary: boolean, _compressed: boolean): void {
-    this.emit('message', data, binary);
+  /** A complete message, inflated if it was compressed; `info` only where permessage-deflate was agreed. */
+  protected receiveMessage(data: Buffer, binary: boolean, info?: MessageInfo): void {
+    if (info) this.emit('message', data, binary, info);
+    else this.emit('message', data, binary);
   }
 
   /** With compression, each event waits for the compressed messages before it to be inflated. */
   protected dispatch(events: ConnectionEvent[]): void {
     const compression = this.compression;
     if (!compression) return this.dispatchNow(events);
-    for (const event of events) compression.receive(event, (ready) => this.dispatchNow([ready]), (error) => this.failInflated(error));
+    for (const event of events) {
+      // Taken before inflating replaces the data: the message's size on the wire.
+      const wireLength = event.type === 'message' ? event.data.length : 0;
+      compression.receive(event, (ready) => this.dispatchNow([ready], wireLength), (error) => this.failInflated(error));
+    }
   }
 
   /** An inflated message broke the protocol (1007, 1009): fail the connection as the core would. */
@@ -448,11 +464,12 @@ export class WebSocket extends EventEmitter {
     this.afterStateChange();
   }
 
-  private dispatchNow(events: ConnectionEvent[]): void {
+  /** `wireLength`: the message's size on the wire, given where permessage-deflate was agreed. */
+  private dispatchNow(events: ConnectionEvent[], wireLength?: number): void {
     for (const event of events) {
       switch (event.type) {
         case 'message':
-          this.receiveMessage(event.data, event.binary, event.compressed);
+          this.receiveMessage(event.data, event.binary, wireLength === undefined ? undefined : { compressed: event.compressed, wireLength });
           break;
         case 'ping':
           this.emit('ping', event.data);
