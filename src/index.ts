@@ -1,5 +1,6 @@
 /** wscope: an RFC 6455 WebSocket engine with a Node client and server. */
-export { WebSocket, type ClientOptions, type SocketOptions, type SendOptions, type SendData, type ObservedFrame, type MessageInfo } from './node/websocket.js';
+export { WebSocket } from './node/websocket.js';
+export type { ClientOptions, SocketOptions, SendOptions, SendData, ObservedFrame, MessageInfo } from './node/socket-types.js';
 export { connect } from './node/connect.js';
 export { WebSocketServer, type ServerOptions, type HandshakeRequest, type AcceptDecision } from './node/server.js';
 export { type HeartbeatOptions } from './node/heartbeat.js';

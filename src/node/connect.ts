@@ -1,4 +1,5 @@
-import { WebSocket, type ClientOptions } from './websocket.js';
+import type { ClientOptions } from './socket-types.js';
+import { WebSocket } from './websocket.js';
 
 /**
  * Open a client connection; resolves once it is open, rejects with the network error or

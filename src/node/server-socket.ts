@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { DeflateParams } from '../protocol/extensions/permessage-deflate.js';
-import { WebSocket, type SocketOptions } from './websocket.js';
+import type { SocketOptions } from './socket-types.js';
+import { WebSocket } from './websocket.js';
 
 /** What was agreed in one connection's handshake. */
 export interface AcceptedHandshake {

@@ -9,7 +9,8 @@ import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead } from '../protocol/http
 import { acceptDeflateOffer, checkDeflateOptions } from '../protocol/extensions/permessage-deflate.js';
 import { deflateOptions } from './deflate-session.js';
 import { ServerSocket } from './server-socket.js';
-import type { SocketOptions, WebSocket } from './websocket.js';
+import type { SocketOptions } from './socket-types.js';
+import type { WebSocket } from './websocket.js';
 
 /** What the accept hook and 'connection' listeners learn about an opening handshake. */
 export interface HandshakeRequest {
