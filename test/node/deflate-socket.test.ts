@@ -7,13 +7,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer, connect as netConnect, type Socket } from 'node:net';
-import { constants, createDeflateRaw, deflateRawSync } from 'node:zlib';
+import { constants, deflateRawSync } from 'node:zlib';
 import { randomBytes } from 'node:crypto';
 import { connect, HandshakeError, WebSocket, WebSocketServer, type ObservedFrame } from '../../src/index.js';
 import { acceptKey, buildClientRequest, generateKey } from '../../src/protocol/handshake.js';
 import { HeadReader } from '../../src/protocol/http-head.js';
 import { Connection, Opcode } from '../../src/protocol/index.js';
-import { closed, echoServer, messages } from './helpers.js';
+import { closed, compressZeros, echoServer, messages } from './helpers.js';
 
 const MiB = 1024 * 1024;
 
@@ -323,20 +323,3 @@ describe('limits on inflated messages', () => {
     }
   });
 });
-
-/** `size` zero bytes, raw-deflated with a sync flush and its tail removed, never all held at once. */
-function compressZeros(size: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const deflater = createDeflateRaw({ level: 9, memLevel: 9 });
-    const chunks: Buffer[] = [];
-    deflater.on('data', (chunk: Buffer) => chunks.push(chunk));
-    deflater.on('error', reject);
-    const zeros = Buffer.alloc(MiB);
-    for (let written = 0; written < size; written += zeros.length) deflater.write(zeros);
-    deflater.flush(constants.Z_SYNC_FLUSH, () => {
-      const out = Buffer.concat(chunks);
-      deflater.close();
-      resolve(out.subarray(0, out.length - 4));
-    });
-  });
-}

@@ -1,7 +1,8 @@
 /** permessage-deflate's compression with node:zlib: the RFC 7692 §7.2.3 bytes, bombs, corrupt data, order, the limiter. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, createDeflateRaw, inflateRawSync } from 'node:zlib';
+import { constants, inflateRawSync } from 'node:zlib';
+import { compressZeros } from './helpers.js';
 import { randomBytes } from 'node:crypto';
 import { Connection, Opcode, ProtocolError, type ConnectionEvent } from '../../src/protocol/index.js';
 import type { DeflateParams } from '../../src/protocol/extensions/permessage-deflate.js';
@@ -247,21 +248,4 @@ class PeakLimiter extends ZlibLimiter {
       return job();
     });
   }
-}
-
-/** `size` zero bytes, raw-deflated with a sync flush and its tail removed, without ever holding them. */
-function compressZeros(size: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const deflater = createDeflateRaw({ level: 9, memLevel: 9 });
-    const chunks: Buffer[] = [];
-    deflater.on('data', (chunk: Buffer) => chunks.push(chunk));
-    deflater.on('error', reject);
-    const zeros = Buffer.alloc(MiB);
-    for (let written = 0; written < size; written += zeros.length) deflater.write(zeros);
-    deflater.flush(constants.Z_SYNC_FLUSH, () => {
-      const out = Buffer.concat(chunks);
-      deflater.close();
-      resolve(out.subarray(0, out.length - 4));
-    });
-  });
 }

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { constants, createDeflateRaw } from 'node:zlib';
 import { WebSocketServer, type ServerOptions, type WebSocket } from '../../src/index.js';
 
 /** An echo server on a free loopback port. */
@@ -29,5 +30,22 @@ export function messages(socket: WebSocket, count: number): Promise<Array<[Buffe
       resolve(seen);
     };
     socket.on('message', onMessage);
+  });
+}
+
+/** `size` zero bytes, raw-deflated with a sync flush and its tail removed, never all held at once: a decompression bomb. */
+export function compressZeros(size: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const deflater = createDeflateRaw({ level: 9, memLevel: 9 });
+    const chunks: Buffer[] = [];
+    deflater.on('data', (chunk: Buffer) => chunks.push(chunk));
+    deflater.on('error', reject);
+    const zeros = Buffer.alloc(1024 * 1024);
+    for (let written = 0; written < size; written += zeros.length) deflater.write(zeros);
+    deflater.flush(constants.Z_SYNC_FLUSH, () => {
+      const out = Buffer.concat(chunks);
+      deflater.close();
+      resolve(out.subarray(0, out.length - 4));
+    });
   });
 }
