@@ -100,10 +100,7 @@ export class WebSocket extends EventEmitter {
           params = deflate && checkDeflateResponse(result.extensions, deflate, result.status);
         } catch (error) {
           socket.destroy();
-          this.connectError = error as Error;
-          this.emitError(error);
-          this.localCloseReason ??= (error as Error).message;
-          this.socketClosed();
+          this.failConnecting(error as Error);
           return;
         }
         this.url = finalUrl.href;
@@ -112,13 +109,16 @@ export class WebSocket extends EventEmitter {
         this.responseHeaders = result.headers;
         this.attach(socket, head, 'client', options, params);
       },
-      (error: Error) => {
-        this.connectError = error;
-        this.emitError(error);
-        this.localCloseReason ??= error.message;
-        this.socketClosed();
-      },
+      (error: Error) => this.failConnecting(error),
     );
+  }
+
+  /** The connection could not be opened: 'error' (if listened to), then 'close' 1006 with why. */
+  private failConnecting(error: Error): void {
+    this.connectError = error;
+    this.emitError(error);
+    this.localCloseReason ??= error.message;
+    this.socketClosed();
   }
 
   /** Bytes handed to `send` but not yet to the kernel. */
@@ -189,10 +189,7 @@ export class WebSocket extends EventEmitter {
       options = undefined;
     }
     if (this.readyState === WebSocket.CONNECTING) throw stateError('send', this.readyState);
-    // Ask the core, not readyState: while a read's messages are dispatched, readyState still says
-    // OPEN, but the core may have failed the connection further on in the same read.
-    const connection = this.connection;
-    if (this.readyState !== WebSocket.OPEN || !connection || !connection.canSend) {
+    if (!this.canSendNow()) {
       if (callback) process.nextTick(callback, stateError('send', this.readyState === WebSocket.OPEN ? WebSocket.CLOSING : this.readyState));
       return false;
     }
@@ -259,12 +256,20 @@ export class WebSocket extends EventEmitter {
     else step();
   }
 
+  /**
+   * OPEN, and the core agrees: while a read's messages are dispatched readyState still says OPEN,
+   * but the core may have failed the connection further on in the same read.
+   */
+  private canSendNow(): boolean {
+    return this.readyState === WebSocket.OPEN && this.connection !== undefined && this.connection.canSend;
+  }
+
   ping(data: string | Buffer = Buffer.alloc(0), callback?: SendCallback): void {
-    if (!this.connection || this.readyState !== WebSocket.OPEN || !this.connection.canSend) {
+    if (!this.canSendNow()) {
       callback?.(stateError('ping', this.readyState));
       return;
     }
-    this.connection.ping(data);
+    this.connection!.ping(data);
     const key = Buffer.from(data).toString('latin1');
     const pings = (this.pingsInFlight ??= new Map());
     pings.set(key, performance.now());
@@ -273,11 +278,11 @@ export class WebSocket extends EventEmitter {
   }
 
   pong(data: string | Buffer = Buffer.alloc(0), callback?: SendCallback): void {
-    if (!this.connection || this.readyState !== WebSocket.OPEN || !this.connection.canSend) {
+    if (!this.canSendNow()) {
       callback?.(stateError('pong', this.readyState));
       return;
     }
-    this.connection.pong(data);
+    this.connection!.pong(data);
     this.flush(callback);
   }
 
@@ -512,10 +517,11 @@ export class WebSocket extends EventEmitter {
   }
 
   private receivePong(data: Buffer): void {
-    const sentAt = this.pingsInFlight?.get(data.toString('latin1'));
+    const key = data.toString('latin1');
+    const sentAt = this.pingsInFlight?.get(key);
     let rtt: number | undefined;
     if (sentAt !== undefined) {
-      this.pingsInFlight!.delete(data.toString('latin1'));
+      this.pingsInFlight!.delete(key);
       rtt = performance.now() - sentAt;
       this.emit('rtt', rtt);
     }
