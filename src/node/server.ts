@@ -102,9 +102,19 @@ export class WebSocketServer extends EventEmitter {
   /** Resolves once listening (at once when attached to another server). */
   ready(): Promise<void> {
     if (!this.netServer || this.netServer.listening) return Promise.resolve();
+    // Whichever comes first removes the other listener: a leftover 'error' listener would
+    // swallow every later error silently.
     return new Promise((resolve, reject) => {
-      this.once('listening', resolve);
-      this.once('error', reject);
+      const onListening = (): void => {
+        this.off('error', onError);
+        resolve();
+      };
+      const onError = (error: Error): void => {
+        this.off('listening', onListening);
+        reject(error);
+      };
+      this.once('listening', onListening);
+      this.once('error', onError);
     });
   }
 
@@ -202,7 +212,7 @@ export class WebSocketServer extends EventEmitter {
         try {
           decision = await this.options.accept(info);
         } catch (error) {
-          this.emit('error', error);
+          this.connectionError(error);
           throw new HandshakeError('WS_ERR_ACCEPT_HOOK', 500, 'internal error while accepting the connection');
         }
         if (decision === false || (typeof decision === 'object' && !decision.accept)) {
@@ -232,9 +242,17 @@ export class WebSocketServer extends EventEmitter {
       this.emit('connection', ws, info);
     } catch (error) {
       const handshakeError = error instanceof HandshakeError ? error : new HandshakeError('WS_ERR_INTERNAL', 500, 'internal error');
-      if (!(error instanceof HandshakeError)) this.emit('error', error);
+      if (!(error instanceof HandshakeError)) this.connectionError(error);
       this.reject(socket, handshakeError, info);
     }
+  }
+
+  /**
+   * One connection's failure (a throwing accept hook, an internal error) is reported as 'error'
+   * to whoever listens, and never crashes the server: its client gets a 500 either way.
+   */
+  private connectionError(error: unknown): void {
+    if (this.listenerCount('error') > 0) this.emit('error', error);
   }
 
   private chooseProtocol(offered: string[]): string {

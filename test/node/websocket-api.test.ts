@@ -300,3 +300,31 @@ describe('the server', { timeout: 10_000 }, () => {
     assert.equal((refused as NodeJS.ErrnoException).code, 'ECONNREFUSED');
   });
 });
+
+describe('a throwing accept hook', { timeout: 10_000 }, () => {
+  test('answers 500 and the server keeps serving, with or without an error listener', async () => {
+    for (const listening of [false, true]) {
+      let calls = 0;
+      const { server, url } = await echoServer({
+        accept: async () => {
+          if (calls++ === 0) throw new Error('hook bug');
+          return true;
+        },
+      });
+      // ready() must not leave a listener of its own behind, or errors would vanish into it.
+      assert.equal(server.listenerCount('error'), 0);
+      const errors: unknown[] = [];
+      if (listening) server.on('error', (error: unknown) => errors.push(error));
+      const refused = await connect(url).catch((e: unknown) => e);
+      assert.ok(refused instanceof HandshakeError);
+      assert.equal(refused.status, 500);
+      assert.deepEqual(errors.map(String), listening ? ['Error: hook bug'] : []);
+      const socket = await connect(url);
+      socket.send('still here');
+      assert.equal(String((await once(socket, 'message'))[0]), 'still here');
+      socket.close();
+      await closed(socket);
+      await server.close();
+    }
+  });
+});
