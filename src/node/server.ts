@@ -239,7 +239,13 @@ export class WebSocketServer extends EventEmitter {
         this.clients.add(ws);
         ws.on('close', this.forgetClient);
       }
-      this.emit('connection', ws, info);
+      try {
+        this.emit('connection', ws, info);
+      } catch (error) {
+        // The 101 is out: an HTTP error can no longer be sent, so the WebSocket itself closes.
+        this.connectionError(error);
+        ws.close(1011);
+      }
     } catch (error) {
       const handshakeError = error instanceof HandshakeError ? error : new HandshakeError('WS_ERR_INTERNAL', 500, 'internal error');
       if (!(error instanceof HandshakeError)) this.connectionError(error);

@@ -328,3 +328,30 @@ describe('a throwing accept hook', { timeout: 10_000 }, () => {
     }
   });
 });
+
+describe('a throwing connection listener', { timeout: 10_000 }, () => {
+  test('closes that connection with 1011 (no HTTP bytes after the 101) and the server keeps serving', async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await server.ready();
+    const errors: unknown[] = [];
+    server.on('error', (error: unknown) => errors.push(error));
+    let first = true;
+    server.on('connection', (socket: WebSocket) => {
+      if (first) {
+        first = false;
+        throw new Error('listener bug');
+      }
+      socket.on('message', (data: Buffer) => socket.send(data.toString()));
+    });
+    const url = `ws://127.0.0.1:${server.address().port}`;
+    const victim = await connect(url);
+    assert.deepEqual(await closed(victim), { code: 1011, reason: '', wasClean: true });
+    assert.deepEqual(errors.map(String), ['Error: listener bug']);
+    const socket = await connect(url);
+    socket.send('still here');
+    assert.equal(String((await once(socket, 'message'))[0]), 'still here');
+    socket.close();
+    await closed(socket);
+    await server.close();
+  });
+});
