@@ -128,43 +128,47 @@ function maskCases(): Case[] {
 function utf8Cases(): Case[] {
   const wsValid = wsIsValidUtf8();
   const validator = new Utf8Validator();
-  return [16, 1024, 64 * 1024, 1024 * 1024].map((size) => {
-    const text = payloadAt(size, (bytes) => textPayload(size).copy(bytes));
-    return {
-      name: `UTF-8 check ${sizeLabel(size)}`,
-      unit: 'MB/s',
-      perIteration: size,
-      ours: (n) => {
-        let ok = 0;
-        for (let i = 0; i < n; i++) {
-          validator.reset();
-          if (validator.write(text) && validator.isComplete()) ok++;
-        }
-        return ok;
+  return [16, 1024, 64 * 1024, 1024 * 1024]
+    .map((size) => {
+      const text = payloadAt(size, (bytes) => textPayload(size).copy(bytes));
+      return {
+        name: `UTF-8 check ${sizeLabel(size)}`,
+        unit: 'MB/s',
+        perIteration: size,
+        ours: (n) => {
+          let ok = 0;
+          for (let i = 0; i < n; i++) {
+            validator.reset();
+            if (validator.write(text) && validator.isComplete()) ok++;
+          }
+          return ok;
+        },
+        ws: (n) => {
+          let ok = 0;
+          for (let i = 0; i < n; i++) if (wsValid(text)) ok++;
+          return ok;
+        },
+      } satisfies Case;
+    })
+    .concat([
+      {
+        name: 'UTF-8 check 16 B (one-shot isValidUtf8)',
+        unit: 'MB/s',
+        perIteration: 16,
+        ours: (n) => {
+          const text = textPayload(16);
+          let ok = 0;
+          for (let i = 0; i < n; i++) if (isValidUtf8(text)) ok++;
+          return ok;
+        },
+        ws: (n) => {
+          const text = textPayload(16);
+          let ok = 0;
+          for (let i = 0; i < n; i++) if (wsValid(text)) ok++;
+          return ok;
+        },
       },
-      ws: (n) => {
-        let ok = 0;
-        for (let i = 0; i < n; i++) if (wsValid(text)) ok++;
-        return ok;
-      },
-    } satisfies Case;
-  }).concat([{
-    name: 'UTF-8 check 16 B (one-shot isValidUtf8)',
-    unit: 'MB/s',
-    perIteration: 16,
-    ours: (n) => {
-      const text = textPayload(16);
-      let ok = 0;
-      for (let i = 0; i < n; i++) if (isValidUtf8(text)) ok++;
-      return ok;
-    },
-    ws: (n) => {
-      const text = textPayload(16);
-      let ok = 0;
-      for (let i = 0; i < n; i++) if (wsValid(text)) ok++;
-      return ok;
-    },
-  }]);
+    ]);
 }
 
 /** Masked client frames of `size` bytes, cut into socket-sized reads (at most 64 KiB each). */
@@ -183,7 +187,14 @@ function clientReads(size: number, binary: boolean): { reads: Buffer[]; messages
 
 function receiveCases(): Case[] {
   const cases: Case[] = [];
-  for (const [size, binary] of [[16, true], [16, false], [1024, true], [1024, false], [64 * 1024, true], [1024 * 1024, true]] as const) {
+  for (const [size, binary] of [
+    [16, true],
+    [16, false],
+    [1024, true],
+    [1024, false],
+    [64 * 1024, true],
+    [1024 * 1024, true],
+  ] as const) {
     const { reads, messages } = clientReads(size, binary);
     const ours = new Connection({ role: 'server', maxMessageSize: 1 << 30 });
     const receiver = wsReceiver({ isServer: true, maxPayload: 1 << 30 });
@@ -310,8 +321,11 @@ export function runMicro(options: { quick: boolean; filter: string | undefined; 
     const row: MicroRow = { name: c.name, unit: c.unit, ours: median(ours), ws: median(ws) };
     if (c.wsNoNative) row.wsNoNative = median(wsNoNative);
     rows.push(row);
-    const extra = row.wsNoNative === undefined ? '' : `  (ws without bufferutil ${formatCount(row.wsNoNative)}, ours/that ${formatRatio(row.ours / row.wsNoNative)})`;
-    options.log(`${c.name.padEnd(44)} ${formatCount(row.ours).padStart(7)} vs ${formatCount(row.ws).padStart(7)} ${c.unit.padEnd(6)} ours/ws ${formatRatio(row.ours / row.ws)}${extra}`);
+    const extra =
+      row.wsNoNative === undefined ? '' : `  (ws without bufferutil ${formatCount(row.wsNoNative)}, ours/that ${formatRatio(row.ours / row.wsNoNative)})`;
+    options.log(
+      `${c.name.padEnd(44)} ${formatCount(row.ours).padStart(7)} vs ${formatCount(row.ws).padStart(7)} ${c.unit.padEnd(6)} ours/ws ${formatRatio(row.ours / row.ws)}${extra}`,
+    );
   }
   return rows;
 }

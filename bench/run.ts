@@ -49,7 +49,9 @@ async function main(): Promise<void> {
   const limits = fileLimits();
   const fileLimit = Math.min(limits.hard, Math.max(limits.soft, settings.idleConnections + 1000));
   log(`wscope vs ws ${wsVersion()} (bufferutil loaded: yes; UTF-8 via ${native.utf8}) — ${machine()}, Node ${process.version}`);
-  log(`${quick ? 'quick run' : 'full run'}: ${settings.rounds} round(s), ${settings.warmupMs} ms warm-up, ${settings.durationMs} ms windows${filter ? `, filter "${filter}"` : ''}; ${pinningNote()}\n`);
+  log(
+    `${quick ? 'quick run' : 'full run'}: ${settings.rounds} round(s), ${settings.warmupMs} ms warm-up, ${settings.durationMs} ms windows${filter ? `, filter "${filter}"` : ''}; ${pinningNote()}\n`,
+  );
 
   let microRows: MicroRow[] = [];
   if (!filter || 'micro'.includes(filter)) {
@@ -68,7 +70,10 @@ async function main(): Promise<void> {
       let started = servers.get(withDeflate);
       if (!started) {
         const flags = withDeflate ? ['--deflate'] : [];
-        started = Promise.all(SIDES.map((side) => ServerProcess.start(side === 'ours' ? 'wscope-echo' : 'ws-echo', flags))).then(([ours, ws]) => ({ ours: ours!, ws: ws! }));
+        started = Promise.all(SIDES.map((side) => ServerProcess.start(side === 'ours' ? 'wscope-echo' : 'ws-echo', flags))).then(([ours, ws]) => ({
+          ours: ours!,
+          ws: ws!,
+        }));
         servers.set(withDeflate, started);
       }
       return started;
@@ -153,7 +158,7 @@ function renderDocs(rows: readonly Row[], microRows: readonly MicroRow[], checks
     `- **Rounds:** ${settings.rounds} per scenario, ours and ws alternating which goes first; medians shown. Windows of ${settings.durationMs} ms after ${settings.warmupMs} ms of warm-up (latency: ${settings.latencyMs} ms).`,
     '',
     'ours/ws is the ratio of the two numbers; ✓ marks the rows where ours is the better one (↑ higher is better, ↓ lower is better).',
-    'Server CPU is the echo server\'s CPU time over the measuring window as a share of one core; loadgen CPU is the load generator\'s (its highest over the runs).',
+    "Server CPU is the echo server's CPU time over the measuring window as a share of one core; loadgen CPU is the load generator's (its highest over the runs).",
     '',
   ];
   if (checks.length > 0) {
@@ -166,10 +171,10 @@ function renderDocs(rows: readonly Row[], microRows: readonly MicroRow[], checks
     out.push('## Server side: wscope-echo vs ws-echo, same raw-socket load generator', '', markdownTable(scenarioTable(rows, 'server')), '');
   }
   if (rows.some((row) => row.section === 'client')) {
-    out.push('## Client side: our client vs ws\'s client, against the same lean reflector server', '', markdownTable(scenarioTable(rows, 'client')), '');
+    out.push("## Client side: our client vs ws's client, against the same lean reflector server", '', markdownTable(scenarioTable(rows, 'client')), '');
   }
   if (microRows.length > 0) {
-    out.push('## Micro-benchmarks of the hot paths (one process, ours vs ws\'s own functions)', '', markdownTable(microTable(microRows)), '');
+    out.push("## Micro-benchmarks of the hot paths (one process, ours vs ws's own functions)", '', markdownTable(microTable(microRows)), '');
   }
   out.push(
     '## How it is measured',
@@ -181,8 +186,8 @@ function renderDocs(rows: readonly Row[], microRows: readonly MicroRow[], checks
     '- Latency: one connection, one 16 B message in flight, every round trip kept (`performance.now()`), exact percentiles from the sorted samples.',
     '- Handshakes: 32 at a time, each a new TCP connection that sends the Upgrade request, reads the 101 and drops the connection.',
     '- Idle memory: a fresh server, a full GC before and after opening the connections; (RSS after − RSS before) / connections, same for the V8 heap.',
-    '- Client side: the library\'s own client drives the load against `bench/servers/reflector.ts`, a byte-counting server that answers every',
-    '  frame with a pre-built one, so the client is the bottleneck; the CPU column is then the client process\'s share of one core.',
+    "- Client side: the library's own client drives the load against `bench/servers/reflector.ts`, a byte-counting server that answers every",
+    "  frame with a pre-built one, so the client is the bottleneck; the CPU column is then the client process's share of one core.",
     '- Micro-benchmarks (`node dist/bench/micro.js`): each case alternates ours and ws for several timed samples; medians.',
     '',
   );

@@ -89,7 +89,17 @@ function echoScenario(size: number, binary: boolean, connections: number, inFlig
       const servers = await context.servers(deflate);
       const { settings } = context;
       const result = await alternate(settings.rounds, async (side) => {
-        const job = { mode: 'echo', port: servers[side].port, connections, inFlight, size, binary, deflate, warmupMs: settings.warmupMs, durationMs: settings.durationMs };
+        const job = {
+          mode: 'echo',
+          port: servers[side].port,
+          connections,
+          inFlight,
+          size,
+          binary,
+          deflate,
+          warmupMs: settings.warmupMs,
+          durationMs: settings.durationMs,
+        };
         const run = await runLoad<EchoResult>(job, servers[side]);
         const perSecond = run.result.messages / run.result.seconds;
         return { value: [large ? (perSecond * size) / (1024 * 1024) : perSecond], cpu: run.serverCpu, load: run.result.clientCpu };
@@ -99,7 +109,15 @@ function echoScenario(size: number, binary: boolean, connections: number, inFlig
   };
 }
 
-function row(section: Row['section'], name: string, unit: string, better: Row['better'], result: Awaited<ReturnType<typeof alternate>>, index: number, target?: Row['target']): Row {
+function row(
+  section: Row['section'],
+  name: string,
+  unit: string,
+  better: Row['better'],
+  result: Awaited<ReturnType<typeof alternate>>,
+  index: number,
+  target?: Row['target'],
+): Row {
   return {
     section,
     name,
@@ -247,11 +265,18 @@ function clientScenario(kind: 'echo' | 'latency' | 'handshakes' | 'idle', size: 
           case 'echo':
             return [row('client', name, large ? 'MiB/s each way' : 'msgs/s', 'higher', result, 0)];
           case 'latency':
-            return [row('client', `${name}: p50`, 'µs', 'lower', result, 0), row('client', `${name}: p99`, 'µs', 'lower', result, 1), row('client', `${name}: p99.9`, 'µs', 'lower', result, 2)];
+            return [
+              row('client', `${name}: p50`, 'µs', 'lower', result, 0),
+              row('client', `${name}: p99`, 'µs', 'lower', result, 1),
+              row('client', `${name}: p99.9`, 'µs', 'lower', result, 2),
+            ];
           case 'handshakes':
             return [row('client', name, 'handshakes/s', 'higher', result, 0)];
           case 'idle':
-            return [row('client', `${name}: RSS per connection (${count})`, 'bytes', 'lower', result, 0), row('client', `${name}: heap per connection (${count})`, 'bytes', 'lower', result, 1)];
+            return [
+              row('client', `${name}: RSS per connection (${count})`, 'bytes', 'lower', result, 0),
+              row('client', `${name}: heap per connection (${count})`, 'bytes', 'lower', result, 1),
+            ];
         }
       } finally {
         await reflector.stop();

@@ -3,7 +3,7 @@ export { WebSocket } from './node/websocket.js';
 export type { ClientOptions, SocketOptions, SendOptions, SendData, ObservedFrame, MessageInfo } from './node/socket-types.js';
 export { connect } from './node/connect.js';
 export { WebSocketServer, type ServerOptions, type HandshakeRequest, type AcceptDecision } from './node/server.js';
-export { type HeartbeatOptions } from './node/heartbeat.js';
+export type { HeartbeatOptions } from './node/heartbeat.js';
 export { zlibLimiter, type DeflateTuning } from './node/deflate.js';
 export type { PerMessageDeflateSetting } from './node/deflate-session.js';
 export type { PerMessageDeflateOptions, DeflateParams } from './protocol/extensions/permessage-deflate.js';

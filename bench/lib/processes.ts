@@ -49,7 +49,9 @@ function pinning(): { server: string; load: string } | undefined {
 }
 
 export function pinningNote(): string {
-  return PINNING ? `for the latency scenarios, servers pinned to CPU ${PINNING.server} and load generators to CPU ${PINNING.load} (taskset); others unpinned` : 'no CPU pinning (taskset unavailable or one core)';
+  return PINNING
+    ? `for the latency scenarios, servers pinned to CPU ${PINNING.server} and load generators to CPU ${PINNING.load} (taskset); others unpinned`
+    : 'no CPU pinning (taskset unavailable or one core)';
 }
 
 /**
@@ -141,7 +143,11 @@ export interface LoadRun<T> {
  * measuring window, the server's CPU time is read, so the two spans match.
  * `onIdleReady` serves the idle mode: called once the connections are open, then they are released.
  */
-export function runLoad<T>(job: object, server: ServerProcess | undefined, options: { onIdleReady?: (info: { opened: number }) => Promise<void>; fileLimit?: number; exposeGc?: boolean; pinned?: boolean } = {}): Promise<LoadRun<T>> {
+export function runLoad<T>(
+  job: object,
+  server: ServerProcess | undefined,
+  options: { onIdleReady?: (info: { opened: number }) => Promise<void>; fileLimit?: number; exposeGc?: boolean; pinned?: boolean } = {},
+): Promise<LoadRun<T>> {
   const child = forkScript(benchPath('load/loadgen.js'), [JSON.stringify(job)], {
     ...(options.pinned && PINNING && { pinned: 'load' as const }),
     ...(options.fileLimit !== undefined && { fileLimit: options.fileLimit }),

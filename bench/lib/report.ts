@@ -27,7 +27,15 @@ export function scenarioTable(rows: readonly Row[], section: Row['section']): st
   const body = rows
     .filter((row) => row.section === section)
     .map((row) => {
-      const cells = [row.name, `${row.unit} ${row.better === 'higher' ? '↑' : '↓'}`, formatValue(row.ours, row.unit), formatValue(row.ws, row.unit), ratioCell(row), `${percent(row.oursCpu)} / ${percent(row.wsCpu)}`, efficiencyCell(row)];
+      const cells = [
+        row.name,
+        `${row.unit} ${row.better === 'higher' ? '↑' : '↓'}`,
+        formatValue(row.ours, row.unit),
+        formatValue(row.ws, row.unit),
+        ratioCell(row),
+        `${percent(row.oursCpu)} / ${percent(row.wsCpu)}`,
+        efficiencyCell(row),
+      ];
       if (section === 'server') cells.push(percent(row.loadCpu));
       return cells;
     });
@@ -91,12 +99,22 @@ export function checkTargets(rows: readonly Row[]): TargetCheck[] {
     });
   }
   const rss = rows.find((row) => row.target === 'rss');
-  if (rss) checks.push({ target: '≤ 4 KiB RSS per idle connection', met: rss.ours <= 4096, detail: `ours ${formatBytes(rss.ours)}, ws ${formatBytes(rss.ws)}` });
+  if (rss)
+    checks.push({ target: '≤ 4 KiB RSS per idle connection', met: rss.ours <= 4096, detail: `ours ${formatBytes(rss.ours)}, ws ${formatBytes(rss.ws)}` });
   const p99 = rows.find((row) => row.target === 'p99');
-  if (p99) checks.push({ target: 'p99 latency no worse than ws', met: p99.ours <= p99.ws, detail: `ours ${p99.ours.toPrecision(3)} µs, ws ${p99.ws.toPrecision(3)} µs` });
+  if (p99)
+    checks.push({
+      target: 'p99 latency no worse than ws',
+      met: p99.ours <= p99.ws,
+      detail: `ours ${p99.ours.toPrecision(3)} µs, ws ${p99.ws.toPrecision(3)} µs`,
+    });
   const handshakes = rows.find((row) => row.target === 'handshakes');
   if (handshakes) {
-    checks.push({ target: 'handshakes/s ≥ ws', met: handshakes.ours >= handshakes.ws, detail: `ours ${formatCount(handshakes.ours)}/s, ws ${formatCount(handshakes.ws)}/s` });
+    checks.push({
+      target: 'handshakes/s ≥ ws',
+      met: handshakes.ours >= handshakes.ws,
+      detail: `ours ${formatCount(handshakes.ours)}/s, ws ${formatCount(handshakes.ws)}/s`,
+    });
   }
   return checks;
 }

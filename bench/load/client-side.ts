@@ -87,7 +87,12 @@ export async function runClientJob(job: ClientJob): Promise<ClientResult> {
       }
       let start = 0;
       let end = 0;
-      const window = await measureWindow(job.warmupMs, job.durationMs, () => (start = completed), () => (end = completed));
+      const window = await measureWindow(
+        job.warmupMs,
+        job.durationMs,
+        () => (start = completed),
+        () => (end = completed),
+      );
       running = false;
       for (const client of clients) client.terminate();
       return { ...window, messages: end - start };
@@ -106,7 +111,12 @@ export async function runClientJob(job: ClientJob): Promise<ClientResult> {
       });
       sentAt = performance.now();
       client!.send(message, job.binary);
-      const window = await measureWindow(job.warmupMs, job.durationMs, () => (recording = true), () => (recording = false));
+      const window = await measureWindow(
+        job.warmupMs,
+        job.durationMs,
+        () => (recording = true),
+        () => (recording = false),
+      );
       client!.terminate();
       const sorted = samples.subarray(0, count).sort();
       return { ...window, samples: count, p50: percentileOfSorted(sorted, 50), p99: percentileOfSorted(sorted, 99), p999: percentileOfSorted(sorted, 99.9) };
@@ -128,7 +138,12 @@ export async function runClientJob(job: ClientJob): Promise<ClientResult> {
       });
       let start = 0;
       let end = 0;
-      const window = await measureWindow(job.warmupMs, job.durationMs, () => (start = done), () => (end = done));
+      const window = await measureWindow(
+        job.warmupMs,
+        job.durationMs,
+        () => (start = done),
+        () => (end = done),
+      );
       running = false;
       await Promise.all(workers);
       return { ...window, handshakes: end - start, errors };
@@ -137,7 +152,7 @@ export async function runClientJob(job: ClientJob): Promise<ClientResult> {
       const gc = (globalThis as { gc?: () => void }).gc;
       if (!gc) throw new Error('the idle client scenario needs node --expose-gc');
       // Load and warm the library's code paths first, so the baseline holds them.
-      (await openMany(job, 1)).forEach((client) => client.terminate());
+      for (const client of await openMany(job, 1)) client.terminate();
       await new Promise((resolve) => setTimeout(resolve, 200));
       gc();
       gc();

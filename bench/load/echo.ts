@@ -56,7 +56,12 @@ export async function runEcho(job: EchoJob): Promise<EchoResult> {
   }
   let start = 0;
   let end = 0;
-  const window = await measureWindow(job.warmupMs, job.durationMs, () => (start = completed), () => (end = completed));
+  const window = await measureWindow(
+    job.warmupMs,
+    job.durationMs,
+    () => (start = completed),
+    () => (end = completed),
+  );
   running = false;
   for (const { socket } of peers) socket.destroy();
   const messages = end - start;
@@ -108,7 +113,12 @@ export async function runLatency(job: LatencyJob): Promise<LatencyResult> {
   socket.on('error', () => {});
   sentAt = performance.now();
   socket.write(frame);
-  const window = await measureWindow(job.warmupMs, job.durationMs, () => (recording = true), () => (recording = false));
+  const window = await measureWindow(
+    job.warmupMs,
+    job.durationMs,
+    () => (recording = true),
+    () => (recording = false),
+  );
   socket.destroy();
   const sorted = samples.subarray(0, count).sort();
   return {

@@ -35,7 +35,7 @@ export function parseServerArgs(argv: readonly string[]): ServerArgs {
     console.error(USAGE);
     process.exit(2);
   }
-  return { port, host: hostAt >= 0 ? argv[hostAt + 1] ?? '127.0.0.1' : '127.0.0.1', deflate: argv.includes('--deflate') };
+  return { port, host: hostAt >= 0 ? (argv[hostAt + 1] ?? '127.0.0.1') : '127.0.0.1', deflate: argv.includes('--deflate') };
 }
 
 /** Print the ready line, and answer the harness's `stats` requests (with a full GC first when asked and allowed). */

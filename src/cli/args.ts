@@ -76,7 +76,8 @@ function seconds(allowForever: boolean) {
   return (value: string): number => {
     const n = Number(value);
     if (allowForever && n === -1) return -1;
-    if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(allowForever ? 'expected seconds (or -1 for forever)' : 'expected a number of seconds');
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+      throw new InvalidArgumentError(allowForever ? 'expected seconds (or -1 for forever)' : 'expected a number of seconds');
     return n;
   };
 }
@@ -171,7 +172,8 @@ function checkUrl(url: string): string {
   } catch {
     throw new UsageError(`'${url}' is not a valid URL`);
   }
-  if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol)) throw new UsageError(`unsupported URL scheme ${parsed.protocol} in '${url}' (use ws: or wss:)`);
+  if (!['ws:', 'wss:', 'http:', 'https:'].includes(parsed.protocol))
+    throw new UsageError(`unsupported URL scheme ${parsed.protocol} in '${url}' (use ws: or wss:)`);
   if (parsed.hash) throw new UsageError(`a WebSocket URL cannot have a fragment: '${url}'`);
   return url;
 }

@@ -18,7 +18,19 @@ const plain = (text: string) => text;
 
 export function palette(enabled: boolean): Palette {
   if (!enabled) {
-    return { enabled, incoming: plain, outgoing: plain, status: plain, warning: plain, error: plain, dim: plain, key: plain, string: plain, number: plain, literal: plain };
+    return {
+      enabled,
+      incoming: plain,
+      outgoing: plain,
+      status: plain,
+      warning: plain,
+      error: plain,
+      dim: plain,
+      key: plain,
+      string: plain,
+      number: plain,
+      literal: plain,
+    };
   }
   return {
     enabled,

@@ -19,7 +19,9 @@ export function historyPath(env: NodeJS.ProcessEnv = process.env): string | unde
 export function loadHistory(path: string, limit = HISTORY_SIZE): string[] {
   let lines: string[];
   try {
-    lines = readFileSync(path, 'utf8').split('\n').filter((line) => line !== '');
+    lines = readFileSync(path, 'utf8')
+      .split('\n')
+      .filter((line) => line !== '');
   } catch {
     return [];
   }

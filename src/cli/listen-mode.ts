@@ -59,7 +59,8 @@ export async function runListen(cli: CliOptions, interactive: boolean, printer: 
     socket.on('message', (data: Buffer, isBinary: boolean) => {
       if (cli.echo) socket.send(data, { binary: isBinary });
       if (cli.broadcast) {
-        for (const other of clients.values()) if (other !== client && other.socket.readyState === other.socket.OPEN) other.socket.send(data, { binary: isBinary });
+        for (const other of clients.values())
+          if (other !== client && other.socket.readyState === other.socket.OPEN) other.socket.send(data, { binary: isBinary });
       }
     });
     socket.on('error', (error: Error & { code?: string }) => {
@@ -108,7 +109,9 @@ export async function runListen(cli: CliOptions, interactive: boolean, printer: 
         return;
       }
       case 'clients':
-        printer.status(clients.size === 0 ? 'no client connected' : [...clients.values()].map((c) => `#${c.id} ${peerAddress(c.request)} ${c.request.url}`).join('\n'));
+        printer.status(
+          clients.size === 0 ? 'no client connected' : [...clients.values()].map((c) => `#${c.id} ${peerAddress(c.request)} ${c.request.url}`).join('\n'),
+        );
         return;
       case 'headers': {
         const client = clients.get(command.id);

@@ -4,7 +4,16 @@
  * tagged with its sizes; in pipe mode stdout gets each message as one record and nothing else.
  */
 import type { MessageInfo, ObservedFrame, WebSocket } from '../index.js';
-import { binaryOnOneLine, formatBinary, formatCompressed, formatControlPayload, formatFrame, formatJson, formatMessageSummary, type BinaryView } from './format.js';
+import {
+  binaryOnOneLine,
+  formatBinary,
+  formatCompressed,
+  formatControlPayload,
+  formatFrame,
+  formatJson,
+  formatMessageSummary,
+  type BinaryView,
+} from './format.js';
 import type { Printer } from './printer.js';
 
 export interface ViewOptions {

@@ -69,7 +69,8 @@ export async function openClient(input: string | URL, options: ClientHandshakeOp
     } catch (error) {
       const location = error instanceof RedirectSignal ? error.location : undefined;
       if (location === undefined) throw error;
-      if (redirects >= (options.maxRedirects ?? 10)) throw new HandshakeError('WS_ERR_TOO_MANY_REDIRECTS', (error as RedirectSignal).status, `more than ${options.maxRedirects ?? 10} redirects`);
+      if (redirects >= (options.maxRedirects ?? 10))
+        throw new HandshakeError('WS_ERR_TOO_MANY_REDIRECTS', (error as RedirectSignal).status, `more than ${options.maxRedirects ?? 10} redirects`);
       url = parseWebSocketUrl(new URL(location, url));
     }
   }
@@ -206,7 +207,9 @@ function tunnel(proxy: string, host: string, port: number, track: Track): Promis
     req.once('connect', (res, socket, head) => {
       if (res.statusCode !== 200) {
         socket.destroy();
-        reject(new HandshakeError('WS_ERR_PROXY_REFUSED', res.statusCode ?? 0, `proxy refused the tunnel: ${res.statusCode} ${res.statusMessage ?? ''}`.trim()));
+        reject(
+          new HandshakeError('WS_ERR_PROXY_REFUSED', res.statusCode ?? 0, `proxy refused the tunnel: ${res.statusCode} ${res.statusMessage ?? ''}`.trim()),
+        );
         return;
       }
       if (head.length > 0) socket.unshift(head);

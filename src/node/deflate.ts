@@ -151,9 +151,7 @@ export class PerMessageDeflate {
 
   private async deflateOne(data: Uint8Array | string): Promise<Buffer> {
     if (this.closed) throw closedError();
-    const deflater = (this.deflater ??= this.watch(
-      createDeflateRaw({ windowBits: this.local.deflateWindowBits, level: this.level, memLevel: this.memLevel }),
-    ));
+    const deflater = (this.deflater ??= this.watch(createDeflateRaw({ windowBits: this.local.deflateWindowBits, level: this.level, memLevel: this.memLevel })));
     const { chunks, size } = await this.pump(deflater, [typeof data === 'string' ? Buffer.from(data) : data], {
       flush: constants.Z_SYNC_FLUSH,
       failure: (error) => new ProtocolError('WS_ERR_INTERNAL', `compression failed: ${error.message}`),

@@ -221,7 +221,8 @@ export class WebSocketServer extends EventEmitter {
         }
         if (typeof decision === 'object') {
           if (decision.protocol !== undefined) {
-            if (!valid.protocols.includes(decision.protocol)) throw new Error(`accept hook chose subprotocol ${decision.protocol}, which the client did not offer`);
+            if (!valid.protocols.includes(decision.protocol))
+              throw new Error(`accept hook chose subprotocol ${decision.protocol}, which the client did not offer`);
             protocol = decision.protocol;
           }
           headers = decision.headers;
@@ -234,7 +235,11 @@ export class WebSocketServer extends EventEmitter {
       socket.write(buildAcceptResponse({ key: valid.key, ...(protocol && { protocol }), ...(extensions && { extensions }), ...(headers && { headers }) }));
       this.pending.delete(socket);
       socket.off('close', this.forgetPending);
-      const ws = new ServerSocket(socket, rest, this.options, { protocol, url: info.url, ...(accepted && { extensions: accepted.response, deflate: accepted.params }) });
+      const ws = new ServerSocket(socket, rest, this.options, {
+        protocol,
+        url: info.url,
+        ...(accepted && { extensions: accepted.response, deflate: accepted.params }),
+      });
       if (this.options.clientTracking ?? true) {
         this.clients.add(ws);
         ws.on('close', this.forgetClient);
@@ -313,7 +318,10 @@ function describe(request: UpgradeRequest, socket: Duplex): HandshakeRequest {
     rawHeaders: request.rawHeaders,
     remoteAddress: netSocket.remoteAddress,
     remotePort: netSocket.remotePort,
-    protocols: (headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+    protocols: (headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
     origin: headers['origin'],
   };
 }

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { encodeClosePayload } from '../protocol/close-frame.js';
-import { Connection, type ConnectionEvent, type FrameInfo, type Role } from '../protocol/connection.js';
+import { Connection, type ConnectionEvent, type Role } from '../protocol/connection.js';
 import type { ProtocolError } from '../protocol/errors.js';
 import { buildDeflateOffer, checkDeflateResponse, type DeflateParams } from '../protocol/extensions/permessage-deflate.js';
-import { type OutgoingFrame } from '../protocol/frame.js';
+import type { OutgoingFrame } from '../protocol/frame.js';
 import { Opcode } from '../protocol/opcodes.js';
 import { openClient, parseWebSocketUrl } from './client-handshake.js';
 import { DeflateSession, deflateOptions } from './deflate-session.js';
@@ -407,11 +407,18 @@ export class WebSocket extends EventEmitter {
   /** With compression, each event waits for the compressed messages before it to be inflated. */
   protected dispatch(events: ConnectionEvent[]): void {
     const compression = this.compression;
-    if (!compression) return this.dispatchNow(events);
+    if (!compression) {
+      this.dispatchNow(events);
+      return;
+    }
     for (const event of events) {
       // Taken before inflating replaces the data: the message's size on the wire.
       const wireLength = event.type === 'message' ? event.data.length : 0;
-      compression.receive(event, (ready) => this.dispatchNow([ready], wireLength), (error) => this.failInflated(error));
+      compression.receive(
+        event,
+        (ready) => this.dispatchNow([ready], wireLength),
+        (error) => this.failInflated(error),
+      );
     }
   }
 
@@ -557,8 +564,8 @@ export class WebSocket extends EventEmitter {
 
   private socketClosed(): void {
     // Messages read before TCP closed are still delivered first.
-    if (this.compression) return this.compression.afterReceives(() => this.closed());
-    this.closed();
+    if (this.compression) this.compression.afterReceives(() => this.closed());
+    else this.closed();
   }
 
   private closed(): void {
@@ -593,7 +600,12 @@ export class WebSocket extends EventEmitter {
 }
 
 defineEventHandlers(WebSocket.prototype);
-for (const [name, value] of [['CONNECTING', 0], ['OPEN', 1], ['CLOSING', 2], ['CLOSED', 3]] as const) {
+for (const [name, value] of [
+  ['CONNECTING', 0],
+  ['OPEN', 1],
+  ['CLOSING', 2],
+  ['CLOSED', 3],
+] as const) {
   Object.defineProperty(WebSocket.prototype, name, { value, enumerable: true });
 }
 

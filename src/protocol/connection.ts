@@ -1,6 +1,14 @@
 import { decodeClosePayload, encodeClosePayload, MAX_CLOSE_REASON_BYTES, truncateUtf8 } from './close-frame.js';
 import { ProtocolError } from './errors.js';
-import { encodeFrameHeader, frameHeaderLength, headerLengthFromSecondByte, readFrameHeader, writeFrameHeader, type FrameHeader, type OutgoingFrame } from './frame.js';
+import {
+  encodeFrameHeader,
+  frameHeaderLength,
+  headerLengthFromSecondByte,
+  readFrameHeader,
+  writeFrameHeader,
+  type FrameHeader,
+  type OutgoingFrame,
+} from './frame.js';
 import { applyMask, copyMasked } from './mask.js';
 import { ByteQueue } from './byte-queue.js';
 import { asBuffer, MessageAssembler } from './message-assembler.js';
@@ -275,7 +283,10 @@ export class Connection {
       };
     }
     if (this.observeFrames) {
-      this.events.push({ type: 'frame', frame: outFrameInfo(frame.opcode, frame.fin ?? true, frame.rsv1 ?? false, frame.rsv2 ?? false, frame.rsv3 ?? false, maskKey, asBuffer(payload)) });
+      this.events.push({
+        type: 'frame',
+        frame: outFrameInfo(frame.opcode, frame.fin ?? true, frame.rsv1 ?? false, frame.rsv2 ?? false, frame.rsv3 ?? false, maskKey, asBuffer(payload)),
+      });
     }
   }
 
@@ -302,7 +313,17 @@ export class Connection {
         if (queue.length < 2) return;
         const headerLength = headerLengthFromSecondByte(queue.peek(1));
         if (queue.length < headerLength) return;
-        frame = this.header ??= { fin: false, rsv1: false, rsv2: false, rsv3: false, opcode: 0, masked: false, maskKey: undefined, payloadLength: 0, headerLength: 0 };
+        frame = this.header ??= {
+          fin: false,
+          rsv1: false,
+          rsv2: false,
+          rsv3: false,
+          opcode: 0,
+          masked: false,
+          maskKey: undefined,
+          payloadLength: 0,
+          headerLength: 0,
+        };
         const keyBytes = (this.keyBytes ??= new Uint8Array(4));
         const chunk = queue.contiguous(headerLength);
         if (chunk) {
@@ -476,7 +497,6 @@ export class Connection {
     if (this.observeFrames) this.events.push({ type: 'frame', frame: outFrameInfo(opcode, fin, rsv1, false, false, maskKey, asBuffer(data)) });
   }
 }
-
 
 function outFrameInfo(opcode: number, fin: boolean, rsv1: boolean, rsv2: boolean, rsv3: boolean, maskKey: Uint8Array | undefined, payload: Buffer): FrameInfo {
   return { direction: 'out', opcode, fin, rsv1, rsv2, rsv3, masked: maskKey !== undefined, maskKey, payloadLength: payload.length, payload };

@@ -45,7 +45,17 @@ export function headerLengthFromSecondByte(secondByte: number): number {
  * extensions belong to the connection.
  */
 export function parseFrameHeader(bytes: Uint8Array): FrameHeader {
-  const header: FrameHeader = { fin: false, rsv1: false, rsv2: false, rsv3: false, opcode: 0, masked: false, maskKey: undefined, payloadLength: 0, headerLength: 0 };
+  const header: FrameHeader = {
+    fin: false,
+    rsv1: false,
+    rsv2: false,
+    rsv3: false,
+    opcode: 0,
+    masked: false,
+    maskKey: undefined,
+    payloadLength: 0,
+    headerLength: 0,
+  };
   readFrameHeader(bytes, 0, header, new Uint8Array(4));
   return header;
 }
@@ -100,12 +110,7 @@ export function encodeFrameHeader(frame: OutgoingFrame, payloadLength: number): 
   const lengthBytes = encoding === 7 ? 0 : encoding === 16 ? 2 : 8;
   const maskBytes = frame.maskKey ? 4 : 0;
   const header = Buffer.allocUnsafe(2 + lengthBytes + maskBytes);
-  header[0] =
-    ((frame.fin ?? true) ? 0x80 : 0) |
-    (frame.rsv1 ? 0x40 : 0) |
-    (frame.rsv2 ? 0x20 : 0) |
-    (frame.rsv3 ? 0x10 : 0) |
-    (frame.opcode & 0x0f);
+  header[0] = ((frame.fin ?? true) ? 0x80 : 0) | (frame.rsv1 ? 0x40 : 0) | (frame.rsv2 ? 0x20 : 0) | (frame.rsv3 ? 0x10 : 0) | (frame.opcode & 0x0f);
   const maskBit = maskBytes ? 0x80 : 0;
   if (encoding === 7) {
     header[1] = maskBit | payloadLength;
@@ -168,7 +173,15 @@ export function frameHeaderLength(payloadLength: number, masked: boolean): numbe
  * Write a header with minimal length encoding into `out` at `at` (the send path's version of
  * `encodeFrameHeader`: no options object, no buffer of its own). Returns the header's length.
  */
-export function writeFrameHeader(out: Uint8Array, at: number, opcode: number, fin: boolean, rsv1: boolean, payloadLength: number, maskKey: Uint8Array | undefined): number {
+export function writeFrameHeader(
+  out: Uint8Array,
+  at: number,
+  opcode: number,
+  fin: boolean,
+  rsv1: boolean,
+  payloadLength: number,
+  maskKey: Uint8Array | undefined,
+): number {
   out[at] = (fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | (opcode & 0x0f);
   const maskBit = maskKey ? 0x80 : 0;
   let i = at + 2;

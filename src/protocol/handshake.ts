@@ -17,7 +17,9 @@ function defaultRandomBytes(n: number): Uint8Array {
 
 /** RFC 6455 §4.2.2: base64(SHA-1(key + GUID)). */
 export function acceptKey(key: string): string {
-  return createHash('sha1').update(key + GUID).digest('base64');
+  return createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
 }
 
 /** A 16-byte nonce in base64 is 22 characters and "==", the last one carrying only 2 bits. */
@@ -71,7 +73,7 @@ export function buildClientRequest(options: ClientRequestOptions): string {
     if (RESERVED_CLIENT_HEADERS.has(name.toLowerCase())) throw new TypeError(`header ${name} is set by the handshake itself`);
     lines.push(`${name}: ${value}`);
   }
-  return lines.join('\r\n') + '\r\n\r\n';
+  return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
 const RESERVED_CLIENT_HEADERS = new Set(['upgrade', 'connection', 'sec-websocket-key', 'sec-websocket-version']);
@@ -156,7 +158,9 @@ export function checkUpgradeRequest(request: UpgradeRequest): ValidUpgrade {
   if (!hasToken(headers.get('connection'), 'upgrade')) throw bad('WS_ERR_INVALID_CONNECTION', 'missing or invalid Connection header');
   const version = headers.get('sec-websocket-version');
   if (version?.length !== 1 || version[0] !== WEBSOCKET_VERSION) {
-    throw new HandshakeError('WS_ERR_UNSUPPORTED_VERSION', 426, 'unsupported WebSocket version; this server speaks 13', { 'Sec-WebSocket-Version': WEBSOCKET_VERSION });
+    throw new HandshakeError('WS_ERR_UNSUPPORTED_VERSION', 426, 'unsupported WebSocket version; this server speaks 13', {
+      'Sec-WebSocket-Version': WEBSOCKET_VERSION,
+    });
   }
   const key = headers.get('sec-websocket-key');
   if (key?.length !== 1 || !isValidKey(key[0]!)) throw bad('WS_ERR_INVALID_KEY', 'missing or invalid Sec-WebSocket-Key header');
@@ -183,7 +187,7 @@ export function buildAcceptResponse(options: { key: string; protocol?: string; e
   if (options.protocol) lines.push(`Sec-WebSocket-Protocol: ${options.protocol}`);
   if (options.extensions) lines.push(`Sec-WebSocket-Extensions: ${options.extensions}`);
   for (const [name, value] of headerEntries(options.headers)) lines.push(`${name}: ${value}`);
-  return lines.join('\r\n') + '\r\n\r\n';
+  return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
 const STATUS_TEXT: Record<number, string> = {
@@ -210,5 +214,5 @@ export function buildErrorResponse(status: number, message: string, headers?: He
     `Content-Length: ${Buffer.byteLength(body)}`,
   ];
   for (const [name, value] of headerEntries(headers)) lines.push(`${name}: ${value}`);
-  return lines.join('\r\n') + '\r\n\r\n' + body;
+  return `${lines.join('\r\n')}\r\n\r\n${body}`;
 }

@@ -80,7 +80,9 @@ describe('CLI: compressed messages in the frame view', { timeout: 30_000 }, () =
   test('at a terminal, a compressed message is tagged with its wire and inflated sizes', async () => {
     const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await server.ready();
-    server.on('connection', (socket: WebSocket) => socket.on('message', (data: Buffer) => socket.send(data.toString() === 'big' ? 'x'.repeat(3000) : data.toString())));
+    server.on('connection', (socket: WebSocket) =>
+      socket.on('message', (data: Buffer) => socket.send(data.toString() === 'big' ? 'x'.repeat(3000) : data.toString())),
+    );
     try {
       const term = new TmuxCli(['-c', `ws://127.0.0.1:${server.address().port}`]);
       await term.waitFor(/connected to .*permessage-deflate/);

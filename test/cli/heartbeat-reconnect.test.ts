@@ -51,8 +51,14 @@ describe('heartbeat', { timeout: 30_000 }, () => {
 describe('reconnect', { timeout: 30_000 }, () => {
   test('backoff grows exponentially, with jitter within [half, full] of each step, capped', () => {
     const options = { initialMs: 500, maxMs: 4000, factor: 2 };
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, { ...options, random: () => 1 })), [500, 1000, 2000, 4000, 4000]);
-    assert.deepEqual([1, 2, 3, 4, 5].map((n) => backoffDelay(n, { ...options, random: () => 0 })), [250, 500, 1000, 2000, 2000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((n) => backoffDelay(n, { ...options, random: () => 1 })),
+      [500, 1000, 2000, 4000, 4000],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 4, 5].map((n) => backoffDelay(n, { ...options, random: () => 0 })),
+      [250, 500, 1000, 2000, 2000],
+    );
   });
 
   test('across a server restart: each attempt is printed, lines typed meanwhile are all delivered, in order', async () => {

@@ -60,7 +60,9 @@ export class CliProcess {
     this.child.stderr.on('data', (chunk: Buffer) => (this.stderr += chunk.toString('utf8')));
     this.child.stdin.on('error', () => {});
     this.exited = new Promise((resolve) => {
-      this.child.on('close', (code, signal) => resolve({ code, signal, stdout: this.stdout, stdoutBytes: Buffer.concat(this.stdoutBytes), stderr: this.stderr }));
+      this.child.on('close', (code, signal) =>
+        resolve({ code, signal, stdout: this.stdout, stdoutBytes: Buffer.concat(this.stdoutBytes), stderr: this.stderr }),
+      );
     });
     running.add(this);
     void this.exited.then(() => running.delete(this));

@@ -59,7 +59,10 @@ describe('interactive mode (a pseudo-terminal)', { timeout: 60_000 }, () => {
     await term.waitFor(/\d\d:\d\d:\d\d\.\d{3} connected to/);
     term.line('json please');
     const stamp = /^\d\d:\d\d:\d\d\.\d{3} /gm;
-    await eventually(() => term.screen().replace(stamp, '').includes('< {\n    "user": "ada",\n    "tags": [\n      "a",\n      1,\n      true,\n      null\n    ]\n  }'), 'pretty JSON');
+    await eventually(
+      () => term.screen().replace(stamp, '').includes('< {\n    "user": "ada",\n    "tags": [\n      "a",\n      1,\n      true,\n      null\n    ]\n  }'),
+      'pretty JSON',
+    );
     assert.match(term.screen(), /^\d\d:\d\d:\d\d\.\d{3} < \{$/m);
   });
 

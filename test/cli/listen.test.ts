@@ -93,7 +93,7 @@ describe('listen mode', { timeout: 30_000 }, () => {
     await assert.rejects(connectClient(`ws://127.0.0.1:${port}/other`), /Unexpected server response: 404/);
     await cli.waitFor('stderr', /rejected 127\.0\.0\.1:\d+ \/other: 404 no WebSocket endpoint at \/other/);
     await connectClient(`ws://127.0.0.1:${port}/status`, { headers: { 'X-Trace': 'abc' } });
-    await cli.waitFor('stderr', /#1 connected from 127\.0\.0\.1:\d+ \/status.*\nGET \/status\n(  .*\n)*  X-Trace: abc/);
+    await cli.waitFor('stderr', /#1 connected from 127\.0\.0\.1:\d+ \/status.*\nGET \/status\n( {2}.*\n)* {2}X-Trace: abc/);
   });
 
   test('TLS with --cert and --key: wss clients connect', async () => {

@@ -124,7 +124,7 @@ for (const [name, makeServer] of [
       const server = await start();
       const cli = new CliProcess(['-c', server.url]);
       // All of stdin is there before the connection can possibly be open.
-      cli.end(Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n') + '\n');
+      cli.end(`${Array.from({ length: 50 }, (_, i) => `line ${i}`).join('\n')}\n`);
       const result = await cli.result();
       assert.equal(result.code, 0);
       assert.equal(server.received.length, 50);
@@ -288,9 +288,9 @@ describe('pipe mode: failures and their exit codes', { timeout: 30_000 }, () => 
   test('--help shows examples and the exit codes, and exits 0', async () => {
     const result = await runCli(['--help'], undefined);
     assert.equal(result.code, 0);
-    assert.match(result.stdout, /Examples:\n  wscope -l 8765/);
-    assert.match(result.stdout, /Exit codes:\n  0 +closed normally/);
-    assert.match(result.stdout, /  6 +connection lost/);
+    assert.match(result.stdout, /Examples:\n {2}wscope -l 8765/);
+    assert.match(result.stdout, /Exit codes:\n {2}0 +closed normally/);
+    assert.match(result.stdout, / {2}6 +connection lost/);
   });
 
   for (const [args, message] of [
@@ -301,7 +301,10 @@ describe('pipe mode: failures and their exit codes', { timeout: 30_000 }, () => 
     [['-c', 'ftp://x'], /^error: unsupported URL scheme ftp: in 'ftp:\/\/x' \(use ws: or wss:\)$/],
     [['-c', 'ws://x', '-p', '8'], /^error: protocol version 8 is not supported: wscope speaks version 13 \(RFC 6455\) only$/],
     [['-c', 'ws://x', '-H', 'no-colon'], /^error: header 'no-colon' is not in the form 'Name: value'$/],
-    [['-c', 'ws://x', '--binary-view', 'octal'], /^error: option '--binary-view <view>' argument 'octal' is invalid\. Allowed choices are hex, base64, utf8\.$/],
+    [
+      ['-c', 'ws://x', '--binary-view', 'octal'],
+      /^error: option '--binary-view <view>' argument 'octal' is invalid\. Allowed choices are hex, base64, utf8\.$/,
+    ],
     [['-c', 'ws://x', '--ca', '/nonexistent/ca.pem'], /^error: cannot read --ca file \/nonexistent\/ca\.pem: ENOENT/],
   ] as const) {
     test(`bad arguments (${args.join(' ')}): one error line, the usage hint, exit code 2`, async () => {
@@ -431,7 +434,24 @@ describe('pipe mode: failures and their exit codes', { timeout: 30_000 }, () => 
     try {
       const port = server.address().port;
       const result = await runCli(
-        ['-c', `ws://127.0.0.1:${port}/x`, '-H', 'X-Token: abc', '-H', 'X-Other:2', '--auth', 'user:pass', '-o', 'https://example.test', '-s', 'one', '-s', 'two', '--host', `example.test:${port}`],
+        [
+          '-c',
+          `ws://127.0.0.1:${port}/x`,
+          '-H',
+          'X-Token: abc',
+          '-H',
+          'X-Other:2',
+          '--auth',
+          'user:pass',
+          '-o',
+          'https://example.test',
+          '-s',
+          'one',
+          '-s',
+          'two',
+          '--host',
+          `example.test:${port}`,
+        ],
         '',
       );
       assert.equal(result.code, 0);

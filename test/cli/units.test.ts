@@ -50,7 +50,11 @@ describe('flags, read as wscat reads them', () => {
   });
 
   test('heartbeat flags map to the heartbeat socket option in milliseconds', () => {
-    assert.deepEqual(heartbeatOption(parse('-c', 'ws://x', '--ping-interval', '10', '--ping-timeout', '2.5', '--ping-retries', '3')), { interval: 10_000, timeout: 2500, retries: 3 });
+    assert.deepEqual(heartbeatOption(parse('-c', 'ws://x', '--ping-interval', '10', '--ping-timeout', '2.5', '--ping-retries', '3')), {
+      interval: 10_000,
+      timeout: 2500,
+      retries: 3,
+    });
     assert.deepEqual(heartbeatOption(parse('-c', 'ws://x', '--ping-interval', '0.5')), { interval: 500, timeout: 500, retries: 2 });
     assert.equal(heartbeatOption(parse('-c', 'ws://x')), undefined);
     assert.throws(() => parse('-c', 'ws://x', '--ping-timeout', '1'), /--ping-timeout and --ping-retries need --ping-interval/);

@@ -21,8 +21,18 @@ const cases: Case[] = [
   { id: '7.1.2', title: 'two Close frames: one answer', steps: [close(1000), close(1001)], close: echoes(1000) },
   { id: '7.1.3', title: 'a ping after Close: no pong', steps: [close(1000), ping('too late')], close: echoes(1000) },
   { id: '7.1.4', title: 'a message after Close: no echo', steps: [close(1000), text('too late')], close: echoes(1000) },
-  { id: '7.1.5', title: 'fragment, Close, continuation: the message never completes', steps: [text('frag', { fin: false }), close(1000), cont('ment')], close: echoes(1000) },
-  { id: '7.1.6', title: 'garbage after Close is ignored', steps: [close(1000), { raw: Buffer.from('ff ff ff ff 00 00'.replace(/ /g, ''), 'hex') }], close: echoes(1000) },
+  {
+    id: '7.1.5',
+    title: 'fragment, Close, continuation: the message never completes',
+    steps: [text('frag', { fin: false }), close(1000), cont('ment')],
+    close: echoes(1000),
+  },
+  {
+    id: '7.1.6',
+    title: 'garbage after Close is ignored',
+    steps: [close(1000), { raw: Buffer.from('ff ff ff ff 00 00'.replace(/ /g, ''), 'hex') }],
+    close: echoes(1000),
+  },
   {
     id: '7.1.7',
     title: 'a 256 KiB message, then ping, then Close after the echo',
@@ -36,7 +46,14 @@ const cases: Case[] = [
     title: 'a message and Close in one write: the echo goes out, then the Close reply',
     // The application's reply to a message read before the Close still leaves, and before our
     // Close (RFC 6455 §5.5.1: no data after it); the runner checks the Close is the last frame.
-    steps: [{ frames: [{ op: Op.text, data: 'last words' }, { op: Op.close, data: closePayload(1000) }] }],
+    steps: [
+      {
+        frames: [
+          { op: Op.text, data: 'last words' },
+          { op: Op.close, data: closePayload(1000) },
+        ],
+      },
+    ],
     echo: ['last words'],
     close: echoes(1000),
   },
@@ -45,19 +62,38 @@ const cases: Case[] = [
   { id: '7.3.3', title: 'Close 1000 with no reason', steps: [close(1000)], close: echoes(1000, '') },
   { id: '7.3.4', title: 'Close 1000 with a reason: both echoed', steps: [close(1000, 'bye now')], close: echoes(1000, 'bye now') },
   { id: '7.3.5', title: 'Close with a 123-byte reason, the most that fits', steps: [close(1000, reason123)], close: echoes(1000, reason123) },
-  { id: '7.3.6', title: 'Close with a 123-byte reason of 3-byte characters', steps: [close(1000, reason123Multibyte)], close: echoes(1000, reason123Multibyte) },
+  {
+    id: '7.3.6',
+    title: 'Close with a 123-byte reason of 3-byte characters',
+    steps: [close(1000, reason123Multibyte)],
+    close: echoes(1000, reason123Multibyte),
+  },
   { id: '7.3.7', title: 'Close with a 124-byte reason (a 126-byte control frame) → 1002', steps: [close(1000, 'r'.repeat(124))], close: fails(1002) },
-  { id: '7.5.1', title: 'Close reason with invalid UTF-8 → 1007', steps: [frame({ op: Op.close, data: closePayload(1000, Buffer.from('cebae1bdb9cf83ceb9ceb5eda080', 'hex')) })], close: fails(1007) },
-  { id: '7.5.2', title: 'Close reason ending inside a character → 1007', steps: [frame({ op: Op.close, data: closePayload(1000, Buffer.from('6279e282', 'hex')) })], close: fails(1007) },
+  {
+    id: '7.5.1',
+    title: 'Close reason with invalid UTF-8 → 1007',
+    steps: [frame({ op: Op.close, data: closePayload(1000, Buffer.from('cebae1bdb9cf83ceb9ceb5eda080', 'hex')) })],
+    close: fails(1007),
+  },
+  {
+    id: '7.5.2',
+    title: 'Close reason ending inside a character → 1007',
+    steps: [frame({ op: Op.close, data: closePayload(1000, Buffer.from('6279e282', 'hex')) })],
+    close: fails(1007),
+  },
   { id: '7.5.3', title: 'Close reason written one byte at a time', steps: [close(1000, 'κόσμε', { chop: 1 })], close: echoes(1000, 'κόσμε') },
   ...VALID_CODES.map((code, i): Case => ({ id: `7.7.${i + 1}`, title: `Close ${code} is echoed`, steps: [close(code)], close: echoes(code) })),
-  ...INVALID_CODES.map((code, i): Case => ({ id: `7.9.${i + 1}`, title: `Close ${code} → 1002`, steps: [frame({ op: Op.close, data: closePayload(code) })], close: fails(1002) })),
-  ...INVALID_CODES.map((code, i): Case => ({
-    id: `7.9.${i + 1}.1`,
-    title: `Close ${code} with a reason → 1002`,
-    steps: [frame({ op: Op.close, data: closePayload(code, 'why') })],
-    close: fails(1002),
-  })),
+  ...INVALID_CODES.map(
+    (code, i): Case => ({ id: `7.9.${i + 1}`, title: `Close ${code} → 1002`, steps: [frame({ op: Op.close, data: closePayload(code) })], close: fails(1002) }),
+  ),
+  ...INVALID_CODES.map(
+    (code, i): Case => ({
+      id: `7.9.${i + 1}.1`,
+      title: `Close ${code} with a reason → 1002`,
+      steps: [frame({ op: Op.close, data: closePayload(code, 'why') })],
+      close: fails(1002),
+    }),
+  ),
 ];
 
 conformance('close', cases, WITH_DEFLATE);

@@ -48,7 +48,7 @@ export function answerWithDeflate(agreement: DeflateAgreement = {}): (head: stri
   return (head, key) => {
     const lines = ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${acceptFor(key)}`];
     if (offersDeflate(head)) lines.push(`Sec-WebSocket-Extensions: ${peerExtensionHeader('server', agreement)}`);
-    return lines.join('\r\n') + '\r\n\r\n';
+    return `${lines.join('\r\n')}\r\n\r\n`;
   };
 }
 

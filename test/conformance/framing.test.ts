@@ -5,13 +5,15 @@ import { conformance, WITH_DEFLATE } from './runner.js';
 const LENGTHS = [0, 125, 126, 127, 128, 65535, 65536];
 
 const cases: Case[] = [
-  ...LENGTHS.map((length, i): Case => ({
-    id: `1.1.${i + 1}`,
-    title: `text message of ${length} bytes`,
-    steps: [text(asciiText(length)), close(1000)],
-    echo: [asciiText(length)],
-    close: echoes(1000),
-  })),
+  ...LENGTHS.map(
+    (length, i): Case => ({
+      id: `1.1.${i + 1}`,
+      title: `text message of ${length} bytes`,
+      steps: [text(asciiText(length)), close(1000)],
+      echo: [asciiText(length)],
+      close: echoes(1000),
+    }),
+  ),
   {
     id: '1.1.8',
     title: 'text message of 65536 bytes written in 997-byte pieces',
@@ -19,13 +21,15 @@ const cases: Case[] = [
     echo: [asciiText(65536)],
     close: echoes(1000),
   },
-  ...LENGTHS.map((length, i): Case => ({
-    id: `1.2.${i + 1}`,
-    title: `binary message of ${length} bytes`,
-    steps: [binary(pattern(length)), close(1000)],
-    echo: [pattern(length)],
-    close: echoes(1000),
-  })),
+  ...LENGTHS.map(
+    (length, i): Case => ({
+      id: `1.2.${i + 1}`,
+      title: `binary message of ${length} bytes`,
+      steps: [binary(pattern(length)), close(1000)],
+      echo: [pattern(length)],
+      close: echoes(1000),
+    }),
+  ),
   {
     id: '1.2.8',
     title: 'binary message of 65536 bytes written in 997-byte pieces',

@@ -23,7 +23,7 @@ function switching(key: string, replace: Record<string, string> = {}, extra: str
     const override = replace[name.toLowerCase()];
     if (override !== '') lines.push(`${name}: ${override ?? value}`);
   }
-  return [...lines, ...extra].join('\r\n') + '\r\n\r\n';
+  return `${[...lines, ...extra].join('\r\n')}\r\n\r\n`;
 }
 
 /** Connect to a raw server answering with `respond`; the client must refuse with `code` and `status`. */
@@ -46,7 +46,7 @@ async function refuses(respond: (key: string) => string, code: string, status: n
 
 describe('handshake: our client', () => {
   test('a wrong Sec-WebSocket-Accept is refused', T, async () => {
-    await refuses((key) => switching(key, { 'sec-websocket-accept': acceptFor(key + 'x') }), 'WS_ERR_INVALID_ACCEPT', 101);
+    await refuses((key) => switching(key, { 'sec-websocket-accept': acceptFor(`${key}x`) }), 'WS_ERR_INVALID_ACCEPT', 101);
   });
 
   test('a missing Sec-WebSocket-Accept is refused', T, async () => {
@@ -73,7 +73,9 @@ describe('handshake: our client', () => {
   });
 
   test('a subprotocol the client did not offer is refused', T, async () => {
-    await refuses((key) => switching(key, {}, ['Sec-WebSocket-Protocol: v3.other']), 'WS_ERR_INVALID_SUBPROTOCOL', 101, { protocols: ['v1.wscope', 'v2.wscope'] });
+    await refuses((key) => switching(key, {}, ['Sec-WebSocket-Protocol: v3.other']), 'WS_ERR_INVALID_SUBPROTOCOL', 101, {
+      protocols: ['v1.wscope', 'v2.wscope'],
+    });
   });
 
   test('a subprotocol when the client offered none is refused', T, async () => {
@@ -81,7 +83,9 @@ describe('handshake: our client', () => {
   });
 
   test('two subprotocols, even both offered, are refused', T, async () => {
-    await refuses((key) => switching(key, {}, ['Sec-WebSocket-Protocol: v1.wscope, v2.wscope']), 'WS_ERR_INVALID_SUBPROTOCOL', 101, { protocols: ['v1.wscope', 'v2.wscope'] });
+    await refuses((key) => switching(key, {}, ['Sec-WebSocket-Protocol: v1.wscope, v2.wscope']), 'WS_ERR_INVALID_SUBPROTOCOL', 101, {
+      protocols: ['v1.wscope', 'v2.wscope'],
+    });
   });
 
   test('an extension when the client offered none is refused', T, async () => {

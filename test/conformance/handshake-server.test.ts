@@ -66,11 +66,23 @@ describe('handshake: our server', () => {
     ['no Connection', upgradeRequest({ path: '/ws', replace: { connection: '' }, extra: [auth] }), 'WS_ERR_INVALID_CONNECTION'],
     ['Connection: keep-alive', upgradeRequest({ path: '/ws', replace: { connection: 'keep-alive' }, extra: [auth] }), 'WS_ERR_INVALID_CONNECTION'],
     ['no Sec-WebSocket-Key', upgradeRequest({ path: '/ws', replace: { 'sec-websocket-key': '' }, extra: [auth] }), 'WS_ERR_INVALID_KEY'],
-    ['a key of 15 bytes', upgradeRequest({ path: '/ws', replace: { 'sec-websocket-key': Buffer.alloc(15).toString('base64') }, extra: [auth] }), 'WS_ERR_INVALID_KEY'],
-    ['a key that is not base64', upgradeRequest({ path: '/ws', replace: { 'sec-websocket-key': '!!!!!!!!!!!!!!!!!!!!!!==' }, extra: [auth] }), 'WS_ERR_INVALID_KEY'],
+    [
+      'a key of 15 bytes',
+      upgradeRequest({ path: '/ws', replace: { 'sec-websocket-key': Buffer.alloc(15).toString('base64') }, extra: [auth] }),
+      'WS_ERR_INVALID_KEY',
+    ],
+    [
+      'a key that is not base64',
+      upgradeRequest({ path: '/ws', replace: { 'sec-websocket-key': '!!!!!!!!!!!!!!!!!!!!!!==' }, extra: [auth] }),
+      'WS_ERR_INVALID_KEY',
+    ],
     ['two keys', upgradeRequest({ path: '/ws', extra: [auth, 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=='] }), 'WS_ERR_INVALID_KEY'],
     ['an invalid subprotocol name', upgradeRequest({ path: '/ws', extra: [auth, 'Sec-WebSocket-Protocol: a b'] }), 'WS_ERR_INVALID_SUBPROTOCOL'],
-    ['a subprotocol offered twice', upgradeRequest({ path: '/ws', extra: [auth, 'Sec-WebSocket-Protocol: v1.wscope, v1.wscope'] }), 'WS_ERR_INVALID_SUBPROTOCOL'],
+    [
+      'a subprotocol offered twice',
+      upgradeRequest({ path: '/ws', extra: [auth, 'Sec-WebSocket-Protocol: v1.wscope, v1.wscope'] }),
+      'WS_ERR_INVALID_SUBPROTOCOL',
+    ],
   ];
   for (const [name, request, code] of malformed) {
     test(`400 for ${name}`, T, async () => {
@@ -123,7 +135,11 @@ describe('handshake: our server', () => {
 
   test('a request split into 1-byte writes is still understood', T, async () => {
     const request = upgradeRequest({ path: '/ws', replace: { 'sec-websocket-version': '8' }, extra: [auth] });
-    await answer([...request].map((c) => c), 426, 'WS_ERR_UNSUPPORTED_VERSION');
+    await answer(
+      [...request].map((c) => c),
+      426,
+      'WS_ERR_UNSUPPORTED_VERSION',
+    );
   });
 
   test('subprotocols: the server picks its most preferred one the client offers', T, async () => {

@@ -44,7 +44,10 @@ describe('handshake: redirects', () => {
   });
   after(() => target.close());
 
-  const redirectTo = (location: string, status = 302) => () => `HTTP/1.1 ${status} Moved\r\nLocation: ${location}\r\nContent-Length: 0\r\n\r\n`;
+  const redirectTo =
+    (location: string, status = 302) =>
+    () =>
+      `HTTP/1.1 ${status} Moved\r\nLocation: ${location}\r\nContent-Length: 0\r\n\r\n`;
 
   test('not followed by default: the 302 is the error, with its status', T, async () => {
     const raw = await rawServer({ respond: redirectTo(`ws://127.0.0.1:${target.address().port}/`) });
@@ -195,7 +198,25 @@ function selfSigned(dir: string, name: string, altName: string): Certificate {
   const cert = join(dir, `${name}.pem`);
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2', '-subj', `/CN=wscope ${name}`, '-addext', `subjectAltName=${altName}`, '-keyout', key, '-out', cert],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=wscope ${name}`,
+      '-addext',
+      `subjectAltName=${altName}`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
     { stdio: 'ignore', timeout: 20_000 },
   );
   return { key: readFileSync(key), cert: readFileSync(cert) };
@@ -259,7 +280,10 @@ describe('handshake: wss with a self-signed certificate', () => {
     const proxy = await startProxy();
     try {
       const ws = await connect(`wss://127.0.0.1:${ipServer.address().port}/`, { ca: byIp.cert, proxy: `http://127.0.0.1:${proxy.port}` });
-      assert.deepEqual(proxy.connects.map((c) => c.target), [`127.0.0.1:${ipServer.address().port}`]);
+      assert.deepEqual(
+        proxy.connects.map((c) => c.target),
+        [`127.0.0.1:${ipServer.address().port}`],
+      );
       await roundTrip(ws, 'TLS in a tunnel');
       const error = await rejection(connect(`wss://127.0.0.1:${nameServer.address().port}/`, { ca: byName.cert, proxy: `http://localhost:${proxy.port}` }));
       assert.equal(error.code, 'ERR_TLS_CERT_ALTNAME_INVALID');

@@ -11,44 +11,54 @@ const MiB = 1024 * KiB;
 const limit = { maxMessageSize: 64 * KiB };
 
 const cases: Case[] = [
-  ...[64 * KiB, 256 * KiB, 1 * MiB, 4 * MiB].map((size, i): Case => ({
-    id: `9.1.${i + 1}`,
-    title: `text message of ${size / KiB} KiB in one frame`,
-    steps: [text(asciiText(size)), close(1000)],
-    echo: [asciiText(size)],
-    close: echoes(1000),
-  })),
-  ...[64 * KiB, 256 * KiB, 1 * MiB, 4 * MiB].map((size, i): Case => ({
-    id: `9.2.${i + 1}`,
-    title: `binary message of ${size / KiB} KiB in one frame`,
-    steps: [binary(pattern(size)), close(1000)],
-    echo: [pattern(size)],
-    close: echoes(1000),
-  })),
-  ...[64, 256, 4 * KiB, 64 * KiB, 1 * MiB].map((fragment, i): Case => ({
-    id: `9.3.${i + 1}`,
-    title: `4 MiB text message in ${fragment}-byte fragments`,
-    steps: [fragments(Op.text, Buffer.from(asciiText(4 * MiB)), fragment), close(1000)],
-    echo: [asciiText(4 * MiB)],
-    close: echoes(1000),
-  })),
-  ...[64, 4 * KiB, 1 * MiB].map((fragment, i): Case => ({
-    id: `9.4.${i + 1}`,
-    title: `4 MiB binary message in ${fragment}-byte fragments`,
-    steps: [fragments(Op.binary, pattern(4 * MiB), fragment), close(1000)],
-    echo: [pattern(4 * MiB)],
-    close: echoes(1000),
-  })),
+  ...[64 * KiB, 256 * KiB, 1 * MiB, 4 * MiB].map(
+    (size, i): Case => ({
+      id: `9.1.${i + 1}`,
+      title: `text message of ${size / KiB} KiB in one frame`,
+      steps: [text(asciiText(size)), close(1000)],
+      echo: [asciiText(size)],
+      close: echoes(1000),
+    }),
+  ),
+  ...[64 * KiB, 256 * KiB, 1 * MiB, 4 * MiB].map(
+    (size, i): Case => ({
+      id: `9.2.${i + 1}`,
+      title: `binary message of ${size / KiB} KiB in one frame`,
+      steps: [binary(pattern(size)), close(1000)],
+      echo: [pattern(size)],
+      close: echoes(1000),
+    }),
+  ),
+  ...[64, 256, 4 * KiB, 64 * KiB, 1 * MiB].map(
+    (fragment, i): Case => ({
+      id: `9.3.${i + 1}`,
+      title: `4 MiB text message in ${fragment}-byte fragments`,
+      steps: [fragments(Op.text, Buffer.from(asciiText(4 * MiB)), fragment), close(1000)],
+      echo: [asciiText(4 * MiB)],
+      close: echoes(1000),
+    }),
+  ),
+  ...[64, 4 * KiB, 1 * MiB].map(
+    (fragment, i): Case => ({
+      id: `9.4.${i + 1}`,
+      title: `4 MiB binary message in ${fragment}-byte fragments`,
+      steps: [fragments(Op.binary, pattern(4 * MiB), fragment), close(1000)],
+      echo: [pattern(4 * MiB)],
+      close: echoes(1000),
+    }),
+  ),
   ...[
     [64 * KiB, 64],
     [1 * MiB, 4 * KiB],
-  ].map(([size, chop], i): Case => ({
-    id: `9.5.${i + 1}`,
-    title: `${size! / KiB} KiB binary message written in ${chop}-byte pieces`,
-    steps: [binary(pattern(size!), { chop: chop! }), close(1000)],
-    echo: [pattern(size!)],
-    close: echoes(1000),
-  })),
+  ].map(
+    ([size, chop], i): Case => ({
+      id: `9.5.${i + 1}`,
+      title: `${size! / KiB} KiB binary message written in ${chop}-byte pieces`,
+      steps: [binary(pattern(size!), { chop: chop! }), close(1000)],
+      echo: [pattern(size!)],
+      close: echoes(1000),
+    }),
+  ),
   {
     id: '10.1.1',
     title: '64 KiB text message in 1300-byte fragments',
@@ -82,7 +92,12 @@ const cases: Case[] = [
   {
     id: 'L.4',
     title: 'fragments that together pass maxMessageSize → 1009 on the fragment that passes it',
-    steps: [text(asciiText(40 * KiB), { fin: false }), frame({ op: Op.cont, data: Buffer.alloc(0), declaredLength: 40 * KiB }), awaitClose(), cont(asciiText(40 * KiB))],
+    steps: [
+      text(asciiText(40 * KiB), { fin: false }),
+      frame({ op: Op.cont, data: Buffer.alloc(0), declaredLength: 40 * KiB }),
+      awaitClose(),
+      cont(asciiText(40 * KiB)),
+    ],
     close: fails(1009),
     options: limit,
   },

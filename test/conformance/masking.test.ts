@@ -26,7 +26,14 @@ const cases: Case[] = [
     steps: [binary(pattern(65536), { ...wrong, chop: 8192 }), close(1000)],
     close: fails(1002),
   },
-  { id: 'M.8', title: 'the all-zero masking key is a key like any other', steps: [text('zero key', { maskKey: Buffer.alloc(4) }), close(1000)], echo: ['zero key'], close: echoes(1000), only: 'server' },
+  {
+    id: 'M.8',
+    title: 'the all-zero masking key is a key like any other',
+    steps: [text('zero key', { maskKey: Buffer.alloc(4) }), close(1000)],
+    echo: ['zero key'],
+    close: echoes(1000),
+    only: 'server',
+  },
   {
     id: 'M.9',
     title: 'a different key for every fragment and control frame',

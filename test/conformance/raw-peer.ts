@@ -10,7 +10,9 @@ const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 /** RFC 6455 §4.2.2: base64(SHA-1(key + GUID)), computed here independently of src/. */
 export function acceptFor(key: string): string {
-  return createHash('sha1').update(key + GUID).digest('base64');
+  return createHash('sha1')
+    .update(key + GUID)
+    .digest('base64');
 }
 
 export type PeerRole = 'client' | 'server';
@@ -248,7 +250,7 @@ export async function rawClient(port: number, options: RawClientOptions = {}): P
     'Sec-WebSocket-Version: 13',
     ...(options.headers ?? []),
   ];
-  socket.write(lines.join('\r\n') + '\r\n\r\n');
+  socket.write(`${lines.join('\r\n')}\r\n\r\n`);
   const { head, rest } = await readHead(socket);
   const [statusLine, ...headerLines] = head.split('\r\n');
   if (!/^HTTP\/1\.1 101 /.test(statusLine ?? '')) throw new Error(`expected a 101, got: ${statusLine}`);
@@ -281,21 +283,29 @@ export async function rawServer(options: { respond?: (head: string, key: string)
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => {});
-    readHead(socket).then(({ head, rest }) => {
-      requests.push(head);
-      const headers = parseHeaderLines(head.split('\r\n').slice(1));
-      const key = headers.get('sec-websocket-key') ?? '';
-      const answer =
-        options.respond?.(head, key) ??
-        ['HTTP/1.1 101 Switching Protocols', 'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${acceptFor(key)}`, ...(options.extraHeaders ?? [])].join('\r\n') +
-          '\r\n\r\n';
-      socket.write(answer);
-      if (!answer.startsWith('HTTP/1.1 101')) return;
-      const peer = new RawPeer(socket, 'server', rest);
-      const take = waiting.shift();
-      if (take) take(peer);
-      else ready.push(peer);
-    }, () => socket.destroy());
+    readHead(socket).then(
+      ({ head, rest }) => {
+        requests.push(head);
+        const headers = parseHeaderLines(head.split('\r\n').slice(1));
+        const key = headers.get('sec-websocket-key') ?? '';
+        const answer =
+          options.respond?.(head, key) ??
+          [
+            'HTTP/1.1 101 Switching Protocols',
+            'Upgrade: websocket',
+            'Connection: Upgrade',
+            `Sec-WebSocket-Accept: ${acceptFor(key)}`,
+            ...(options.extraHeaders ?? []),
+          ].join('\r\n') + '\r\n\r\n';
+        socket.write(answer);
+        if (!answer.startsWith('HTTP/1.1 101')) return;
+        const peer = new RawPeer(socket, 'server', rest);
+        const take = waiting.shift();
+        if (take) take(peer);
+        else ready.push(peer);
+      },
+      () => socket.destroy(),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -401,5 +411,5 @@ export function upgradeRequest(options: { method?: string; path?: string; versio
     lines.push(`${name}: ${override ?? value}`);
   }
   lines.push(...(options.extra ?? []));
-  return lines.join('\r\n') + '\r\n\r\n';
+  return `${lines.join('\r\n')}\r\n\r\n`;
 }

@@ -1,14 +1,16 @@
 /** Reserved bits (Autobahn 3.x and our own): RSV1-3 with no extension negotiated fail with 1002. */
-import { awaitReplies, binary, close, cont, delay, echoes, fails, frame, Op, pattern, ping, pong, text, type Case } from './case.js';
+import { awaitReplies, binary, close, cont, delay, fails, frame, Op, pattern, ping, pong, text, type Case } from './case.js';
 import { conformance } from './runner.js';
 
 const cases: Case[] = [
-  ...[1, 2, 3, 4, 5, 6, 7].map((rsv): Case => ({
-    id: `3.1.${rsv}`,
-    title: `text frame with RSV=${rsv} → 1002`,
-    steps: [text('Hello', { rsv }), close(1000)],
-    close: fails(1002),
-  })),
+  ...[1, 2, 3, 4, 5, 6, 7].map(
+    (rsv): Case => ({
+      id: `3.1.${rsv}`,
+      title: `text frame with RSV=${rsv} → 1002`,
+      steps: [text('Hello', { rsv }), close(1000)],
+      close: fails(1002),
+    }),
+  ),
   {
     id: '3.2',
     title: 'text echoed, then a text frame with RSV=2, then a ping: no echo, no pong',

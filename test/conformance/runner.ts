@@ -14,7 +14,16 @@ import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { WebSocketServer, connect, type WebSocket } from '../../src/index.js';
 import type { Case } from './case.js';
-import { answerWithDeflate, compressSteps, offersDeflate, peerExtensionHeader, readAgreement, ReplyInflater, type DeflateAgreement, type PeerDeflate } from './deflate-peer.js';
+import {
+  answerWithDeflate,
+  compressSteps,
+  offersDeflate,
+  peerExtensionHeader,
+  readAgreement,
+  ReplyInflater,
+  type DeflateAgreement,
+  type PeerDeflate,
+} from './deflate-peer.js';
 import { rawClient, rawServer, type PeerRole, type RawPeer, type ReadFrame } from './raw-peer.js';
 
 const WAIT = 3000;
@@ -46,7 +55,8 @@ export function conformance(group: string, cases: readonly ConformanceCase[], ru
         for (const c of cases) {
           if (c.only && c.only !== role) continue;
           // A fail-fast case judges a message before its end; a compressed one is judged once inflated.
-          const skip = run === 'deflate both ways' && c.steps.some((step) => 'awaitClose' in step) && 'fails before the message ends, which compression rules out';
+          const skip =
+            run === 'deflate both ways' && c.steps.some((step) => 'awaitClose' in step) && 'fails before the message ends, which compression rules out';
           test(`our ${role} · ${c.id} ${c.title}`, { timeout: CASE_TIMEOUT, skip }, () => (role === 'server' ? againstServer(c, run) : againstClient(c, run)));
         }
       }
@@ -202,7 +212,11 @@ async function check(peer: RawPeer, endpoint: Observed, c: Case, role: PeerRole,
     assert.deepEqual(compressed, expected, `replies compressed (RSV1) from ${deflate.threshold} bytes`);
   }
   const pongs = frames.filter((f) => f.op === 0xa).map((f) => f.payload);
-  assert.deepEqual(pongs.map((p) => p.toString('hex')), (c.pongs ?? []).map((p) => Buffer.from(p).toString('hex')), 'pong payloads');
+  assert.deepEqual(
+    pongs.map((p) => p.toString('hex')),
+    (c.pongs ?? []).map((p) => Buffer.from(p).toString('hex')),
+    'pong payloads',
+  );
 
   const payload = frames[closeIndex]!.payload;
   assert.notEqual(payload.length, 1, 'a Close payload is empty or at least 2 bytes');
@@ -225,7 +239,9 @@ async function check(peer: RawPeer, endpoint: Observed, c: Case, role: PeerRole,
 }
 
 function describeMessage(message: string | Buffer): string {
-  return typeof message === 'string' ? `text(${message.length}) ${message.length > 200 ? hash(Buffer.from(message)) : JSON.stringify(message)}` : `binary(${message.length}) ${message.length > 200 ? hash(message) : message.toString('hex')}`;
+  return typeof message === 'string'
+    ? `text(${message.length}) ${message.length > 200 ? hash(Buffer.from(message)) : JSON.stringify(message)}`
+    : `binary(${message.length}) ${message.length > 200 ? hash(message) : message.toString('hex')}`;
 }
 
 function hash(data: Buffer): string {

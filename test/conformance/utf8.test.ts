@@ -61,23 +61,42 @@ const smiley = hex('f09f9880');
 const cases: Case[] = [
   ...VALID.flatMap(([name, bytes], i): Case[] => [
     { id: `6.1.${i + 1}`, title: `valid ${name} in one frame`, steps: [text(hex(bytes)), close(1000)], echo: [hex(bytes).toString()], close: echoes(1000) },
-    { id: `6.2.${i + 1}`, title: `valid ${name} in 1-byte fragments`, steps: [split(hex(bytes), 1), close(1000)], echo: [hex(bytes).toString()], close: echoes(1000) },
+    {
+      id: `6.2.${i + 1}`,
+      title: `valid ${name} in 1-byte fragments`,
+      steps: [split(hex(bytes), 1), close(1000)],
+      echo: [hex(bytes).toString()],
+      close: echoes(1000),
+    },
   ]),
   ...INVALID.flatMap(([name, bytes], i): Case[] => [
     { id: `6.3.${i + 1}`, title: `invalid: ${name} → 1007`, steps: [text(hex(bytes)), close(1000)], close: fails(1007) },
     { id: `6.4.${i + 1}`, title: `invalid: ${name}, in 1-byte fragments → 1007`, steps: [split(hex(bytes), 1), close(1000)], close: fails(1007) },
   ]),
-  ...[1, 2, 3].map((at): Case => ({
-    id: `6.5.${at}`,
-    title: `a 4-byte character split across two fragments after byte ${at}`,
-    steps: [text(Buffer.concat([Buffer.from('a'), smiley.subarray(0, at)]), { fin: false }), cont(Buffer.concat([smiley.subarray(at), Buffer.from('b')])), close(1000)],
-    echo: ['a😀b'],
-    close: echoes(1000),
-  })),
+  ...[1, 2, 3].map(
+    (at): Case => ({
+      id: `6.5.${at}`,
+      title: `a 4-byte character split across two fragments after byte ${at}`,
+      steps: [
+        text(Buffer.concat([Buffer.from('a'), smiley.subarray(0, at)]), { fin: false }),
+        cont(Buffer.concat([smiley.subarray(at), Buffer.from('b')])),
+        close(1000),
+      ],
+      echo: ['a😀b'],
+      close: echoes(1000),
+    }),
+  ),
   {
     id: '6.5.4',
     title: 'a 4-byte character split over four fragments, one byte each, with an empty fragment between',
-    steps: [text(smiley.subarray(0, 1), { fin: false }), cont(smiley.subarray(1, 2), { fin: false }), cont('', { fin: false }), cont(smiley.subarray(2, 3), { fin: false }), cont(smiley.subarray(3)), close(1000)],
+    steps: [
+      text(smiley.subarray(0, 1), { fin: false }),
+      cont(smiley.subarray(1, 2), { fin: false }),
+      cont('', { fin: false }),
+      cont(smiley.subarray(2, 3), { fin: false }),
+      cont(smiley.subarray(3)),
+      close(1000),
+    ],
     echo: ['😀'],
     close: echoes(1000),
   },
@@ -90,7 +109,13 @@ const cases: Case[] = [
   {
     id: '6.6.2',
     title: 'fail fast: a valid lead byte ends the first fragment, the bad byte opens the second',
-    steps: [text(Buffer.concat([Buffer.from('κόσμε'), hex('f4')]), { fin: false }), cont(hex('90'), { fin: false }), awaitClose(), cont(hex('8080')), close(1000)],
+    steps: [
+      text(Buffer.concat([Buffer.from('κόσμε'), hex('f4')]), { fin: false }),
+      cont(hex('90'), { fin: false }),
+      awaitClose(),
+      cont(hex('8080')),
+      close(1000),
+    ],
     close: fails(1007),
   },
   {
@@ -119,8 +144,20 @@ const cases: Case[] = [
     steps: [text(hex('e282'), { fin: false }), cont(hex(''))],
     close: fails(1007),
   },
-  { id: '6.7.2', title: 'invalid UTF-8 in a binary message is just bytes', steps: [binary(hex('c0 80 ed a0 80 ff')), close(1000)], echo: [hex('c080eda080ff')], close: echoes(1000) },
-  { id: '6.7.3', title: 'a text message after a bad binary one is checked afresh', steps: [binary(hex('e2 82')), text('€'), close(1000)], echo: [hex('e282'), '€'], close: echoes(1000) },
+  {
+    id: '6.7.2',
+    title: 'invalid UTF-8 in a binary message is just bytes',
+    steps: [binary(hex('c0 80 ed a0 80 ff')), close(1000)],
+    echo: [hex('c080eda080ff')],
+    close: echoes(1000),
+  },
+  {
+    id: '6.7.3',
+    title: 'a text message after a bad binary one is checked afresh',
+    steps: [binary(hex('e2 82')), text('€'), close(1000)],
+    echo: [hex('e282'), '€'],
+    close: echoes(1000),
+  },
 ];
 
 conformance('UTF-8', cases, WITH_DEFLATE);

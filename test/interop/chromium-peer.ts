@@ -6,7 +6,15 @@ import { crc32, patternBytes, type ClientEvent } from './script.js';
 
 /** Debian's chromium; playwright-core drives it and never downloads a browser of its own. */
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let browser: Browser | undefined;
 let page: Page | undefined;
@@ -21,7 +29,8 @@ export const chromiumPeer: Peer = {
     requiresSubprotocol: true,
     // WHATWG WebSocket close(): "If code is present, but is neither an integer equal to 1000 nor
     // an integer in the range 3000 to 4999, inclusive, throw an InvalidAccessError".
-    cannotCloseWith: (code) => (code === undefined || code === 1000 || (code >= 3000 && code <= 4999) ? undefined : `the browser API allows only 1000 and 3000–4999, not ${code}`),
+    cannotCloseWith: (code) =>
+      code === undefined || code === 1000 || (code >= 3000 && code <= 4999) ? undefined : `the browser API allows only 1000 and 3000–4999, not ${code}`,
   },
   setUp: async () => {
     if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install the Debian package chromium (.ci/run does)`);

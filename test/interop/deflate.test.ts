@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { WebSocket as WsSocket, WebSocketServer as WsServer } from 'ws';
-import { connect, WebSocket, WebSocketServer, type ObservedFrame } from '../../src/index.js';
+import { connect, type WebSocket, WebSocketServer, type ObservedFrame } from '../../src/index.js';
 import { checkDeflateResponse, type DeflateParams, type PerMessageDeflateOptions } from '../../src/protocol/extensions/permessage-deflate.js';
 
 type Message = { text: string } | { binary: string };
@@ -78,7 +78,8 @@ const wsPeer: PeerUnderTest = {
   refusesHandshake(offer, server) {
     const serverBits = offer.serverMaxWindowBits !== undefined && (server.serverMaxWindowBits ?? 0) > offer.serverMaxWindowBits;
     const cap = server.clientMaxWindowBits;
-    const clientBits = typeof cap === 'number' && (typeof offer.clientMaxWindowBits === 'number' ? cap > offer.clientMaxWindowBits : offer.clientMaxWindowBits === false);
+    const clientBits =
+      typeof cap === 'number' && (typeof offer.clientMaxWindowBits === 'number' ? cap > offer.clientMaxWindowBits : offer.clientMaxWindowBits === false);
     return serverBits || clientBits;
   },
   async startServer(options) {
@@ -87,10 +88,11 @@ const wsPeer: PeerUnderTest = {
     server.on('connection', (socket) => socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary })));
     return {
       port: (server.address() as { port: number }).port,
-      stop: () => new Promise<void>((resolve) => {
-        for (const client of server.clients) client.terminate();
-        server.close(() => resolve());
-      }),
+      stop: () =>
+        new Promise<void>((resolve) => {
+          for (const client of server.clients) client.terminate();
+          server.close(() => resolve());
+        }),
     };
   },
   runClient(url, offer) {
@@ -132,7 +134,7 @@ const pythonPeer: PeerUnderTest = {
   refusesHandshake: () => false,
   skip(offer, server, ourRole) {
     // Python's zlib refuses to compress with a 256-byte window (wbits=-8): its side cannot use 8.
-    const pythonCompressesWith8 = ourRole === 'client' ? (offer.serverMaxWindowBits ?? server.serverMaxWindowBits) === 8 : (offer.clientMaxWindowBits === 8);
+    const pythonCompressesWith8 = ourRole === 'client' ? (offer.serverMaxWindowBits ?? server.serverMaxWindowBits) === 8 : offer.clientMaxWindowBits === 8;
     return pythonCompressesWith8 ? 'Python websockets cannot compress with window bits 8 (zlib refuses wbits=-8)' : undefined;
   },
   async startServer(options) {
@@ -148,7 +150,7 @@ const pythonPeer: PeerUnderTest = {
   },
   async runClient(url, offer) {
     const child = spawnPython(['client', url, JSON.stringify(pythonOptions(offer, 'client'))]);
-    child.stdin!.end(JSON.stringify(MESSAGES) + '\n');
+    child.stdin!.end(`${JSON.stringify(MESSAGES)}\n`);
     const lines: string[] = [];
     const stderr: Buffer[] = [];
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
@@ -212,7 +214,9 @@ async function ourClient(port: number, offer: PerMessageDeflateOptions): Promise
 }
 
 /** Our echo server; frames of the connection are collected in `frames`. */
-async function ourServer(options: PerMessageDeflateOptions): Promise<{ port: number; frames: { in: ObservedFrame[]; out: ObservedFrame[] }; stop(): Promise<void> }> {
+async function ourServer(
+  options: PerMessageDeflateOptions,
+): Promise<{ port: number; frames: { in: ObservedFrame[]; out: ObservedFrame[] }; stop(): Promise<void> }> {
   const server = new WebSocketServer({ port: 0, host: '127.0.0.1', perMessageDeflate: { ...options, threshold: 0 } });
   await server.ready();
   const frames = { in: [] as ObservedFrame[], out: [] as ObservedFrame[] };

@@ -120,7 +120,10 @@ for (const peer of PEERS) {
         await closeCleanly(socket, log);
       });
 
-      for (const [name, payload] of [['multi-byte text', { text: MULTI_BYTE }], ['64 KiB of binary', bytes(65536, 5)]] as const) {
+      for (const [name, payload] of [
+        ['multi-byte text', { text: MULTI_BYTE }],
+        ['64 KiB of binary', bytes(65536, 5)],
+      ] as const) {
         it(`receives ${name} they send in three frames`, CASE, async () => {
           const { socket, log } = await open('/fragments');
           const data = payloadBytes(payload);
@@ -251,7 +254,10 @@ for (const peer of PEERS) {
         ['multi-byte text', [{ text: 'héllo ' }, { text: 'wörld — 日本' }, { text: '語 🎉' }]],
         ['binary', [bytes(100, 1), bytes(0), bytes(70000, 2)]],
       ] as Array<[string, Payload[]]>) {
-        it(`reassembles ${name} they send in three frames`, { ...CASE, skip: peer.abilities.sendFragments ? false : `${peer.name} cannot send fragments` }, async () => {
+        it(`reassembles ${name} they send in three frames`, {
+          ...CASE,
+          skip: peer.abilities.sendFragments ? false : `${peer.name} cannot send fragments`,
+        }, async () => {
           const { events, log } = await theirClient('/echo', [{ op: 'sendFragments', pieces }, { op: 'recv' }, bye]);
           const whole = Buffer.concat(pieces.map(payloadBytes));
           const message = log.messages[0];
@@ -261,7 +267,10 @@ for (const peer of PEERS) {
         });
       }
 
-      for (const [name, payload] of [['multi-byte text', { text: MULTI_BYTE }], ['64 KiB of binary', bytes(65536, 9)]] as Array<[string, Payload]>) {
+      for (const [name, payload] of [
+        ['multi-byte text', { text: MULTI_BYTE }],
+        ['64 KiB of binary', bytes(65536, 9)],
+      ] as Array<[string, Payload]>) {
         it(`receives ${name} we send in three frames, cut by bytes`, CASE, async () => {
           const { events } = await theirClient('/fragments', [{ op: 'send', payload }, { op: 'recv' }, bye]);
           assert.deepEqual(events, [open, expectedMessage(payload), byeEvent]);
@@ -276,7 +285,10 @@ for (const peer of PEERS) {
       });
 
       for (const payload of PING_PAYLOADS) {
-        it(`answers their ping of ${Buffer.byteLength(payload)} B with its payload`, { ...CASE, skip: peer.abilities.ping ? false : `${peer.name} cannot send pings` }, async () => {
+        it(`answers their ping of ${Buffer.byteLength(payload)} B with its payload`, {
+          ...CASE,
+          skip: peer.abilities.ping ? false : `${peer.name} cannot send pings`,
+        }, async () => {
           const { events, log } = await theirClient('/echo', [{ op: 'ping', data: payload }, bye]);
           assert.deepEqual(events, [open, { event: 'pong', data: payload }, byeEvent]);
           assert.deepEqual(log.pings.map(String), [payload]);
@@ -308,7 +320,11 @@ for (const peer of PEERS) {
         const log = await ours.closedLog(id);
         assert.equal(log.socket.protocol, '');
         if (peer.abilities.requiresSubprotocol) {
-          assert.deepEqual(events.map((event) => event.event), ['error'], JSON.stringify(events));
+          assert.deepEqual(
+            events.map((event) => event.event),
+            ['error'],
+            JSON.stringify(events),
+          );
         } else {
           assert.deepEqual(events, [open, byeEvent]);
         }
@@ -319,7 +335,11 @@ for (const peer of PEERS) {
       it('opens when their client offers permessage-deflate', CASE, async () => {
         const id = newId();
         const path = `/echo?id=${id}`;
-        const events = await peer.runClient(`ws://127.0.0.1:${port}${path}`, { steps: [{ op: 'send', payload: { text: 'deflate?' } }, { op: 'recv' }, bye] }, STEP_MS);
+        const events = await peer.runClient(
+          `ws://127.0.0.1:${port}${path}`,
+          { steps: [{ op: 'send', payload: { text: 'deflate?' } }, { op: 'recv' }, bye] },
+          STEP_MS,
+        );
         assert.deepEqual(events, [open, expectedMessage({ text: 'deflate?' }), byeEvent]);
         await ours.closedLog(id);
         assert.match(ours.requests.get(id)?.headers['sec-websocket-extensions'] ?? '', /permessage-deflate/);

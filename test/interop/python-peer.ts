@@ -25,7 +25,9 @@ export const pythonPeer: Peer = {
   setUp: async () => {
     const check = spawnSync(PYTHON, ['-c', 'import websockets; print(websockets.__version__)'], { encoding: 'utf8', timeout: 10_000 });
     if (check.status !== 0) {
-      throw new Error(`Python websockets is missing: ${PYTHON} -c 'import websockets' failed (${check.error?.message ?? check.stderr.trim()}). ` + 'Install the Debian package python3-websockets (.ci/run does).');
+      throw new Error(
+        `Python websockets is missing: ${PYTHON} -c 'import websockets' failed (${check.error?.message ?? check.stderr.trim()}). Install the Debian package python3-websockets (.ci/run does).`,
+      );
     }
   },
   tearDown: async () => {
@@ -104,7 +106,7 @@ function repoRoot(): string {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'wscope') return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the wscope checkout above ' + fileURLToPath(import.meta.url));
+    if (parent === dir) throw new Error(`cannot find the wscope checkout above ${fileURLToPath(import.meta.url)}`);
     dir = parent;
   }
 }

@@ -28,7 +28,7 @@ export const wsPeer: Peer = {
         patternBytes,
         sendFragments: (socket, pieces, binary) => {
           // ws: `fin: false` keeps the message open; the first frame carries the opcode.
-          pieces.forEach((piece, i) => (socket as unknown as WsClient).send(piece, { binary, fin: i === pieces.length - 1 }));
+          for (const [i, piece] of pieces.entries()) (socket as unknown as WsClient).send(piece, { binary, fin: i === pieces.length - 1 });
         },
         ping: (socket, data) =>
           new Promise((resolve) => {

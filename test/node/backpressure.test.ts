@@ -55,7 +55,10 @@ describe('backpressure: a peer that never reads', () => {
       // An application that ignores the signal: memory grows by what it sends, no more.
       let extraCallbacks = 0;
       for (let i = 0; i < 20; i++) {
-        assert.equal(ws.send(payload, () => extraCallbacks++), false);
+        assert.equal(
+          ws.send(payload, () => extraCallbacks++),
+          false,
+        );
         sent++;
       }
       const grown = ws.bufferedAmount - atSignal;
@@ -166,7 +169,10 @@ describe('backpressure: a for await loop that stops reading', () => {
         release();
         await consuming;
         await producing;
-        assert.deepEqual(seen, Array.from({ length: total }, (_, i) => i));
+        assert.deepEqual(
+          seen,
+          Array.from({ length: total }, (_, i) => i),
+        );
         assert.ok(resume.mock.callCount() >= 1, 'reading resumed');
         client.close(1000);
         await once(client, 'close');

@@ -10,7 +10,9 @@ import { rawClient, rawServer } from '../conformance/raw-peer.js';
 const T = { timeout: 10_000 };
 
 function closeEvent(ws: WebSocket): Promise<{ code: number; reason: string; wasClean: boolean; at: number }> {
-  return new Promise((resolve) => ws.once('close', (code: number, reason: string, wasClean: boolean) => resolve({ code, reason, wasClean, at: performance.now() })));
+  return new Promise((resolve) =>
+    ws.once('close', (code: number, reason: string, wasClean: boolean) => resolve({ code, reason, wasClean, at: performance.now() })),
+  );
 }
 
 /**
@@ -37,7 +39,10 @@ describe('close timeout', () => {
       const close = await peer.waitForClose();
       assert.equal(close.payload.readUInt16BE(0), 1000);
       const event = await closed;
-      assert.deepEqual({ code: event.code, reason: event.reason, wasClean: event.wasClean }, { code: 1006, reason: 'the peer did not answer our Close frame', wasClean: false });
+      assert.deepEqual(
+        { code: event.code, reason: event.reason, wasClean: event.wasClean },
+        { code: 1006, reason: 'the peer did not answer our Close frame', wasClean: false },
+      );
       assertCutAfter(startedAt, event.at, 300);
       await peer.waitForEof();
     } finally {
@@ -78,7 +83,10 @@ describe('close timeout', () => {
       assert.equal(close.payload.readUInt16BE(0), 4000);
       assert.equal(close.masked, true);
       const event = await closed;
-      assert.deepEqual({ code: event.code, reason: event.reason, wasClean: event.wasClean }, { code: 1006, reason: 'the peer did not answer our Close frame', wasClean: false });
+      assert.deepEqual(
+        { code: event.code, reason: event.reason, wasClean: event.wasClean },
+        { code: 1006, reason: 'the peer did not answer our Close frame', wasClean: false },
+      );
       assertCutAfter(startedAt, event.at, 300);
       await peer.waitForEof();
     } finally {

@@ -97,13 +97,19 @@ describe('negotiation over real sockets', () => {
 
   test('window bits a header cannot carry are refused when the server or client is made', () => {
     assert.throws(() => new WebSocketServer({ perMessageDeflate: { serverMaxWindowBits: 16 } }), /serverMaxWindowBits must be an integer from 8 to 15, got 16/);
-    assert.throws(() => new WebSocket('ws://127.0.0.1:1/', { perMessageDeflate: { clientMaxWindowBits: 7 } }), /clientMaxWindowBits must be an integer from 8 to 15, got 7/);
+    assert.throws(
+      () => new WebSocket('ws://127.0.0.1:1/', { perMessageDeflate: { clientMaxWindowBits: 7 } }),
+      /clientMaxWindowBits must be an integer from 8 to 15, got 7/,
+    );
   });
 
   test('a raw `extensions` option is offered as given, and nothing is negotiated', async () => {
     const { server, url } = await echoServer();
     let seenOffer = '';
-    server.on('connection', (_socket: WebSocket, request: { headers: Record<string, string> }) => (seenOffer = request.headers['sec-websocket-extensions'] ?? ''));
+    server.on(
+      'connection',
+      (_socket: WebSocket, request: { headers: Record<string, string> }) => (seenOffer = request.headers['sec-websocket-extensions'] ?? ''),
+    );
     try {
       const client = await connect(url, { extensions: 'x-custom; a=1' });
       assert.equal(seenOffer, 'x-custom; a=1');
@@ -125,7 +131,9 @@ describe('negotiation over real sockets', () => {
       const raw = createServer((socket) => {
         socket.once('data', (chunk: Buffer) => {
           const key = /Sec-WebSocket-Key: (\S+)/i.exec(chunk.toString())![1]!;
-          socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\nSec-WebSocket-Extensions: ${answer}\r\n\r\n`);
+          socket.write(
+            `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\nSec-WebSocket-Extensions: ${answer}\r\n\r\n`,
+          );
         });
         socket.on('error', () => {});
       });
@@ -210,7 +218,9 @@ describe('order across zlib', () => {
       client.ping('p');
       await echoed;
       // The ping need not wait for the compressed message (RFC 6455 §5.4): compare as a set.
-      const out = frames.filter((frame) => frame.direction === 'out').map((frame) => `${frame.opcode}:${frame.payloadLength > 5 ? 'big' : frame.payloadLength}:${frame.rsv1}`);
+      const out = frames
+        .filter((frame) => frame.direction === 'out')
+        .map((frame) => `${frame.opcode}:${frame.payloadLength > 5 ? 'big' : frame.payloadLength}:${frame.rsv1}`);
       assert.deepEqual(out.sort(), [`${Opcode.Text}:5:false`, `${Opcode.Text}:big:true`, `${Opcode.Ping}:1:false`].sort());
       client.close();
       await closed(client);
@@ -307,7 +317,9 @@ describe('limits on inflated messages', () => {
     const seen: string[] = [];
     server.on('connection', (ws: WebSocket) => {
       ws.on('error', (error: { code: string; closeCode: number }) => seen.push(`error ${error.code} ${error.closeCode}`));
-      ws.on('frame', (frame: ObservedFrame) => seen.push(`${frame.direction} ${frame.opcode}${frame.opcode === Opcode.Close ? ` ${frame.payload.readUInt16BE(0)}` : ''}`));
+      ws.on('frame', (frame: ObservedFrame) =>
+        seen.push(`${frame.direction} ${frame.opcode}${frame.opcode === Opcode.Close ? ` ${frame.payload.readUInt16BE(0)}` : ''}`),
+      );
       ws.on('close', (code: number) => seen.push(`close ${code}`));
     });
     try {

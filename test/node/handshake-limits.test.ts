@@ -22,7 +22,9 @@ describe('handshake limits and deadlines', () => {
 
   before(async () => {
     server = new WebSocketServer({ port: 0, host: '127.0.0.1', handshakeTimeout: 300 });
-    server.on('rejected', (error: { code: string; status: number; message: string }) => rejected.push({ code: error.code, status: error.status, message: error.message }));
+    server.on('rejected', (error: { code: string; status: number; message: string }) =>
+      rejected.push({ code: error.code, status: error.status, message: error.message }),
+    );
     await server.ready();
     port = server.address().port;
   });
@@ -34,7 +36,10 @@ describe('handshake limits and deadlines', () => {
     const extra = Array.from({ length: 2000 }, (_, i) => `x${i % 10}:y`);
     const reply = await httpExchange(port, upgradeRequest({ extra }));
     assert.equal(reply.status, 431);
-    assert.deepEqual(rejected.map((r) => [r.code, r.message]), [['WS_ERR_HEADERS_TOO_LARGE', 'over 100 header fields']]);
+    assert.deepEqual(
+      rejected.map((r) => [r.code, r.message]),
+      [['WS_ERR_HEADERS_TOO_LARGE', 'over 100 header fields']],
+    );
   });
 
   test('2000 ordinary headers (over 16 KiB) → 431 for their size', T, async () => {
@@ -42,7 +47,10 @@ describe('handshake limits and deadlines', () => {
     const extra = Array.from({ length: 2000 }, (_, i) => `X-Header-${i}: value-${i}`);
     const reply = await httpExchange(port, upgradeRequest({ extra }));
     assert.equal(reply.status, 431);
-    assert.deepEqual(rejected.map((r) => [r.code, r.message]), [['WS_ERR_HEADERS_TOO_LARGE', 'head over 16384 bytes']]);
+    assert.deepEqual(
+      rejected.map((r) => [r.code, r.message]),
+      [['WS_ERR_HEADERS_TOO_LARGE', 'head over 16384 bytes']],
+    );
   });
 
   test('a 64 KiB header line → 431, answered without waiting for the end of the line', T, async () => {
@@ -69,7 +77,10 @@ describe('handshake limits and deadlines', () => {
     const half = upgradeRequest().slice(0, 40);
     const reply = await httpExchange(port, half, 5000);
     assert.equal(reply.status, 408);
-    assert.deepEqual(rejected.map((r) => r.code), ['WS_ERR_HANDSHAKE_TIMEOUT']);
+    assert.deepEqual(
+      rejected.map((r) => r.code),
+      ['WS_ERR_HANDSHAKE_TIMEOUT'],
+    );
     assert.ok(reply.elapsed >= NOT_BEFORE, `closed after ${reply.elapsed} ms, not before the timeout`);
     assert.ok(reply.elapsed < 3000, `closed after ${reply.elapsed} ms, long after the timeout`);
   });

@@ -28,7 +28,9 @@ function outcome(ws: WebSocket): Promise<Outcome> {
   let heartbeatTimeout: string | undefined;
   ws.on('heartbeat-timeout', (reason: string) => (heartbeatTimeout = reason));
   return new Promise((resolve) => {
-    ws.once('close', (code: number, reason: string, wasClean: boolean) => resolve({ heartbeatTimeout, close: { code, reason, wasClean, at: performance.now() } }));
+    ws.once('close', (code: number, reason: string, wasClean: boolean) =>
+      resolve({ heartbeatTimeout, close: { code, reason, wasClean, at: performance.now() } }),
+    );
   });
 }
 
@@ -45,7 +47,10 @@ async function assertGivenUp(peer: RawPeer, result: Promise<Outcome>, openedAt: 
   await peer.waitForEof(2000);
   assert.equal(peer.closeFrame, undefined);
   const pings = peer.frames.filter((f) => f.op === 0x9);
-  assert.deepEqual(pings.map((p) => p.payload.toString()), ['wscope-heartbeat-1', 'wscope-heartbeat-2', 'wscope-heartbeat-3']);
+  assert.deepEqual(
+    pings.map((p) => p.payload.toString()),
+    ['wscope-heartbeat-1', 'wscope-heartbeat-2', 'wscope-heartbeat-3'],
+  );
   // Each retry waits longer than the one before: ~100 ms, then ~200 ms.
   const gaps = [pings[1]!.at - pings[0]!.at, pings[2]!.at - pings[1]!.at];
   assert.ok(gaps[0]! >= 100 * SLACK && gaps[1]! >= 200 * SLACK, `gaps between pings: ${gaps.map((g) => g.toFixed(0)).join(', ')} ms`);
@@ -87,7 +92,9 @@ describe('heartbeat: a vanished peer', () => {
     const server = new WebSocketServer({ port: 0, host: '127.0.0.1', heartbeat: HEARTBEAT });
     await server.ready();
     try {
-      const accepted = new Promise<{ ws: WebSocket; result: Promise<Outcome> }>((resolve) => server.once('connection', (ws: WebSocket) => resolve({ ws, result: outcome(ws) })));
+      const accepted = new Promise<{ ws: WebSocket; result: Promise<Outcome> }>((resolve) =>
+        server.once('connection', (ws: WebSocket) => resolve({ ws, result: outcome(ws) })),
+      );
       const peer = await rawClient(server.address().port);
       const { ws, result } = await accepted;
       const rtts: number[] = [];
@@ -99,7 +106,14 @@ describe('heartbeat: a vanished peer', () => {
       // Alive: a new round begins after one interval, counting from 1 again; this time stay silent.
       const result2 = await result;
       const pings = pingsSeen().map((f) => f.payload.toString());
-      assert.deepEqual(pings, ['wscope-heartbeat-1', 'wscope-heartbeat-2', 'wscope-heartbeat-3', 'wscope-heartbeat-1', 'wscope-heartbeat-2', 'wscope-heartbeat-3']);
+      assert.deepEqual(pings, [
+        'wscope-heartbeat-1',
+        'wscope-heartbeat-2',
+        'wscope-heartbeat-3',
+        'wscope-heartbeat-1',
+        'wscope-heartbeat-2',
+        'wscope-heartbeat-3',
+      ]);
       assert.equal(rtts.length, 1, 'the answered ping reported its round-trip time');
       assert.equal(result2.close.code, 1006);
       assert.equal(result2.heartbeatTimeout, 'no pong after 3 pings (waited 100 + 200 + 400 ms)');

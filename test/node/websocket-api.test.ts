@@ -194,7 +194,7 @@ describe('closing', { timeout: 10_000 }, () => {
       const out = deflateRawSync(Buffer.from(text), { finishFlush: constants.Z_SYNC_FLUSH });
       return out.subarray(0, out.length - 4);
     };
-    const texts = ['a'.repeat(3000) + ' one', 'b'.repeat(3000) + ' two', 'c'.repeat(3000) + ' three'];
+    const texts = [`${'a'.repeat(3000)} one`, `${'b'.repeat(3000)} two`, `${'c'.repeat(3000)} three`];
     const maskKey = Buffer.from([9, 9, 9, 9]);
     const wire = Buffer.concat([
       ...texts.map((text) => serializeFrame({ opcode: 0x1, rsv1: true, payload: compress(text), maskKey })),
@@ -221,7 +221,12 @@ describe('observing frames', { timeout: 10_000 }, () => {
     socket.close(1000, 'bye');
     await closed(socket);
     const summary = frames.map((f) => `${f.direction} ${f.opcode} fin=${f.fin} masked=${f.masked} ${f.payloadLength}`);
-    assert.deepEqual(summary, ['out 1 fin=true masked=true 10', 'in 1 fin=true masked=false 10', 'out 8 fin=true masked=true 5', 'in 8 fin=true masked=false 5']);
+    assert.deepEqual(summary, [
+      'out 1 fin=true masked=true 10',
+      'in 1 fin=true masked=false 10',
+      'out 8 fin=true masked=true 5',
+      'in 8 fin=true masked=false 5',
+    ]);
     assert.equal(frames[0]!.payload.toString(), 'observe me');
     assert.equal(frames[0]!.maskKey?.length, 4);
     assert.equal(frames[1]!.payload.toString(), 'observe me');

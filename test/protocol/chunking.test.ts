@@ -95,14 +95,25 @@ describe('any chunking gives the same events', () => {
       clientFrame(Opcode.Continuation, 'never seen'),
     ]);
     const expected = runWith('server', stream, [stream.length]);
-    assert.deepEqual(expected.events.map((event) => event.type === 'error' ? event.code : event.type), ['message', 'ping', 'WS_ERR_INVALID_UTF8']);
+    assert.deepEqual(
+      expected.events.map((event) => (event.type === 'error' ? event.code : event.type)),
+      ['message', 'ping', 'WS_ERR_INVALID_UTF8'],
+    );
     assertSameForEveryChunking('server', stream, expected);
   });
 
   test('a stream that fails on a bad header fails at the same place', () => {
-    const stream = Buffer.concat([clientFrame(Opcode.Binary, Buffer.alloc(200)), clientFrame(Opcode.Ping, 'x'), hex('c1 80 00 00 00 00'), clientFrame(Opcode.Text, 'after')]);
+    const stream = Buffer.concat([
+      clientFrame(Opcode.Binary, Buffer.alloc(200)),
+      clientFrame(Opcode.Ping, 'x'),
+      hex('c1 80 00 00 00 00'),
+      clientFrame(Opcode.Text, 'after'),
+    ]);
     const expected = runWith('server', stream, [stream.length]);
-    assert.deepEqual(expected.events.map((event) => event.type === 'error' ? event.code : event.type), ['message', 'ping', 'WS_ERR_UNEXPECTED_RSV_1']);
+    assert.deepEqual(
+      expected.events.map((event) => (event.type === 'error' ? event.code : event.type)),
+      ['message', 'ping', 'WS_ERR_UNEXPECTED_RSV_1'],
+    );
     assertSameForEveryChunking('server', stream, expected);
   });
 });
@@ -144,7 +155,7 @@ describe('random streams against a model', () => {
     return { stream: Buffer.concat(parts), events };
   }
 
-  test('100 random streams, each in 5 random chunkings, give the model\'s events', () => {
+  test("100 random streams, each in 5 random chunkings, give the model's events", () => {
     for (let seed = 1; seed <= 100; seed++) {
       const { stream, events } = randomStream(seed);
       for (let chunking = 0; chunking < 5; chunking++) {

@@ -45,7 +45,7 @@ describe('close code registry', () => {
     );
   });
 
-  test('the 1014 meaning keeps the seed\'s gateway explanation', () => {
+  test("the 1014 meaning keeps the seed's gateway explanation", () => {
     assert.match(describeCloseCode(1014).meaning, /gateway or proxy/);
   });
 
@@ -93,7 +93,10 @@ describe('close code registry', () => {
 
   test('the CloseCode constants match the registry', () => {
     for (const [key, code] of Object.entries(CloseCode)) {
-      assert.ok(registeredCloseCodes().some((info) => info.code === code), `${key} = ${code}`);
+      assert.ok(
+        registeredCloseCodes().some((info) => info.code === code),
+        `${key} = ${code}`,
+      );
     }
   });
 });

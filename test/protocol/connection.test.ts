@@ -18,7 +18,14 @@ function state(conn: ConnectionType) {
   };
 }
 
-const OPEN = { readyState: 'open', closeExpected: false, shouldCloseTransport: false, closeHandshakeDone: false, receivedClose: undefined, sentClose: undefined };
+const OPEN = {
+  readyState: 'open',
+  closeExpected: false,
+  shouldCloseTransport: false,
+  closeHandshakeDone: false,
+  receivedClose: undefined,
+  sentClose: undefined,
+};
 
 /** Move everything `from` queued into `to`, as a socket pair would. */
 function deliver(from: ConnectionType, to: ConnectionType): Buffer {
@@ -37,7 +44,7 @@ describe('closing handshake', () => {
     assert.deepEqual(state(client), { ...OPEN, readyState: 'closing', closeExpected: true, sentClose: { code: 1000, reason: 'bye' } });
     const close = deliver(client, server);
     // 88 85, the RFC key, then 03 e8 "bye" masked.
-    assert.equal(toHex(close), '8885' + '37fa213d' + toHex(Buffer.from([0x03 ^ 0x37, 0xe8 ^ 0xfa, 0x62 ^ 0x21, 0x79 ^ 0x3d, 0x65 ^ 0x37])));
+    assert.equal(toHex(close), `888537fa213d${toHex(Buffer.from([0x03 ^ 0x37, 0xe8 ^ 0xfa, 0x62 ^ 0x21, 0x79 ^ 0x3d, 0x65 ^ 0x37]))}`);
     assert.throws(() => client.sendText('late'), { code: 'WS_ERR_CONNECTION_CLOSING' });
     assert.throws(() => client.ping(), { code: 'WS_ERR_CONNECTION_CLOSING' });
 
@@ -57,7 +64,7 @@ describe('closing handshake', () => {
       // RFC 6455 §5.5.1 asks to echo the code; the reason is echoed too, as ws and python-websockets do.
       sentClose: { code: 1000, reason: 'bye' },
     });
-    assert.equal(toHex(echo), '880503e8' + toHex(Buffer.from('bye')));
+    assert.equal(toHex(echo), `880503e8${toHex(Buffer.from('bye'))}`);
     assert.deepEqual(plain(client.takeEvents()), [{ type: 'close', code: 1000, reason: 'bye' }]);
     // The client waits for the server to close TCP.
     assert.deepEqual(state(client), {
@@ -79,7 +86,7 @@ describe('closing handshake', () => {
     const server = connection('server');
     server.close(1001, 'going away');
     assert.deepEqual(state(server), { ...OPEN, readyState: 'closing', closeExpected: true, sentClose: { code: 1001, reason: 'going away' } });
-    assert.equal(toHex(deliver(server, client)), '880c03e9' + toHex(Buffer.from('going away')));
+    assert.equal(toHex(deliver(server, client)), `880c03e9${toHex(Buffer.from('going away'))}`);
 
     assert.deepEqual(plain(client.takeEvents()), [{ type: 'close', code: 1001, reason: 'going away' }]);
     assert.deepEqual(state(client), { ...OPEN, readyState: 'closing', receivedClose: { code: 1001, reason: 'going away' } });
@@ -95,7 +102,7 @@ describe('closing handshake', () => {
     });
     assert.equal(echo.length, 1);
     assert.equal(echo[0]!.masked, true);
-    assert.equal(toHex(echo[0]!.payload), '03e9' + toHex(Buffer.from('going away')));
+    assert.equal(toHex(echo[0]!.payload), `03e9${toHex(Buffer.from('going away'))}`);
     assert.deepEqual(plain(server.takeEvents()), [{ type: 'close', code: 1001, reason: 'going away' }]);
     assert.deepEqual(state(server), {
       readyState: 'closed',
@@ -115,15 +122,21 @@ describe('closing handshake', () => {
     client.close(1000, 'bye');
     deliver(client, server); // all three in one read
     const events = server.takeEvents();
-    assert.deepEqual(events.map((event) => event.type), ['message', 'message', 'close']);
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['message', 'message', 'close'],
+    );
     server.sendText('echo one');
     server.sendText('echo two');
     const out = frames(outgoing(server));
-    assert.deepEqual(out.map((frame) => [frame.opcode, frame.payload.toString('latin1')]), [
-      [Opcode.Text, 'echo one'],
-      [Opcode.Text, 'echo two'],
-      [Opcode.Close, '\x03\xe8bye'],
-    ]);
+    assert.deepEqual(
+      out.map((frame) => [frame.opcode, frame.payload.toString('latin1')]),
+      [
+        [Opcode.Text, 'echo one'],
+        [Opcode.Text, 'echo two'],
+        [Opcode.Close, '\x03\xe8bye'],
+      ],
+    );
     assert.equal(server.canSend, false);
     assert.throws(() => server.sendText('too late'), { code: 'WS_ERR_CONNECTION_CLOSING' });
   });
@@ -138,7 +151,7 @@ describe('closing handshake', () => {
     assert.equal(server.readyState, 'closing');
     assert.equal(server.shouldCloseTransport, false);
     server.answerClose();
-    assert.equal(toHex(outgoing(server)), '88060fa1' + toHex(Buffer.from('done')));
+    assert.equal(toHex(outgoing(server)), `88060fa1${toHex(Buffer.from('done'))}`);
     assert.equal(server.readyState, 'closed');
     assert.equal(server.shouldCloseTransport, true);
   });
@@ -154,7 +167,7 @@ describe('closing handshake', () => {
     assert.deepEqual(client.sentClose, { code: 1005, reason: '' });
   });
 
-  test('both sides close at once: each gets the other\'s Close, nobody echoes', () => {
+  test("both sides close at once: each gets the other's Close, nobody echoes", () => {
     const client = connection('client');
     const server = connection('server');
     client.close(1000, 'c');
@@ -180,7 +193,7 @@ describe('closing handshake', () => {
     assert.deepEqual(server.sentClose, { code: 1000, reason: '' });
   });
 
-  test('messages still arrive after we sent Close, until the peer\'s Close', () => {
+  test("messages still arrive after we sent Close, until the peer's Close", () => {
     const client = connection('client');
     client.close(1000);
     client.takeOutgoing();
@@ -191,7 +204,7 @@ describe('closing handshake', () => {
     ]);
   });
 
-  test('nothing after the peer\'s Close is parsed (RFC 6455 §5.5.1: no data frames after a Close)', () => {
+  test("nothing after the peer's Close is parsed (RFC 6455 §5.5.1: no data frames after a Close)", () => {
     const server = connection('server');
     server.receiveData(Buffer.concat([clientFrame(Opcode.Close, hex('03e8')), clientFrame(Opcode.Text, 'after'), hex('ff ff')]));
     assert.deepEqual(plain(server.takeEvents()), [{ type: 'close', code: 1000, reason: '' }]);
@@ -217,7 +230,7 @@ describe('closing handshake', () => {
     }
   });
 
-  test('end of input while waiting for the peer\'s Close stops expecting it', () => {
+  test("end of input while waiting for the peer's Close stops expecting it", () => {
     const server = connection('server');
     server.close(1000);
     assert.equal(server.closeExpected, true);
@@ -232,7 +245,7 @@ describe('pings and pongs', () => {
     const server = connection('server');
     server.receiveData(clientFrame(Opcode.Ping, 'are you there'));
     assert.deepEqual(plain(server.takeEvents()), [{ type: 'ping', data: toHex(Buffer.from('are you there')) }]);
-    assert.equal(toHex(outgoing(server)), '8a0d' + toHex(Buffer.from('are you there')));
+    assert.equal(toHex(outgoing(server)), `8a0d${toHex(Buffer.from('are you there'))}`);
 
     const client = connection('client');
     client.receiveData(serverFrame(Opcode.Ping));
@@ -268,11 +281,14 @@ describe('pings and pongs', () => {
   test('each ping gets its own pong, in order', () => {
     const server = connection('server');
     server.receiveData(Buffer.concat(['1', '2', '3'].map((data) => clientFrame(Opcode.Ping, data))));
-    assert.deepEqual(frames(outgoing(server)).map((frame) => [frame.opcode, frame.payload.toString()]), [
-      [Opcode.Pong, '1'],
-      [Opcode.Pong, '2'],
-      [Opcode.Pong, '3'],
-    ]);
+    assert.deepEqual(
+      frames(outgoing(server)).map((frame) => [frame.opcode, frame.payload.toString()]),
+      [
+        [Opcode.Pong, '1'],
+        [Opcode.Pong, '2'],
+        [Opcode.Pong, '3'],
+      ],
+    );
   });
 });
 
@@ -284,8 +300,14 @@ describe('sending', () => {
     client.sendBinary(Buffer.from('b'));
     client.ping('c');
     const sent = frames(outgoing(client));
-    assert.deepEqual(sent.map((frame) => toHex(frame.maskKey!)), ['00000000', '01010101', '02020202']);
-    assert.deepEqual(sent.map((frame) => frame.payload.toString()), ['a', 'b', 'c']);
+    assert.deepEqual(
+      sent.map((frame) => toHex(frame.maskKey!)),
+      ['00000000', '01010101', '02020202'],
+    );
+    assert.deepEqual(
+      sent.map((frame) => frame.payload.toString()),
+      ['a', 'b', 'c'],
+    );
   });
 
   test('the default mask keys are random and differ frame to frame', () => {
@@ -304,7 +326,7 @@ describe('sending', () => {
     assert.ok(frame!.payload.equals(payload));
   });
 
-  test('a client never changes the caller\'s payload when masking it', () => {
+  test("a client never changes the caller's payload when masking it", () => {
     const client = connection('client');
     const payload = Buffer.alloc(40_000, 0x61);
     client.sendBinary(payload);
@@ -345,13 +367,19 @@ describe('observing frames', () => {
   test('a frame that fails its header check is still reported', () => {
     const server = connection('server', { observeFrames: true });
     server.receiveData(clientFrame(0x3, 'x'));
-    assert.deepEqual(plain(server.takeEvents()).map((event) => event.type === 'frame' ? `${event.direction}:${event.opcode}` : event.type), ['in:3', 'error', 'out:8']);
+    assert.deepEqual(
+      plain(server.takeEvents()).map((event) => (event.type === 'frame' ? `${event.direction}:${event.opcode}` : event.type)),
+      ['in:3', 'error', 'out:8'],
+    );
   });
 
   test('nothing is reported when observeFrames is off', () => {
     const server = connection('server');
     server.receiveData(clientFrame(Opcode.Text, 'x'));
     server.sendText('y');
-    assert.deepEqual(plain(server.takeEvents()).map((event) => event.type), ['message']);
+    assert.deepEqual(
+      plain(server.takeEvents()).map((event) => event.type),
+      ['message'],
+    );
   });
 });

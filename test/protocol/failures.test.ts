@@ -78,7 +78,7 @@ describe('control frames (RFC 6455 §5.5)', () => {
     const server = connection('server');
     server.receiveData(clientFrame(Opcode.Ping, Buffer.alloc(125, 7)));
     assert.deepEqual(plain(server.takeEvents()), [{ type: 'ping', data: '07'.repeat(125) }]);
-    assert.equal(toHex(outgoing(server)), '8a7d' + '07'.repeat(125));
+    assert.equal(toHex(outgoing(server)), `8a7d${'07'.repeat(125)}`);
   });
 
   test('a fragmented control frame → 1002', () => {
@@ -112,7 +112,7 @@ describe('fragmentation order (RFC 6455 §5.4)', () => {
 
 describe('lengths', () => {
   test('non-minimal 16- and 64-bit lengths → 1002', () => {
-    assertFails(connection('client'), hex('82 7e 00 7d' + '00'.repeat(125)), 'WS_ERR_NON_MINIMAL_LENGTH', 1002);
+    assertFails(connection('client'), hex(`82 7e 00 7d${'00'.repeat(125)}`), 'WS_ERR_NON_MINIMAL_LENGTH', 1002);
     assertFails(connection('client'), hex('82 7f 00 00 00 00 00 00 00 05 48 65 6c 6c 6f'), 'WS_ERR_NON_MINIMAL_LENGTH', 1002);
     assertFails(connection('client'), hex('82 7f 00 00 00 00 00 00 ff ff'), 'WS_ERR_NON_MINIMAL_LENGTH', 1002);
     assertFails(connection('server'), hex('82 fe 00 05 37 fa 21 3d 7f 9f 4d 51 58'), 'WS_ERR_NON_MINIMAL_LENGTH', 1002);
@@ -185,7 +185,10 @@ describe('invalid UTF-8 → 1007, failing fast', () => {
   test('a new message starts with a fresh validator after a binary message cut mid-sequence', () => {
     const client = connection('client');
     client.receiveData(Buffer.concat([serverFrame(Opcode.Binary, hex('e2 82')), serverFrame(Opcode.Text, 'A')]));
-    assert.deepEqual(plain(client.takeEvents()).map((event) => event.type), ['message', 'message']);
+    assert.deepEqual(
+      plain(client.takeEvents()).map((event) => event.type),
+      ['message', 'message'],
+    );
   });
 });
 
@@ -211,7 +214,7 @@ describe('Close frame payloads (RFC 6455 §5.5.1, §7.4)', () => {
       server.receiveData(clientFrame(Opcode.Close, Buffer.concat([payload, Buffer.from('bye')])));
       assert.deepEqual(plain(server.takeEvents()), [{ type: 'close', code, reason: 'bye' }]);
       // Echoed with its reason, as ws and python-websockets do.
-      assert.equal(toHex(outgoing(server)), '8805' + toHex(payload) + toHex(Buffer.from('bye')));
+      assert.equal(toHex(outgoing(server)), `8805${toHex(payload)}${toHex(Buffer.from('bye'))}`);
       assert.deepEqual(server.receivedClose, { code, reason: 'bye' });
       assert.equal(server.hasFailed, false);
     });
@@ -224,7 +227,7 @@ describe('Close frame payloads (RFC 6455 §5.5.1, §7.4)', () => {
   });
 
   test('a close reason of 123 multi-byte bytes is accepted', () => {
-    const reason = 'é'.repeat(61) + 'x';
+    const reason = `${'é'.repeat(61)}x`;
     const client = connection('client');
     client.receiveData(serverFrame(Opcode.Close, Buffer.concat([hex('0fa0'), Buffer.from(reason)])));
     assert.deepEqual(plain(client.takeEvents()), [{ type: 'close', code: 4000, reason }]);
@@ -238,7 +241,7 @@ describe('what close() refuses to send', () => {
     assert.throws(() => client.close(1000, 'é'.repeat(62)), RangeError, '62 characters, 124 bytes');
     assert.deepEqual(client.takeOutgoing(), []);
     assert.equal(client.readyState, 'open', 'a refused close changes nothing');
-    client.close(1000, 'é'.repeat(61) + 'x');
+    client.close(1000, `${'é'.repeat(61)}x`);
     const [frame] = client.takeOutgoing();
     assert.equal(frame!.length, 2 + 4 + 125);
   });
@@ -284,7 +287,10 @@ describe('after a failure', () => {
   test('nothing more is parsed, even bytes that came in the same chunk', () => {
     const server = connection('server');
     server.receiveData(Buffer.concat([clientFrame(Opcode.Text, 'one'), clientFrame(0x4), clientFrame(Opcode.Text, 'two'), clientFrame(Opcode.Ping)]));
-    assert.deepEqual(plain(server.takeEvents()).map((event) => event.type), ['message', 'error']);
+    assert.deepEqual(
+      plain(server.takeEvents()).map((event) => event.type),
+      ['message', 'error'],
+    );
     server.receiveData(clientFrame(Opcode.Text, 'three'));
     assert.deepEqual(server.takeEvents(), []);
     assert.throws(() => server.sendText('late'), { code: 'WS_ERR_CONNECTION_CLOSING' });
@@ -295,7 +301,10 @@ describe('after a failure', () => {
     client.close(1000);
     client.takeOutgoing();
     client.receiveData(serverFrame(0x5));
-    assert.deepEqual(plain(client.takeEvents()).map((event) => event.type === 'error' && event.code), ['WS_ERR_INVALID_OPCODE']);
+    assert.deepEqual(
+      plain(client.takeEvents()).map((event) => event.type === 'error' && event.code),
+      ['WS_ERR_INVALID_OPCODE'],
+    );
     assert.deepEqual(client.takeOutgoing(), []);
     assert.deepEqual(client.sentClose, { code: 1000, reason: '' });
     assert.equal(client.readyState, 'closed');

@@ -17,14 +17,16 @@ describe('fragmented messages', () => {
 
   test('RFC 6455 §5.4: control frames "MAY be injected in the middle of a fragmented message"', () => {
     const server = connection('server');
-    server.receiveData(Buffer.concat([
-      clientFrame(Opcode.Text, 'He', { fin: false }),
-      clientFrame(Opcode.Ping, 'p1'),
-      clientFrame(Opcode.Continuation, 'l', { fin: false }),
-      clientFrame(Opcode.Pong, 'p2'),
-      clientFrame(Opcode.Ping, 'p3'),
-      clientFrame(Opcode.Continuation, 'lo'),
-    ]));
+    server.receiveData(
+      Buffer.concat([
+        clientFrame(Opcode.Text, 'He', { fin: false }),
+        clientFrame(Opcode.Ping, 'p1'),
+        clientFrame(Opcode.Continuation, 'l', { fin: false }),
+        clientFrame(Opcode.Pong, 'p2'),
+        clientFrame(Opcode.Ping, 'p3'),
+        clientFrame(Opcode.Continuation, 'lo'),
+      ]),
+    );
     assert.deepEqual(plain(server.takeEvents()), [
       { type: 'ping', data: toHex(Buffer.from('p1')) },
       { type: 'pong', data: toHex(Buffer.from('p2')) },
@@ -52,21 +54,19 @@ describe('fragmented messages', () => {
 
   test('empty fragments, an empty final fragment, and an empty message', () => {
     const client = connection('client');
-    client.receiveData(Buffer.concat([
-      serverFrame(Opcode.Binary, '', { fin: false }),
-      serverFrame(Opcode.Continuation, 'ab', { fin: false }),
-      serverFrame(Opcode.Continuation, '', { fin: false }),
-      serverFrame(Opcode.Continuation, 'c', { fin: false }),
-      serverFrame(Opcode.Continuation, ''),
-      serverFrame(Opcode.Text, '', { fin: false }),
-      serverFrame(Opcode.Continuation, ''),
-      serverFrame(Opcode.Text, ''),
-    ]));
-    assert.deepEqual(plain(client.takeEvents()), [
-      { type: 'message', binary: true, data: toHex(Buffer.from('abc')), compressed: false },
-      text(''),
-      text(''),
-    ]);
+    client.receiveData(
+      Buffer.concat([
+        serverFrame(Opcode.Binary, '', { fin: false }),
+        serverFrame(Opcode.Continuation, 'ab', { fin: false }),
+        serverFrame(Opcode.Continuation, '', { fin: false }),
+        serverFrame(Opcode.Continuation, 'c', { fin: false }),
+        serverFrame(Opcode.Continuation, ''),
+        serverFrame(Opcode.Text, '', { fin: false }),
+        serverFrame(Opcode.Continuation, ''),
+        serverFrame(Opcode.Text, ''),
+      ]),
+    );
+    assert.deepEqual(plain(client.takeEvents()), [{ type: 'message', binary: true, data: toHex(Buffer.from('abc')), compressed: false }, text(''), text('')]);
   });
 
   test('a binary message in a thousand fragments', () => {
@@ -87,14 +87,16 @@ describe('fragmented messages', () => {
 
   test('message after message: each fragmented message starts afresh', () => {
     const client = connection('client');
-    client.receiveData(Buffer.concat([
-      serverFrame(Opcode.Text, 'é'.slice(0, 1), { fin: false }),
-      serverFrame(Opcode.Continuation, '!'),
-      serverFrame(Opcode.Binary, hex('ff'), { fin: false }),
-      serverFrame(Opcode.Continuation, hex('c3')),
-      serverFrame(Opcode.Text, hex('c3'), { fin: false }),
-      serverFrame(Opcode.Continuation, hex('a9')),
-    ]));
+    client.receiveData(
+      Buffer.concat([
+        serverFrame(Opcode.Text, 'é'.slice(0, 1), { fin: false }),
+        serverFrame(Opcode.Continuation, '!'),
+        serverFrame(Opcode.Binary, hex('ff'), { fin: false }),
+        serverFrame(Opcode.Continuation, hex('c3')),
+        serverFrame(Opcode.Text, hex('c3'), { fin: false }),
+        serverFrame(Opcode.Continuation, hex('a9')),
+      ]),
+    );
     assert.deepEqual(plain(client.takeEvents()), [text('é!'), { type: 'message', binary: true, data: 'ffc3', compressed: false }, text('é')]);
   });
 

@@ -4,7 +4,16 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Opcode, ProtocolError, parseFrame, parseFrameHeader, serializeFrame, encodeFrameHeader, headerLengthFromSecondByte, type OutgoingFrame } from '../../src/protocol/index.js';
+import {
+  Opcode,
+  ProtocolError,
+  parseFrame,
+  parseFrameHeader,
+  serializeFrame,
+  encodeFrameHeader,
+  headerLengthFromSecondByte,
+  type OutgoingFrame,
+} from '../../src/protocol/index.js';
 import { RFC_MASK_KEY, connection, hex, outgoing, plain, toHex } from './helpers.js';
 
 const BYTES_256 = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
@@ -31,8 +40,12 @@ const FIXTURES: Fixture[] = [
     frame: { opcode: Opcode.Pong, payload: Buffer.from('Hello'), maskKey: RFC_MASK_KEY },
     hex: '8a 85 37 fa 21 3d 7f 9f 4d 51 58',
   },
-  { name: 'a 256-byte binary message (16-bit length)', frame: { opcode: Opcode.Binary, payload: BYTES_256 }, hex: '82 7e 01 00' + toHex(BYTES_256) },
-  { name: 'a 64 KiB binary message (64-bit length)', frame: { opcode: Opcode.Binary, payload: BYTES_64K }, hex: '82 7f 00 00 00 00 00 01 00 00' + toHex(BYTES_64K) },
+  { name: 'a 256-byte binary message (16-bit length)', frame: { opcode: Opcode.Binary, payload: BYTES_256 }, hex: `82 7e 01 00${toHex(BYTES_256)}` },
+  {
+    name: 'a 64 KiB binary message (64-bit length)',
+    frame: { opcode: Opcode.Binary, payload: BYTES_64K },
+    hex: `82 7f 00 00 00 00 00 01 00 00${toHex(BYTES_64K)}`,
+  },
 ];
 
 describe('RFC 6455 §5.7 fixtures', () => {
@@ -68,7 +81,7 @@ describe('RFC 6455 §5.7 fixtures', () => {
     });
   }
 
-  test('serializeFrame leaves the caller\'s payload unmasked', () => {
+  test("serializeFrame leaves the caller's payload unmasked", () => {
     const payload = Buffer.from('Hello');
     serializeFrame({ opcode: Opcode.Text, payload, maskKey: RFC_MASK_KEY });
     assert.equal(payload.toString(), 'Hello');
@@ -111,16 +124,16 @@ describe('the connection produces the fixtures byte for byte', () => {
   test('server sends 256 bytes and 64 KiB with 16- and 64-bit lengths', () => {
     const server = connection('server');
     server.sendBinary(BYTES_256);
-    assert.equal(toHex(outgoing(server)), '827e0100' + toHex(BYTES_256));
+    assert.equal(toHex(outgoing(server)), `827e0100${toHex(BYTES_256)}`);
     server.sendBinary(BYTES_64K);
-    assert.equal(toHex(outgoing(server)), '827f0000000000010000' + toHex(BYTES_64K));
+    assert.equal(toHex(outgoing(server)), `827f0000000000010000${toHex(BYTES_64K)}`);
   });
 
   test('the connection reads every fixture back as the same messages', () => {
     const client = connection('client');
     client.receiveData(hex('81 05 48 65 6c 6c 6f 01 03 48 65 6c 89 05 48 65 6c 6c 6f 80 02 6c 6f'));
-    client.receiveData(hex('82 7e 01 00' + toHex(BYTES_256)));
-    client.receiveData(hex('82 7f 00 00 00 00 00 01 00 00' + toHex(BYTES_64K)));
+    client.receiveData(hex(`82 7e 01 00${toHex(BYTES_256)}`));
+    client.receiveData(hex(`82 7f 00 00 00 00 00 01 00 00${toHex(BYTES_64K)}`));
     assert.deepEqual(plain(client.takeEvents()), [
       { type: 'message', binary: false, data: toHex(Buffer.from('Hello')), compressed: false },
       { type: 'ping', data: toHex(Buffer.from('Hello')) },
@@ -158,7 +171,16 @@ describe('header encoding', () => {
     assert.equal(toHex(header), '7f8301020304');
     const parsed = parseFrameHeader(header);
     assert.deepEqual(
-      { fin: parsed.fin, rsv1: parsed.rsv1, rsv2: parsed.rsv2, rsv3: parsed.rsv3, opcode: parsed.opcode, masked: parsed.masked, payloadLength: parsed.payloadLength, headerLength: parsed.headerLength },
+      {
+        fin: parsed.fin,
+        rsv1: parsed.rsv1,
+        rsv2: parsed.rsv2,
+        rsv3: parsed.rsv3,
+        opcode: parsed.opcode,
+        masked: parsed.masked,
+        payloadLength: parsed.payloadLength,
+        headerLength: parsed.headerLength,
+      },
       { fin: false, rsv1: true, rsv2: true, rsv3: true, opcode: 0xf, masked: true, payloadLength: 3, headerLength: 6 },
     );
     assert.equal(toHex(parsed.maskKey!), '01020304');

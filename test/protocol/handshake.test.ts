@@ -30,7 +30,7 @@ function assertHandshakeError(fn: () => unknown, status: number, code: string, h
 }
 
 function request(lines: string[], startLine = 'GET /chat HTTP/1.1'): UpgradeRequest {
-  const head = parseHttpHead(Buffer.from([startLine, ...lines].join('\r\n') + '\r\n\r\n'));
+  const head = parseHttpHead(Buffer.from(`${[startLine, ...lines].join('\r\n')}\r\n\r\n`));
   const [method, target, httpVersion] = head.startLine;
   return { method, target, httpVersion, headers: head.headers, rawHeaders: head.rawHeaders };
 }
@@ -39,13 +39,13 @@ const GOOD_REQUEST = ['Host: server.example.com', 'Upgrade: websocket', 'Connect
 
 /** The good request with one header replaced (or removed when `value` is undefined). */
 function requestWith(name: string, value: string | undefined, startLine?: string): UpgradeRequest {
-  const lines = GOOD_REQUEST.filter((line) => !line.toLowerCase().startsWith(name.toLowerCase() + ':'));
+  const lines = GOOD_REQUEST.filter((line) => !line.toLowerCase().startsWith(`${name.toLowerCase()}:`));
   if (value !== undefined) lines.push(`${name}: ${value}`);
   return request(lines, startLine);
 }
 
 function response(lines: string[], statusLine = 'HTTP/1.1 101 Switching Protocols') {
-  return parseHttpHead(Buffer.from([statusLine, ...lines].join('\r\n') + '\r\n\r\n'));
+  return parseHttpHead(Buffer.from(`${[statusLine, ...lines].join('\r\n')}\r\n\r\n`));
 }
 
 const GOOD_RESPONSE = ['Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Accept: ${ACCEPT}`];
@@ -64,7 +64,10 @@ describe('keys', () => {
     assert.deepEqual(asked, [16]);
     assert.equal(key, 'AAECAwQFBgcICQoLDA0ODw==');
     assert.equal(isValidKey(key), true);
-    assert.equal(generateKey(() => Buffer.from('the sample nonce')), KEY);
+    assert.equal(
+      generateKey(() => Buffer.from('the sample nonce')),
+      KEY,
+    );
   });
 
   test('generateKey defaults to fresh random keys', () => {
@@ -75,7 +78,16 @@ describe('keys', () => {
 
   test('isValidKey: exactly 16 bytes of base64', () => {
     for (const key of [KEY, 'AAAAAAAAAAAAAAAAAAAAAA==', '/+/+/+/+/+/+/+/+/+/+/w==']) assert.equal(isValidKey(key), true, key);
-    for (const key of ['', 'dGhlIHNhbXBsZSBub25jZQ', 'dGhlIHNhbXBsZSBub25jZQ=', 'dGhlIHNhbXBsZSBub25jZR==', 'dGhlIHNhbXBsZSBub25jZ===', 'AAAAAAAAAAAAAAAAAAAAAAA=', ' dGhlIHNhbXBsZSBub25jZQ==', 'dGhl-HNhbXBsZSBub25jZQ==']) {
+    for (const key of [
+      '',
+      'dGhlIHNhbXBsZSBub25jZQ',
+      'dGhlIHNhbXBsZSBub25jZQ=',
+      'dGhlIHNhbXBsZSBub25jZR==',
+      'dGhlIHNhbXBsZSBub25jZ===',
+      'AAAAAAAAAAAAAAAAAAAAAAA=',
+      ' dGhlIHNhbXBsZSBub25jZQ==',
+      'dGhl-HNhbXBsZSBub25jZQ==',
+    ]) {
       assert.equal(isValidKey(key), false, key);
     }
   });
@@ -118,7 +130,16 @@ describe('buildClientRequest', () => {
   });
 
   test('extra headers may replace Host and Origin', () => {
-    const text = buildClientRequest({ host: 'a', path: '/', key: KEY, origin: 'http://a', headers: [['host', 'b'], ['Origin', 'http://b']] });
+    const text = buildClientRequest({
+      host: 'a',
+      path: '/',
+      key: KEY,
+      origin: 'http://a',
+      headers: [
+        ['host', 'b'],
+        ['Origin', 'http://b'],
+      ],
+    });
     const head = parseHttpHead(Buffer.from(text));
     assert.deepEqual(head.headers.get('host'), ['b']);
     assert.deepEqual(head.headers.get('origin'), ['http://b']);
@@ -153,18 +174,34 @@ describe('checkServerResponse', () => {
   test('the chosen subprotocol must be one that was offered', () => {
     const chosen = checkServerResponse(response([...GOOD_RESPONSE, 'Sec-WebSocket-Protocol: superchat']), { key: KEY, protocols: ['chat', 'superchat'] });
     assert.equal(chosen.protocol, 'superchat');
-    assertHandshakeError(() => checkServerResponse(response([...GOOD_RESPONSE, 'Sec-WebSocket-Protocol: other']), { key: KEY, protocols: ['chat'] }), 101, 'WS_ERR_INVALID_SUBPROTOCOL');
-    assertHandshakeError(() => checkServerResponse(response([...GOOD_RESPONSE, 'Sec-WebSocket-Protocol: chat']), { key: KEY }), 101, 'WS_ERR_INVALID_SUBPROTOCOL');
-    assertHandshakeError(() => checkServerResponse(response([...GOOD_RESPONSE, 'Sec-WebSocket-Protocol: chat, superchat']), { key: KEY, protocols: ['chat', 'superchat'] }), 101, 'WS_ERR_INVALID_SUBPROTOCOL');
+    assertHandshakeError(
+      () => checkServerResponse(response([...GOOD_RESPONSE, 'Sec-WebSocket-Protocol: other']), { key: KEY, protocols: ['chat'] }),
+      101,
+      'WS_ERR_INVALID_SUBPROTOCOL',
+    );
+    assertHandshakeError(
+      () => checkServerResponse(response([...GOOD_RESPONSE, 'Sec-WebSocket-Protocol: chat']), { key: KEY }),
+      101,
+      'WS_ERR_INVALID_SUBPROTOCOL',
+    );
+    assertHandshakeError(
+      () => checkServerResponse(response([...GOOD_RESPONSE, 'Sec-WebSocket-Protocol: chat, superchat']), { key: KEY, protocols: ['chat', 'superchat'] }),
+      101,
+      'WS_ERR_INVALID_SUBPROTOCOL',
+    );
   });
 
   test('an extension the client did not offer fails; an offered one is returned', () => {
-    assertHandshakeError(() => checkServerResponse(response([...GOOD_RESPONSE, 'Sec-WebSocket-Extensions: permessage-deflate']), { key: KEY }), 101, 'WS_ERR_INVALID_EXTENSION');
+    assertHandshakeError(
+      () => checkServerResponse(response([...GOOD_RESPONSE, 'Sec-WebSocket-Extensions: permessage-deflate']), { key: KEY }),
+      101,
+      'WS_ERR_INVALID_EXTENSION',
+    );
     const result = checkServerResponse(response([...GOOD_RESPONSE, 'Sec-WebSocket-Extensions: permessage-deflate']), { key: KEY, extensionsOffered: true });
     assert.equal(result.extensions, 'permessage-deflate');
   });
 
-  test('anything but 101 fails with the server\'s status', () => {
+  test("anything but 101 fails with the server's status", () => {
     assertHandshakeError(() => checkServerResponse(response(GOOD_RESPONSE, 'HTTP/1.1 200 OK'), { key: KEY }), 200, 'WS_ERR_UNEXPECTED_RESPONSE');
     assertHandshakeError(() => checkServerResponse(response([], 'HTTP/1.1 403 Forbidden'), { key: KEY }), 403, 'WS_ERR_UNEXPECTED_RESPONSE');
     assert.throws(() => checkServerResponse(response([], 'HTTP/1.1 404 Not Found'), { key: KEY }), /404 Not Found/);
@@ -178,9 +215,17 @@ describe('checkServerResponse', () => {
   test('a wrong, missing or repeated Sec-WebSocket-Accept', () => {
     const without = GOOD_RESPONSE.slice(0, 2);
     assertHandshakeError(() => checkServerResponse(response(without), { key: KEY }), 101, 'WS_ERR_INVALID_ACCEPT');
-    assertHandshakeError(() => checkServerResponse(response([...without, 'Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=']), { key: KEY }), 101, 'WS_ERR_INVALID_ACCEPT');
+    assertHandshakeError(
+      () => checkServerResponse(response([...without, 'Sec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=']), { key: KEY }),
+      101,
+      'WS_ERR_INVALID_ACCEPT',
+    );
     assertHandshakeError(() => checkServerResponse(response(GOOD_RESPONSE), { key: 'AAAAAAAAAAAAAAAAAAAAAA==' }), 101, 'WS_ERR_INVALID_ACCEPT');
-    assertHandshakeError(() => checkServerResponse(response([...GOOD_RESPONSE, `Sec-WebSocket-Accept: ${ACCEPT}`]), { key: KEY }), 101, 'WS_ERR_INVALID_ACCEPT');
+    assertHandshakeError(
+      () => checkServerResponse(response([...GOOD_RESPONSE, `Sec-WebSocket-Accept: ${ACCEPT}`]), { key: KEY }),
+      101,
+      'WS_ERR_INVALID_ACCEPT',
+    );
   });
 
   test('a missing or wrong Upgrade or Connection', () => {
@@ -194,12 +239,16 @@ describe('checkServerResponse', () => {
 
 describe('checkUpgradeRequest', () => {
   test('a proper request: key, subprotocols and extension offers', () => {
-    const result = checkUpgradeRequest(request([...GOOD_REQUEST, 'Sec-WebSocket-Protocol: chat, superchat', 'Sec-WebSocket-Protocol: v2', 'Sec-WebSocket-Extensions: permessage-deflate']));
+    const result = checkUpgradeRequest(
+      request([...GOOD_REQUEST, 'Sec-WebSocket-Protocol: chat, superchat', 'Sec-WebSocket-Protocol: v2', 'Sec-WebSocket-Extensions: permessage-deflate']),
+    );
     assert.deepEqual(result, { key: KEY, protocols: ['chat', 'superchat', 'v2'], extensions: 'permessage-deflate' });
   });
 
   test('values are matched case-insensitively and as lists', () => {
-    const result = checkUpgradeRequest(request(['host: a', 'upgrade: WebSocket', 'connection: keep-alive, Upgrade', `sec-websocket-key: ${KEY}`, 'sec-websocket-version: 13']));
+    const result = checkUpgradeRequest(
+      request(['host: a', 'upgrade: WebSocket', 'connection: keep-alive, Upgrade', `sec-websocket-key: ${KEY}`, 'sec-websocket-version: 13']),
+    );
     assert.equal(result.key, KEY);
   });
 
@@ -211,7 +260,9 @@ describe('checkUpgradeRequest', () => {
 
   test('RFC 6455 §4.4: 426 with Sec-WebSocket-Version: 13 for version 8 and for no version', () => {
     for (const version of ['8', '12', '14', '13, 8', 'thirteen', undefined]) {
-      assertHandshakeError(() => checkUpgradeRequest(requestWith('Sec-WebSocket-Version', version)), 426, 'WS_ERR_UNSUPPORTED_VERSION', { 'Sec-WebSocket-Version': '13' });
+      assertHandshakeError(() => checkUpgradeRequest(requestWith('Sec-WebSocket-Version', version)), 426, 'WS_ERR_UNSUPPORTED_VERSION', {
+        'Sec-WebSocket-Version': '13',
+      });
     }
   });
 

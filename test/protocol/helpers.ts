@@ -3,7 +3,15 @@
  * feeding a connection in chunks, and one assertion for every way a connection fails.
  */
 import assert from 'node:assert/strict';
-import { Connection, parseFrame, serializeFrame, type ConnectionEvent, type ConnectionOptions, type ParsedFrame, type ProtocolErrorCode } from '../../src/protocol/index.js';
+import {
+  Connection,
+  parseFrame,
+  serializeFrame,
+  type ConnectionEvent,
+  type ConnectionOptions,
+  type ParsedFrame,
+  type ProtocolErrorCode,
+} from '../../src/protocol/index.js';
 
 /** "81 05 48 65" → bytes. Whitespace is ignored so fixtures can be laid out like the RFC's. */
 export function hex(text: string): Buffer {

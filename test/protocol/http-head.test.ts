@@ -20,7 +20,7 @@ function assertHttpError(fn: () => unknown, status: number, code: string): void 
 
 describe('HeadReader', () => {
   test('the head and the bytes after it, whatever the split (the terminator cut anywhere)', () => {
-    const wire = Buffer.from(REQUEST + '\x81\x05Hello');
+    const wire = Buffer.from(`${REQUEST}\x81\x05Hello`);
     for (let cut = 0; cut <= wire.length; cut++) {
       const reader = new HeadReader();
       const first = reader.push(wire.subarray(0, cut));
@@ -60,9 +60,13 @@ describe('HeadReader', () => {
     assert.equal(reader.push(Buffer.from('GET / HTTP/1.1\r\nX-Long: ')), undefined);
     const line = Buffer.alloc(64 * 1024, 0x61);
     let fed = 0;
-    assertHttpError(() => {
-      for (; fed < line.length; fed += 1024) reader.push(line.subarray(fed, fed + 1024));
-    }, 431, 'WS_ERR_HEADERS_TOO_LARGE');
+    assertHttpError(
+      () => {
+        for (; fed < line.length; fed += 1024) reader.push(line.subarray(fed, fed + 1024));
+      },
+      431,
+      'WS_ERR_HEADERS_TOO_LARGE',
+    );
     assert.ok(fed <= DEFAULT_HEAD_LIMITS.maxHeaderSize, `refused after ${fed} bytes, not after reading all`);
   });
 
@@ -73,10 +77,10 @@ describe('HeadReader', () => {
   test('a head of exactly the limit passes; one byte more does not', () => {
     const limits = { maxHeaderSize: 100, maxHeaderCount: 10 };
     const prefix = 'GET / HTTP/1.1\r\nX: ';
-    const exact = prefix + 'a'.repeat(100 - prefix.length - 4) + '\r\n\r\n';
+    const exact = `${prefix + 'a'.repeat(100 - prefix.length - 4)}\r\n\r\n`;
     assert.equal(exact.length, 100);
     assert.equal(new HeadReader(limits).push(Buffer.from(exact))?.head.length, 100);
-    assertHttpError(() => new HeadReader(limits).push(Buffer.from(prefix + 'a'.repeat(100 - prefix.length - 3) + '\r\n\r\n')), 431, 'WS_ERR_HEADERS_TOO_LARGE');
+    assertHttpError(() => new HeadReader(limits).push(Buffer.from(`${prefix + 'a'.repeat(100 - prefix.length - 3)}\r\n\r\n`)), 431, 'WS_ERR_HEADERS_TOO_LARGE');
   });
 });
 
@@ -84,7 +88,13 @@ describe('parseHttpHead', () => {
   test('start line, headers in order, names folded to lower case, values trimmed', () => {
     const parsed = head('GET /chat?x=1 HTTP/1.1\r\nHost: a\r\nX-Dup: 1\r\nx-dup:2  \r\nX-Empty:\r\nX-Tab:\tv\t\r\n\r\n');
     assert.deepEqual(parsed.startLine, ['GET', '/chat?x=1', 'HTTP/1.1']);
-    assert.deepEqual(parsed.rawHeaders, [['Host', 'a'], ['X-Dup', '1'], ['x-dup', '2'], ['X-Empty', ''], ['X-Tab', 'v']]);
+    assert.deepEqual(parsed.rawHeaders, [
+      ['Host', 'a'],
+      ['X-Dup', '1'],
+      ['x-dup', '2'],
+      ['X-Empty', ''],
+      ['X-Tab', 'v'],
+    ]);
     assert.deepEqual(parsed.headers.get('x-dup'), ['1', '2']);
     assert.deepEqual(parsed.headers.get('x-empty'), ['']);
     assert.equal(parsed.headers.get('X-Dup'), undefined);
@@ -95,10 +105,10 @@ describe('parseHttpHead', () => {
   });
 
   test('431 for 2000 headers', () => {
-    const many = 'GET / HTTP/1.1\r\n' + Array.from({ length: 2000 }, (_, i) => `X-${i}: v\r\n`).join('') + '\r\n';
+    const many = `GET / HTTP/1.1\r\n${Array.from({ length: 2000 }, (_, i) => `X-${i}: v\r\n`).join('')}\r\n`;
     assertHttpError(() => head(many), 431, 'WS_ERR_HEADERS_TOO_LARGE');
     assertHttpError(() => new HeadReader().push(Buffer.from(many)), 431, 'WS_ERR_HEADERS_TOO_LARGE');
-    const hundred = 'GET / HTTP/1.1\r\n' + Array.from({ length: 100 }, (_, i) => `X-${i}: v\r\n`).join('') + '\r\n';
+    const hundred = `GET / HTTP/1.1\r\n${Array.from({ length: 100 }, (_, i) => `X-${i}: v\r\n`).join('')}\r\n`;
     assert.equal(head(hundred).rawHeaders.length, 100, 'the default limit itself is allowed');
   });
 
@@ -141,7 +151,7 @@ describe('parseHttpHead', () => {
       for (const text of heads) {
         const wire = Buffer.from(text);
         const reader = new HeadReader();
-        let result;
+        let result: ReturnType<HeadReader['push']> | undefined;
         for (let i = 0; i < wire.length && !result; i += 7) result = reader.push(wire.subarray(i, i + 7));
         assert.ok(result);
         try {

@@ -46,8 +46,14 @@ describe('applyMask on large payloads', () => {
         copyMasked(source, target, targetOffset, key);
         assert.ok(source.equals(original), `source untouched (length ${length})`);
         assert.ok(target.subarray(targetOffset, targetOffset + length).equals(maskByDefinition(source, key, 0)), `length ${length}, offset ${targetOffset}`);
-        assert.ok(target.subarray(0, targetOffset).every((byte) => byte === 0xee), 'bytes before untouched');
-        assert.ok(target.subarray(targetOffset + length).every((byte) => byte === 0xee), 'bytes after untouched');
+        assert.ok(
+          target.subarray(0, targetOffset).every((byte) => byte === 0xee),
+          'bytes before untouched',
+        );
+        assert.ok(
+          target.subarray(targetOffset + length).every((byte) => byte === 0xee),
+          'bytes after untouched',
+        );
       }
     }
   });

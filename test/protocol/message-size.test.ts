@@ -92,7 +92,7 @@ describe('a 4 MiB message in 65536 fragments of 64 bytes', () => {
     assert.ok(peak < 4 * 4 * MIB, `retained ${peak} bytes for a ${4 * MIB}-byte message`);
   });
 
-  test('fails with 1009 at the last fragment\'s header when the limit is 4 MiB - 1', () => {
+  test("fails with 1009 at the last fragment's header when the limit is 4 MiB - 1", () => {
     const conn = connection('client', { maxMessageSize: 4 * MIB - 1 });
     const lastFrame = stream.length - (2 + FRAGMENT);
     feedAsReads(conn, stream, lastFrame);

@@ -25,7 +25,15 @@ describe('parseExtensions: RFC 6455 §9.1 grammar', () => {
     ['permessage-deflate; client_max_window_bits', [{ name: 'permessage-deflate', params: [['client_max_window_bits', true]] }]],
     [
       'permessage-deflate;client_max_window_bits=10;server_no_context_takeover',
-      [{ name: 'permessage-deflate', params: [['client_max_window_bits', '10'], ['server_no_context_takeover', true]] }],
+      [
+        {
+          name: 'permessage-deflate',
+          params: [
+            ['client_max_window_bits', '10'],
+            ['server_no_context_takeover', true],
+          ],
+        },
+      ],
     ],
     ['permessage-deflate; server_max_window_bits="10"', [{ name: 'permessage-deflate', params: [['server_max_window_bits', '10']] }]],
     ['permessage-deflate; server_max_window_bits="1\\0"', [{ name: 'permessage-deflate', params: [['server_max_window_bits', '10']] }]],
@@ -39,7 +47,13 @@ describe('parseExtensions: RFC 6455 §9.1 grammar', () => {
       ],
     ],
     // RFC 9110 §5.6.1: empty list elements are ignored.
-    [', permessage-deflate,, x-webkit-deflate-frame ,', [{ name: 'permessage-deflate', params: [] }, { name: 'x-webkit-deflate-frame', params: [] }]],
+    [
+      ', permessage-deflate,, x-webkit-deflate-frame ,',
+      [
+        { name: 'permessage-deflate', params: [] },
+        { name: 'x-webkit-deflate-frame', params: [] },
+      ],
+    ],
   ];
   for (const [header, expected] of valid) {
     test(`parses ${JSON.stringify(header)}`, () => assert.deepEqual(parseExtensions(header), expected));
@@ -59,7 +73,11 @@ describe('parseExtensions: RFC 6455 §9.1 grammar', () => {
     ['pérmessage-deflate', /unexpected character at offset 1/],
   ];
   for (const [header, message] of invalid) {
-    test(`refuses ${JSON.stringify(header)}`, () => assert.throws(() => parseExtensions(header), (error: unknown) => error instanceof SyntaxError && message.test(error.message)));
+    test(`refuses ${JSON.stringify(header)}`, () =>
+      assert.throws(
+        () => parseExtensions(header),
+        (error: unknown) => error instanceof SyntaxError && message.test(error.message),
+      ));
   }
 });
 
@@ -78,14 +96,44 @@ describe('acceptDeflateOffer: the server picks the first acceptable offer (RFC 7
     ['permessage-deflate', { clientNoContextTakeover: true }, 'permessage-deflate; client_no_context_takeover', params({ clientNoContextTakeover: true })],
     ['permessage-deflate', { serverMaxWindowBits: 11 }, 'permessage-deflate; server_max_window_bits=11', params({ serverMaxWindowBits: 11 })],
     // The smaller of the two windows wins.
-    ['permessage-deflate; server_max_window_bits=10', { serverMaxWindowBits: 12 }, 'permessage-deflate; server_max_window_bits=10', params({ serverMaxWindowBits: 10 })],
-    ['permessage-deflate; server_max_window_bits=13', { serverMaxWindowBits: 12 }, 'permessage-deflate; server_max_window_bits=12', params({ serverMaxWindowBits: 12 })],
-    ['permessage-deflate; client_max_window_bits', { clientMaxWindowBits: 9 }, 'permessage-deflate; client_max_window_bits=9', params({ clientMaxWindowBits: 9 })],
-    ['permessage-deflate; client_max_window_bits=12', { clientMaxWindowBits: 9 }, 'permessage-deflate; client_max_window_bits=9', params({ clientMaxWindowBits: 9 })],
-    ['permessage-deflate; client_max_window_bits=9', { clientMaxWindowBits: 12 }, 'permessage-deflate; client_max_window_bits=9', params({ clientMaxWindowBits: 9 })],
+    [
+      'permessage-deflate; server_max_window_bits=10',
+      { serverMaxWindowBits: 12 },
+      'permessage-deflate; server_max_window_bits=10',
+      params({ serverMaxWindowBits: 10 }),
+    ],
+    [
+      'permessage-deflate; server_max_window_bits=13',
+      { serverMaxWindowBits: 12 },
+      'permessage-deflate; server_max_window_bits=12',
+      params({ serverMaxWindowBits: 12 }),
+    ],
+    [
+      'permessage-deflate; client_max_window_bits',
+      { clientMaxWindowBits: 9 },
+      'permessage-deflate; client_max_window_bits=9',
+      params({ clientMaxWindowBits: 9 }),
+    ],
+    [
+      'permessage-deflate; client_max_window_bits=12',
+      { clientMaxWindowBits: 9 },
+      'permessage-deflate; client_max_window_bits=9',
+      params({ clientMaxWindowBits: 9 }),
+    ],
+    [
+      'permessage-deflate; client_max_window_bits=9',
+      { clientMaxWindowBits: 12 },
+      'permessage-deflate; client_max_window_bits=9',
+      params({ clientMaxWindowBits: 9 }),
+    ],
     // §7.1.2.2: no client_max_window_bits in the offer, none in the response: a server that must cap the client declines.
     ['permessage-deflate', { clientMaxWindowBits: 10 }, undefined],
-    ['permessage-deflate, permessage-deflate; client_max_window_bits', { clientMaxWindowBits: 10 }, 'permessage-deflate; client_max_window_bits=10', params({ clientMaxWindowBits: 10 })],
+    [
+      'permessage-deflate, permessage-deflate; client_max_window_bits',
+      { clientMaxWindowBits: 10 },
+      'permessage-deflate; client_max_window_bits=10',
+      params({ clientMaxWindowBits: 10 }),
+    ],
     // Everything at once.
     [
       'permessage-deflate; server_no_context_takeover; client_no_context_takeover; server_max_window_bits=10; client_max_window_bits=11',
@@ -108,7 +156,12 @@ describe('acceptDeflateOffer: the server picks the first acceptable offer (RFC 7
     // Other extensions are skipped; no permessage-deflate means no compression.
     ['x-webkit-deflate-frame', {}, undefined],
     ['', {}, undefined],
-    ['x-webkit-deflate-frame; no_context_takeover, permessage-deflate; server_max_window_bits=12', {}, 'permessage-deflate; server_max_window_bits=12', params({ serverMaxWindowBits: 12 })],
+    [
+      'x-webkit-deflate-frame; no_context_takeover, permessage-deflate; server_max_window_bits=12',
+      {},
+      'permessage-deflate; server_max_window_bits=12',
+      params({ serverMaxWindowBits: 12 }),
+    ],
   ];
   for (const [header, options, response, expected] of table) {
     test(`${JSON.stringify(header)} with ${JSON.stringify(options)} → ${response ?? 'declined'}`, () => {
@@ -128,14 +181,20 @@ describe('acceptDeflateOffer: the server picks the first acceptable offer (RFC 7
   test('a header that breaks the grammar fails the handshake with 400', () => {
     assert.throws(
       () => acceptDeflateOffer('permessage-deflate; a="1'),
-      (error: unknown) => error instanceof HandshakeError && error.status === 400 && error.code === 'WS_ERR_INVALID_EXTENSION' && /unterminated quoted string/.test(error.message),
+      (error: unknown) =>
+        error instanceof HandshakeError &&
+        error.status === 400 &&
+        error.code === 'WS_ERR_INVALID_EXTENSION' &&
+        /unterminated quoted string/.test(error.message),
     );
   });
 });
 
 /** The client options behind the offer the server took: the first one it accepts on its own. */
 function clientOptionsFor(header: string, serverOptions: PerMessageDeflateOptions): PerMessageDeflateOptions {
-  const chosen = parseExtensions(header).find((element) => element.name === 'permessage-deflate' && acceptDeflateOffer(formatExtension(element), serverOptions));
+  const chosen = parseExtensions(header).find(
+    (element) => element.name === 'permessage-deflate' && acceptDeflateOffer(formatExtension(element), serverOptions),
+  );
   assert.ok(chosen);
   const options: PerMessageDeflateOptions = { clientMaxWindowBits: false };
   for (const [name, value] of chosen.params) {
@@ -152,7 +211,10 @@ describe('buildDeflateOffer: the client offer', () => {
     [{}, 'permessage-deflate; client_max_window_bits'],
     [{ clientMaxWindowBits: false }, 'permessage-deflate'],
     [{ clientMaxWindowBits: 10 }, 'permessage-deflate; client_max_window_bits=10'],
-    [{ serverNoContextTakeover: true, clientNoContextTakeover: true }, 'permessage-deflate; server_no_context_takeover; client_no_context_takeover; client_max_window_bits'],
+    [
+      { serverNoContextTakeover: true, clientNoContextTakeover: true },
+      'permessage-deflate; server_no_context_takeover; client_no_context_takeover; client_max_window_bits',
+    ],
     [{ serverMaxWindowBits: 8, clientMaxWindowBits: 8 }, 'permessage-deflate; server_max_window_bits=8; client_max_window_bits=8'],
     [{ serverNoContextTakeover: false, clientNoContextTakeover: false, clientMaxWindowBits: true }, 'permessage-deflate; client_max_window_bits'],
   ];
@@ -189,7 +251,8 @@ describe('checkDeflateResponse: the client fails the connection on anything its 
     [{}, 'permessage-deflate; server_max_window_bits="12"', params({ serverMaxWindowBits: 12 })],
   ];
   for (const [options, header, expected] of accepted) {
-    test(`offer ${JSON.stringify(options)}, answer ${JSON.stringify(header)} → accepted`, () => assert.deepEqual(checkDeflateResponse(header, options), expected));
+    test(`offer ${JSON.stringify(options)}, answer ${JSON.stringify(header)} → accepted`, () =>
+      assert.deepEqual(checkDeflateResponse(header, options), expected));
   }
 
   const refused: Array<[PerMessageDeflateOptions, string, RegExp]> = [
@@ -222,6 +285,16 @@ describe('checkDeflateResponse: the client fails the connection on anything its 
 
 test('localDeflateParams: each end compresses with its own half and inflates with the peer’s', () => {
   const agreed: DeflateParams = { serverNoContextTakeover: true, clientNoContextTakeover: false, serverMaxWindowBits: 9, clientMaxWindowBits: 12 };
-  assert.deepEqual(localDeflateParams(agreed, 'server'), { deflateNoContextTakeover: true, deflateWindowBits: 9, inflateNoContextTakeover: false, inflateWindowBits: 12 });
-  assert.deepEqual(localDeflateParams(agreed, 'client'), { deflateNoContextTakeover: false, deflateWindowBits: 12, inflateNoContextTakeover: true, inflateWindowBits: 9 });
+  assert.deepEqual(localDeflateParams(agreed, 'server'), {
+    deflateNoContextTakeover: true,
+    deflateWindowBits: 9,
+    inflateNoContextTakeover: false,
+    inflateWindowBits: 12,
+  });
+  assert.deepEqual(localDeflateParams(agreed, 'client'), {
+    deflateNoContextTakeover: false,
+    deflateWindowBits: 12,
+    inflateNoContextTakeover: true,
+    inflateWindowBits: 9,
+  });
 });

@@ -76,7 +76,7 @@ const INVALID: Array<[string, string, number]> = [
   ['3-byte lead, one continuation, then ASCII', 'e2 82 41', 2],
   ['4-byte lead, two continuations, then a new lead', 'f0 9f 98 f0 9f 98 80', 3],
   ['too many continuations', 'c3 a9 a9', 2],
-  ['invalid after a long valid run', '41'.repeat(100) + 'ce ba ff', 102],
+  ['invalid after a long valid run', `${'41'.repeat(100)}ce ba ff`, 102],
 ];
 
 /** Cut short: never refused, but not complete either. */

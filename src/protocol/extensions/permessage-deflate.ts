@@ -318,7 +318,10 @@ export function checkDeflateResponse(header: string, options: PerMessageDeflateO
 }
 
 /** Which negotiated values apply to this end's compressor and decompressor. */
-export function localDeflateParams(params: DeflateParams, role: 'client' | 'server'): {
+export function localDeflateParams(
+  params: DeflateParams,
+  role: 'client' | 'server',
+): {
   deflateNoContextTakeover: boolean;
   deflateWindowBits: number;
   inflateNoContextTakeover: boolean;
