@@ -7,7 +7,7 @@ import { backoffDelay, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js
 import { ExitCode, exitCodeForClose, exitCodeForConnectError, isTlsError } from './exit-codes.js';
 import { formatClose } from './format.js';
 import type { MessageView } from './message-view.js';
-import type { Printer } from './printer.js';
+import type { Printer } from './terminal/printer.js';
 import { runSocketCommand, type SocketCommand } from './slash-commands.js';
 
 export interface SessionOptions {

@@ -1,31 +1,33 @@
 /**
- * `wscope -c URL`, in one of three shapes: interactive (a terminal on both ends: line editing,
- * history, `< ` for what arrives), execute (-x: send, wait, close, as wscat does), and pipe
- * (stdin or stdout is not a terminal: records in, messages out).
+ * `wscope connect URL`, in one of three shapes: interactive (a terminal on both ends: line
+ * editing, history, `< ` for what arrives), execute (-x: send, wait, close, as wscat does), and
+ * pipe (stdin or stdout is not a terminal: records in, messages out).
  */
-import type { CliOptions } from './args.js';
 import { ClientSession } from './client-session.js';
+import type { ConnectSettings } from './commands/connect.js';
 import type { ExitCode } from './exit-codes.js';
-import { LineEditor } from './line-editor.js';
-import type { MessageView } from './message-view.js';
-import type { Printer } from './printer.js';
-import { isSocketCommand, parseSlash, SLASH_HELP, type SlashCommand } from './slash-commands.js';
+import type { Output } from './output.js';
+import { type LineTarget, runLine } from './run-line.js';
 import { clientOptions } from './socket-options.js';
 import { readRecords } from './stdin-records.js';
+import { LineEditor } from './terminal/line-editor.js';
 
 export type ConnectShape = 'interactive' | 'execute' | 'pipe';
 
-export function connectShape(cli: CliOptions, stdinIsTty: boolean, stdoutIsTty: boolean): ConnectShape {
-  if (cli.execute.length > 0) return 'execute';
+export function connectShape(settings: Pick<ConnectSettings, 'execute'>, stdinIsTty: boolean, stdoutIsTty: boolean): ConnectShape {
+  if (settings.execute.length > 0) return 'execute';
   return stdinIsTty && stdoutIsTty ? 'interactive' : 'pipe';
 }
 
-export async function runConnect(cli: CliOptions, shape: ConnectShape, printer: Printer, view: MessageView, passphrase: string | undefined): Promise<ExitCode> {
+export async function runConnect(settings: ConnectSettings, shape: ConnectShape, output: Output, passphrase: string | undefined): Promise<ExitCode> {
+  const { printer, view } = output;
+  const { slash, echo, raw } = settings.interaction;
   const session = new ClientSession(
-    { url: cli.url, client: clientOptions(cli, passphrase), reconnect: cli.reconnect, echo: cli.echo, raw: cli.raw },
+    { url: settings.url, client: clientOptions(settings, passphrase), reconnect: settings.reconnect, echo, raw },
     printer,
     view,
   );
+  const target: LineTarget = { send: (command) => session.submit(command), quit: () => session.close(1000) };
   const stopOnSignals = () => {
     let signalled = false;
     const stop = () => {
@@ -40,7 +42,7 @@ export async function runConnect(cli: CliOptions, shape: ConnectShape, printer: 
   switch (shape) {
     case 'interactive': {
       const editor = new LineEditor(printer, {
-        line: (line) => runLine(line, cli.slash, session, printer),
+        line: (line) => runLine(line, slash, target, printer),
         end: () => session.close(1000),
       });
       session.start();
@@ -52,8 +54,8 @@ export async function runConnect(cli: CliOptions, shape: ConnectShape, printer: 
       stopOnSignals();
       session.onOpen = (_socket, reconnected) => {
         if (reconnected) return;
-        for (const command of cli.execute) session.submit({ kind: 'message', text: command });
-        const wait = cli.wait ?? 2;
+        for (const command of settings.execute) runLine(command, slash, target, printer);
+        const wait = settings.wait ?? 2;
         if (wait !== -1) setTimeout(() => session.close(1000), wait * 1000).unref();
       };
       session.start();
@@ -61,44 +63,23 @@ export async function runConnect(cli: CliOptions, shape: ConnectShape, printer: 
     case 'pipe':
       stopOnSignals();
       session.onOpen = (_socket, reconnected) => {
-        if (!reconnected) void pipeStdin(cli, session, printer);
+        if (!reconnected) void pipeStdin(settings, session, target, output);
       };
       session.start();
       return session.finished;
   }
 }
 
-/** One typed line: a message, or with slash commands on, maybe a command. */
-export function runLine(line: string, slash: boolean, session: ClientSession, printer: Printer): void {
-  const command: SlashCommand = slash ? parseSlash(line) : { kind: 'message', text: line };
-  if (isSocketCommand(command)) {
-    session.submit(command);
-    return;
-  }
-  switch (command.kind) {
-    case 'quit':
-      session.close(1000);
-      return;
-    case 'help':
-      printer.status(SLASH_HELP.join('\n'));
-      return;
-    case 'invalid':
-      printer.error(command.message);
-      return;
-    default:
-      printer.error(`/${command.kind} works in listen mode only`);
-  }
-}
-
 /** Read stdin only once the connection is open (so no line goes out before it can), then close. */
-async function pipeStdin(cli: CliOptions, session: ClientSession, printer: Printer): Promise<void> {
-  for await (const record of readRecords(process.stdin, cli.nullSeparated ? 0x00 : 0x0a)) {
-    if (cli.binary) session.submit({ kind: 'binary', data: record });
-    else if (cli.base64) session.submit({ kind: 'binary', data: Buffer.from(record.toString('latin1'), 'base64') });
-    else runLine(record.toString('utf8'), cli.slash, session, printer);
+async function pipeStdin(settings: ConnectSettings, session: ClientSession, target: LineTarget, { printer }: Output): Promise<void> {
+  const { binary, base64, nullSeparated } = settings.output;
+  for await (const record of readRecords(process.stdin, nullSeparated ? 0x00 : 0x0a)) {
+    if (binary) session.submit({ kind: 'binary', data: record });
+    else if (base64) session.submit({ kind: 'binary', data: Buffer.from(record.toString('latin1'), 'base64') });
+    else runLine(record.toString('utf8'), settings.interaction.slash, target, printer);
     await session.writable();
   }
-  const wait = cli.wait ?? 0;
+  const wait = settings.wait ?? 0;
   if (wait === -1) return;
   if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait * 1000).unref());
   session.close(1000);

@@ -1,6 +1,6 @@
 /** How messages, frames and closes look on screen: pure functions from values to text. */
 import { describeCloseCode, opcodeName, type MessageInfo, type ObservedFrame } from '../index.js';
-import type { Palette } from './colors.js';
+import type { Palette } from './terminal/colors.js';
 
 export type BinaryView = 'hex' | 'base64' | 'utf8';
 

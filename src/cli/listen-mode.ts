@@ -2,16 +2,16 @@
  * `wscope -l PORT`: a server for many clients at once. Each gets an ID (#1, #2...); typed lines
  * go to every client, `/to ID line` to one; --echo and --broadcast turn it into a test peer.
  */
-import { formatClose } from './format.js';
-import { WebSocketServer, type HandshakeRequest, type WebSocket } from '../index.js';
-import type { CliOptions } from './args.js';
+import { type HandshakeRequest, type WebSocket, WebSocketServer } from '../index.js';
+import type { ListenSettings } from './commands/listen.js';
 import { ExitCode } from './exit-codes.js';
-import { LineEditor } from './line-editor.js';
-import type { MessageView } from './message-view.js';
-import type { Printer } from './printer.js';
-import { isSocketCommand, parseSlash, runSocketCommand, SLASH_HELP, type SlashCommand, type SocketCommand } from './slash-commands.js';
+import { formatClose } from './format.js';
+import type { Output } from './output.js';
+import { type LineTarget, runLine } from './run-line.js';
+import { runSocketCommand, type SocketCommand } from './slash-commands.js';
 import { serverOptions } from './socket-options.js';
 import { readRecords } from './stdin-records.js';
+import { LineEditor } from './terminal/line-editor.js';
 
 interface Client {
   id: number;
@@ -19,8 +19,9 @@ interface Client {
   request: HandshakeRequest;
 }
 
-export async function runListen(cli: CliOptions, interactive: boolean, printer: Printer, view: MessageView, passphrase: string | undefined): Promise<ExitCode> {
-  const options = serverOptions(cli, passphrase);
+export async function runListen(settings: ListenSettings, { printer, view }: Output, passphrase: string | undefined): Promise<ExitCode> {
+  const options = serverOptions(settings, passphrase);
+  const { interactive } = printer;
   const scheme = options.tls ? 'wss' : 'ws';
   const clients = new Map<number, Client>();
   let nextId = 1;
@@ -34,15 +35,15 @@ export async function runListen(cli: CliOptions, interactive: boolean, printer: 
       printer.error(error.message);
       return;
     }
-    printer.error(`cannot listen on port ${cli.port}: ${error.message}`);
+    printer.error(`cannot listen on port ${settings.port}: ${error.message}`);
     finish(ExitCode.ListenFailed);
   });
   server.on('listening', () => {
     listening = true;
     const { port } = server.address();
-    const host = cli.host ?? 'localhost';
+    const host = settings.headers.host ?? 'localhost';
     const hint = interactive ? ' (press Ctrl-C to quit)' : '';
-    printer.status(`listening on port ${port}: ${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${cli.path ?? '/'}${hint}`);
+    printer.status(`listening on port ${port}: ${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${settings.path ?? '/'}${hint}`);
   });
   server.on('rejected', (error: Error & { status?: number }, request: HandshakeRequest | undefined) => {
     const who = request ? `${peerAddress(request)} ${request.url}` : 'a client';
@@ -54,11 +55,11 @@ export async function runListen(cli: CliOptions, interactive: boolean, printer: 
     const label = `#${client.id} `;
     const negotiated = [socket.protocol && `, subprotocol ${socket.protocol}`, socket.extensions && `, ${socket.extensions}`].join('');
     printer.status(`${label}connected from ${peerAddress(request)} ${request.url}${negotiated}`);
-    if (cli.showHeaders) printer.detail(formatHeaders(request));
-    view.attach(socket, interactive ? label : '');
+    if (settings.showHeaders) printer.detail(formatHeaders(request));
+    view.attach(socket, client.id);
     socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (cli.echo) socket.send(data, { binary: isBinary });
-      if (cli.broadcast) {
+      if (settings.interaction.echo) socket.send(data, { binary: isBinary });
+      if (settings.broadcast) {
         for (const other of clients.values())
           if (other !== client && other.socket.readyState === other.socket.OPEN) other.socket.send(data, { binary: isBinary });
       }
@@ -86,7 +87,7 @@ export async function runListen(cli: CliOptions, interactive: boolean, printer: 
     for (const client of targets) {
       if (client.socket.readyState !== client.socket.OPEN) continue;
       try {
-        runSocketCommand(client.socket, command, { raw: cli.raw, mask: false });
+        runSocketCommand(client.socket, command, { raw: settings.interaction.raw, mask: false });
         sent++;
       } catch (error) {
         printer.error(`#${client.id}: ${(error as Error).message}`);
@@ -95,55 +96,50 @@ export async function runListen(cli: CliOptions, interactive: boolean, printer: 
     if (sent === 0 && clients.size === 0) printer.warn('no client connected: not sent');
   };
 
-  const runLine = (line: string, slash: boolean, targets: Iterable<Client> = clients.values()) => {
-    const command: SlashCommand = slash ? parseSlash(line) : { kind: 'message', text: line };
-    if (isSocketCommand(command)) {
-      send(targets, command);
-      return;
-    }
-    switch (command.kind) {
-      case 'to': {
-        const client = clients.get(command.id);
-        if (client) runLine(command.line, slash, [client]);
-        else printer.error(`no client #${command.id} (see /clients)`);
-        return;
-      }
-      case 'clients':
+  const targetFor = (slash: boolean, targets: () => Iterable<Client>): LineTarget => ({
+    send: (command) => send(targets(), command),
+    quit: stop,
+    clients: {
+      to: (id, line) => {
+        const client = clients.get(id);
+        if (client)
+          runLine(
+            line,
+            slash,
+            targetFor(slash, () => [client]),
+            printer,
+          );
+        else printer.error(`no client #${id} (see /clients)`);
+      },
+      list: () =>
         printer.status(
           clients.size === 0 ? 'no client connected' : [...clients.values()].map((c) => `#${c.id} ${peerAddress(c.request)} ${c.request.url}`).join('\n'),
-        );
-        return;
-      case 'headers': {
-        const client = clients.get(command.id);
+        ),
+      headers: (id) => {
+        const client = clients.get(id);
         if (client) printer.detail(formatHeaders(client.request));
-        else printer.error(`no client #${command.id} (see /clients)`);
-        return;
-      }
-      case 'help':
-        printer.status(SLASH_HELP.join('\n'));
-        return;
-      case 'quit':
-        stop();
-        return;
-      case 'invalid':
-        printer.error(command.message);
-        return;
-    }
-  };
+        else printer.error(`no client #${id} (see /clients)`);
+      },
+    },
+  });
 
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   if (interactive) {
-    const editor = new LineEditor(printer, { line: (line) => runLine(line, true), end: stop });
+    const target = targetFor(true, () => clients.values());
+    const editor = new LineEditor(printer, { line: (line) => runLine(line, true, target, printer), end: stop });
     const code = await finished;
     editor.close();
     return code;
   }
   // Piped stdin feeds lines to the clients; its end does not stop the server (a server started
   // in the background of a script has an empty stdin), only a signal or /quit does.
+  const { slash } = settings.interaction;
+  const target = targetFor(slash, () => clients.values());
   void (async () => {
     try {
-      for await (const record of readRecords(process.stdin, cli.nullSeparated ? 0x00 : 0x0a)) runLine(record.toString('utf8'), cli.slash);
+      for await (const record of readRecords(process.stdin, settings.output.nullSeparated ? 0x00 : 0x0a))
+        runLine(record.toString('utf8'), slash, target, printer);
     } catch {
       // No readable stdin (closed descriptor): nothing to send, keep serving.
     }

@@ -1,25 +1,85 @@
-/** wscope's entry point: parse the flags, pick the mode, and exit with a code a script can use. */
+/**
+ * wscope's entry point: the table of subcommands (each a file under commands/, owning its
+ * options), wscat's `-c URL` / `-l PORT` kept on the top-level command, and an exit code a
+ * script can use.
+ */
 import { readFileSync } from 'node:fs';
-import { CommanderError } from 'commander';
-import { buildProgram, toCliOptions, USAGE_HINT, UsageError, type CliOptions } from './args.js';
-import { colorWanted, palette } from './colors.js';
-import { connectShape, runConnect } from './connect-mode.js';
+import { Command, CommanderError } from 'commander';
+import { connectCommand } from './commands/connect.js';
+import { listenCommand } from './commands/listen.js';
+import type { Subcommand } from './commands/subcommand.js';
+import { defineWscatForm } from './commands/wscat.js';
 import { ExitCode } from './exit-codes.js';
-import { runListen } from './listen-mode.js';
-import { MessageView } from './message-view.js';
-import { askPassphrase } from './passphrase.js';
-import { Printer } from './printer.js';
+import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from './help-text.js';
+import { USAGE_HINT, UsageError } from './usage-error.js';
+
+/** The subcommands, in the order `wscope --help` lists them. The tools to come (proxy, record, replay...) each add a row. */
+export const SUBCOMMANDS: readonly Subcommand[] = [connectCommand, listenCommand];
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
-/** Parse argv; undefined when commander has already answered (help, version) or refused. */
-function parse(argv: string[]): CliOptions | ExitCode {
-  const program = buildProgram(pkg.version);
-  program.configureOutput({
-    writeOut: (text) => process.stdout.write(text),
-    writeErr: (text) => process.stderr.write(text),
-    // One line per error: commander's "(Did you mean --x?)" joins the line it explains.
-    outputError: (text, write) => write(`${text.trimEnd().replace(/\n\(Did you mean (.*)\)$/, ' (did you mean $1)')}\n`),
+const ROOT_HELP = `
+${examples([
+  ['wscope -l 8765', 'a WebSocket server on port 8765; type to send to every client'],
+  ['wscope -c ws://127.0.0.1:8765/status', "connect; typed lines are sent, '< ' marks what arrives"],
+  ['wscope listen 8765 / wscope connect URL', 'the same as subcommands, each with its own --help'],
+  ['wscope listen 9000 --echo -q', 'a quiet echo peer for conformance suites and long runs'],
+  ['echo \'{"op":"hi"}\' | wscope connect ws://localhost:8765 -w 1 > replies.txt', 'pipe mode: one message per line, replies on stdout'],
+])}
+
+'wscope COMMAND --help' shows a command's options, examples and slash commands.
+
+${EXIT_CODES_HELP}
+
+${ENVIRONMENT_HELP}`;
+
+/** The usage hint after an error in `wscope NAME ...` (undefined: the top-level command). */
+function usageHint(name?: string): string {
+  return name === undefined ? USAGE_HINT : `(run 'wscope ${name} --help' for usage)`;
+}
+
+/**
+ * The whole command line. `schedule` receives the work the parsed arguments ask for, and the
+ * subcommand's name (undefined for the top-level, wscat form).
+ */
+export function buildProgram(version: string, schedule: (work: () => Promise<ExitCode>, name?: string) => void): Command {
+  const program = new Command('wscope');
+  program
+    .usage('<command> [options]  |  [options] (--connect <url> | --listen <port>)')
+    .description('A WebSocket workbench: wscat-compatible client and server, and more.')
+    .version(version, '-V, --version', 'output the version number')
+    .helpOption('-h, --help', 'display help with examples and exit codes')
+    .configureOutput({
+      writeOut: (text) => process.stdout.write(text),
+      writeErr: (text) => process.stderr.write(text),
+      // One line per error: commander's "(Did you mean --x?)" joins the line it explains.
+      outputError: (text, write) => write(`${text.trimEnd().replace(/\n\(Did you mean (.*)\)$/, ' (did you mean $1)')}\n`),
+    })
+    .showHelpAfterError(USAGE_HINT)
+    .allowExcessArguments(false)
+    .enablePositionalOptions()
+    .exitOverride();
+  for (const subcommand of SUBCOMMANDS) {
+    const command = program.command(subcommand.name).summary(subcommand.summary).showHelpAfterError(usageHint(subcommand.name));
+    subcommand.define(command, (work) => schedule(work, subcommand.name));
+  }
+  defineWscatForm(
+    program,
+    (work) => schedule(work),
+    SUBCOMMANDS.map((s) => s.name),
+  );
+  // Operands that are not a subcommand reach the wscat form's action, which names them.
+  program.allowExcessArguments(true).addHelpText('after', ROOT_HELP);
+  return program;
+}
+
+/** Run the command line and resolve with the exit code (the process is left to the caller). */
+export async function main(argv: string[]): Promise<ExitCode> {
+  let work: (() => Promise<ExitCode>) | undefined;
+  let commandName: string | undefined;
+  const program = buildProgram(pkg.version, (scheduled, name) => {
+    work = scheduled;
+    commandName = name;
   });
   if (argv.length === 0) {
     program.outputHelp({ error: true });
@@ -31,47 +91,14 @@ function parse(argv: string[]): CliOptions | ExitCode {
     if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.Normal : ExitCode.Usage;
     throw error;
   }
-  return toCliOptions(program.opts());
-}
-
-async function main(argv: string[]): Promise<ExitCode> {
-  let cli: CliOptions;
+  if (!work) return ExitCode.Normal;
   try {
-    const parsed = parse(argv);
-    if (typeof parsed === 'number') return parsed;
-    cli = parsed;
+    return await work();
   } catch (error) {
-    if (error instanceof UsageError) return usageError(error);
-    throw error;
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`error: ${error.message}\n${usageHint(commandName)}\n`);
+    return ExitCode.Usage;
   }
-  const stdinIsTty = Boolean(process.stdin.isTTY);
-  const stdoutIsTty = Boolean(process.stdout.isTTY);
-  const shape = cli.mode === 'connect' ? connectShape(cli, stdinIsTty, stdoutIsTty) : stdinIsTty && stdoutIsTty ? 'interactive' : 'pipe';
-  const interactive = shape === 'interactive';
-  const colors = palette(colorWanted(cli.color, interactive ? stdoutIsTty : Boolean(process.stderr.isTTY)));
-  const printer = new Printer({ colors, interactive, timestamps: cli.timestamps });
-  const view = new MessageView(printer, {
-    json: cli.json,
-    binaryView: cli.binaryView,
-    showPingPong: cli.showPingPong,
-    showFrames: cli.showFrames,
-    binary: cli.binary,
-    base64: cli.base64,
-    nullSeparated: cli.nullSeparated,
-  });
-  try {
-    const passphrase = cli.passphrase === true ? await askPassphrase() : cli.passphrase;
-    if (cli.mode === 'listen') return await runListen(cli, interactive, printer, view, passphrase);
-    return await runConnect(cli, shape, printer, view, passphrase);
-  } catch (error) {
-    if (error instanceof UsageError) return usageError(error);
-    throw error;
-  }
-}
-
-function usageError(error: UsageError): ExitCode {
-  process.stderr.write(`error: ${error.message}\n${USAGE_HINT}\n`);
-  return ExitCode.Usage;
 }
 
 function exit(code: number): void {
@@ -79,13 +106,15 @@ function exit(code: number): void {
   process.stdout.write('', () => process.exit(code));
 }
 
-// `wscope ... | head -1`: the reader has gone, and so can we.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(ExitCode.Normal);
-  throw error;
-});
-
-main(process.argv.slice(2)).then(exit, (error: unknown) => {
-  process.stderr.write(`wscope: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  exit(ExitCode.Internal);
-});
+/** bin/wscope.js: run with the process's arguments, then exit with the code. */
+export function runProcess(): void {
+  // `wscope ... | head -1`: the reader has gone, and so can we.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.Normal);
+    throw error;
+  });
+  main(process.argv.slice(2)).then(exit, (error: unknown) => {
+    process.stderr.write(`wscope: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    exit(ExitCode.Internal);
+  });
+}

@@ -4,39 +4,19 @@
  * tagged with its sizes; in pipe mode stdout gets each message as one record and nothing else.
  */
 import type { MessageInfo, ObservedFrame, WebSocket } from '../index.js';
-import {
-  binaryOnOneLine,
-  formatBinary,
-  formatCompressed,
-  formatControlPayload,
-  formatFrame,
-  formatJson,
-  formatMessageSummary,
-  type BinaryView,
-} from './format.js';
-import type { Printer } from './printer.js';
-
-export interface ViewOptions {
-  json: boolean;
-  binaryView: BinaryView | undefined;
-  showPingPong: boolean;
-  showFrames: boolean;
-  /** Pipe mode: binary messages written as raw bytes. */
-  binary: boolean;
-  /** Pipe mode: binary messages written as base64. */
-  base64: boolean;
-  /** Pipe mode: records end with NUL instead of newline. */
-  nullSeparated: boolean;
-}
+import { binaryOnOneLine, formatBinary, formatCompressed, formatControlPayload, formatFrame, formatJson, formatMessageSummary } from './format.js';
+import type { OutputSettings } from './flags.js';
+import type { Printer } from './terminal/printer.js';
 
 export class MessageView {
   constructor(
     private readonly printer: Printer,
-    private readonly options: ViewOptions,
+    private readonly options: OutputSettings,
   ) {}
 
-  /** Print what arrives on `socket`; `label` tells clients apart in listen mode (`#2 `). */
-  attach(socket: WebSocket, label = ''): void {
+  /** Print what arrives on `socket`; `client` is listen mode's ID for it, shown as `#2 `. */
+  attach(socket: WebSocket, client?: number): void {
+    const label = client === undefined || !this.printer.interactive ? '' : `#${client} `;
     socket.on('message', (data: Buffer, isBinary: boolean, info?: MessageInfo) => {
       // With permessage-deflate, the frame view ends each message with how it travelled: its frames show only wire sizes.
       if (info && this.options.showFrames) this.printer.detail(`${label}${formatMessageSummary(data, isBinary, info)}`);

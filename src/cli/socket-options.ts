@@ -1,7 +1,10 @@
-/** From flags to the library's options: ClientOptions for connect mode, ServerOptions for listen mode. */
+/** From settings to the library's options: ClientOptions for connect, ServerOptions for listen. */
 import { readFileSync } from 'node:fs';
 import type { ClientOptions, HeartbeatOptions, ServerOptions, SocketOptions } from '../index.js';
-import { UsageError, type CliOptions } from './args.js';
+import type { ConnectSettings } from './commands/connect.js';
+import type { ListenSettings } from './commands/listen.js';
+import { type CompressionSettings, DEFAULT_PING_RETRIES, type HeartbeatSettings } from './flags.js';
+import { UsageError } from './usage-error.js';
 
 function readFlagFile(flag: string, path: string): Buffer {
   try {
@@ -12,60 +15,60 @@ function readFlagFile(flag: string, path: string): Buffer {
 }
 
 /** --ping-interval/--ping-timeout/--ping-retries → the `heartbeat` socket option (seconds → ms). */
-export function heartbeatOption(cli: CliOptions): HeartbeatOptions | undefined {
-  if (cli.pingInterval === undefined) return undefined;
+export function heartbeatOption(settings: HeartbeatSettings): HeartbeatOptions | undefined {
+  if (settings.pingInterval === undefined) return undefined;
   return {
-    interval: Math.round(cli.pingInterval * 1000),
-    timeout: Math.round((cli.pingTimeout ?? cli.pingInterval) * 1000),
-    retries: cli.pingRetries ?? 2,
+    interval: Math.round(settings.pingInterval * 1000),
+    timeout: Math.round((settings.pingTimeout ?? settings.pingInterval) * 1000),
+    retries: settings.pingRetries ?? DEFAULT_PING_RETRIES,
   };
 }
 
-function socketOptions(cli: CliOptions): SocketOptions {
-  const heartbeat = heartbeatOption(cli);
+function socketOptions(heartbeatSettings: HeartbeatSettings, compression: CompressionSettings): SocketOptions {
+  const heartbeat = heartbeatOption(heartbeatSettings);
   return {
     // --no-compression: neither offer nor accept permessage-deflate (the library's default is on).
-    ...(!cli.compression && { perMessageDeflate: false }),
-    ...(cli.maxPayload !== undefined && { maxMessageSize: cli.maxPayload }),
+    ...(!compression.compression && { perMessageDeflate: false }),
+    ...(compression.maxPayload !== undefined && { maxMessageSize: compression.maxPayload }),
     ...(heartbeat && { heartbeat }),
   };
 }
 
-export function clientOptions(cli: CliOptions, passphrase: string | undefined): ClientOptions {
-  const proxy = cli.proxy === undefined ? undefined : /^[a-z][a-z0-9+.-]*:\/\//i.test(cli.proxy) ? cli.proxy : `http://${cli.proxy}`;
-  const options: ClientOptions = {
-    ...socketOptions(cli),
-    protocols: cli.subprotocols,
-    headers: cli.headers,
-    followRedirects: cli.followRedirects,
-    maxRedirects: cli.maxRedirects,
-    rejectUnauthorized: cli.checkCertificates,
-    ...(cli.auth !== undefined && { auth: cli.auth }),
-    ...(cli.host !== undefined && { host: cli.host }),
-    ...(cli.origin !== undefined && { origin: cli.origin }),
+export function clientOptions(settings: ConnectSettings, passphrase: string | undefined): ClientOptions {
+  const { headers, tls } = settings;
+  const proxy = settings.proxy === undefined ? undefined : /^[a-z][a-z0-9+.-]*:\/\//i.test(settings.proxy) ? settings.proxy : `http://${settings.proxy}`;
+  return {
+    ...socketOptions(settings.heartbeat, settings.compression),
+    protocols: headers.subprotocols,
+    headers: headers.headers,
+    followRedirects: settings.followRedirects,
+    maxRedirects: settings.maxRedirects,
+    rejectUnauthorized: tls.checkCertificates,
+    ...(headers.auth !== undefined && { auth: headers.auth }),
+    ...(headers.host !== undefined && { host: headers.host }),
+    ...(headers.origin !== undefined && { origin: headers.origin }),
     ...(proxy !== undefined && { proxy }),
-    ...(cli.ca !== undefined && { ca: readFlagFile('--ca', cli.ca) }),
-    ...(cli.cert !== undefined && { cert: readFlagFile('--cert', cli.cert) }),
-    ...(cli.key !== undefined && { key: readFlagFile('--key', cli.key) }),
+    ...(tls.ca !== undefined && { ca: readFlagFile('--ca', tls.ca) }),
+    ...(tls.cert !== undefined && { cert: readFlagFile('--cert', tls.cert) }),
+    ...(tls.key !== undefined && { key: readFlagFile('--key', tls.key) }),
     ...(passphrase !== undefined && { passphrase }),
   };
-  return options;
 }
 
-export function serverOptions(cli: CliOptions, passphrase: string | undefined): ServerOptions {
-  if ((cli.cert === undefined) !== (cli.key === undefined)) throw new UsageError('listen mode with TLS needs both --cert and --key');
+export function serverOptions(settings: ListenSettings, passphrase: string | undefined): ServerOptions {
+  const { headers, tls } = settings;
   return {
-    ...socketOptions(cli),
-    port: cli.port,
-    ...(cli.host !== undefined && { host: cli.host }),
-    ...(cli.path !== undefined && { path: cli.path }),
-    ...(cli.subprotocols.length > 0 && { protocols: cli.subprotocols }),
-    ...(cli.cert !== undefined &&
-      cli.key !== undefined && {
+    ...socketOptions(settings.heartbeat, settings.compression),
+    port: settings.port,
+    ...(headers.host !== undefined && { host: headers.host }),
+    ...(settings.path !== undefined && { path: settings.path }),
+    ...(headers.subprotocols.length > 0 && { protocols: headers.subprotocols }),
+    ...(tls.cert !== undefined &&
+      tls.key !== undefined && {
         tls: {
-          cert: readFlagFile('--cert', cli.cert),
-          key: readFlagFile('--key', cli.key),
-          ...(cli.ca !== undefined && { ca: readFlagFile('--ca', cli.ca) }),
+          cert: readFlagFile('--cert', tls.cert),
+          key: readFlagFile('--key', tls.key),
+          ...(tls.ca !== undefined && { ca: readFlagFile('--ca', tls.ca) }),
           ...(passphrase !== undefined && { passphrase }),
         },
       }),

@@ -1,18 +1,23 @@
 /** The CLI's pure parts: flags as wscat reads them, slash-command parsing, views, colour choice. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildProgram, toCliOptions, type CliOptions } from '../../src/cli/args.js';
-import { colorWanted, palette } from '../../src/cli/colors.js';
+import type { ConnectSettings } from '../../src/cli/commands/connect.js';
+import { readWscatSettings } from '../../src/cli/commands/wscat.js';
+import { buildProgram } from '../../src/cli/main.js';
+import { colorWanted, palette } from '../../src/cli/terminal/colors.js';
 import { ExitCode, exitCodeForClose, exitCodeForConnectError } from '../../src/cli/exit-codes.js';
 import { formatBinary, formatClose, formatJson, hexDump } from '../../src/cli/format.js';
 import { parseSlash } from '../../src/cli/slash-commands.js';
 import { heartbeatOption } from '../../src/cli/socket-options.js';
 import { HandshakeError } from '../../src/index.js';
 
-function parse(...argv: string[]): CliOptions {
-  const program = buildProgram('0.0.0');
+/** wscat's form, `wscope -c URL ...`, read into connect mode's settings. */
+function parse(...argv: string[]): ConnectSettings {
+  const program = buildProgram('0.0.0', () => {});
   program.parse(argv, { from: 'user' });
-  return toCliOptions(program.opts());
+  const wanted = readWscatSettings(program.opts());
+  assert.equal(wanted.mode, 'connect');
+  return wanted.settings as ConnectSettings;
 }
 
 describe('flags, read as wscat reads them', () => {
@@ -21,27 +26,27 @@ describe('flags, read as wscat reads them', () => {
     assert.equal(cli.url, 'ws://localhost:8765/x');
     assert.deepEqual(cli.execute, ['a', 'b']);
     assert.equal(cli.wait, -1);
-    assert.equal(cli.checkCertificates, false);
-    assert.equal(cli.color, false);
+    assert.equal(cli.tls.checkCertificates, false);
+    assert.equal(cli.output.color, false);
   });
 
   test('defaults: certificates checked, colour on, 10 redirects, not followed, no reconnect', () => {
     const cli = parse('-c', 'wss://example.test');
     assert.equal(cli.url, 'wss://example.test');
-    assert.equal(cli.checkCertificates, true);
-    assert.equal(cli.color, true);
+    assert.equal(cli.tls.checkCertificates, true);
+    assert.equal(cli.output.color, true);
     assert.equal(cli.maxRedirects, 10);
     assert.equal(cli.followRedirects, false);
     assert.equal(cli.reconnect, undefined);
-    assert.equal(cli.compression, true);
+    assert.equal(cli.compression.compression, true);
   });
 
   test('-L, --max-redirects N, --passphrase without a value, --no-compression', () => {
     const cli = parse('-c', 'ws://x', '-L', '--max-redirects', '3', '--passphrase', '--no-compression');
     assert.equal(cli.followRedirects, true);
     assert.equal(cli.maxRedirects, 3);
-    assert.equal(cli.passphrase, true);
-    assert.equal(cli.compression, false);
+    assert.equal(cli.tls.passphrase, true);
+    assert.equal(cli.compression.compression, false);
   });
 
   test('--reconnect alone is forever, --reconnect N is N attempts', () => {
@@ -50,13 +55,13 @@ describe('flags, read as wscat reads them', () => {
   });
 
   test('heartbeat flags map to the heartbeat socket option in milliseconds', () => {
-    assert.deepEqual(heartbeatOption(parse('-c', 'ws://x', '--ping-interval', '10', '--ping-timeout', '2.5', '--ping-retries', '3')), {
+    assert.deepEqual(heartbeatOption(parse('-c', 'ws://x', '--ping-interval', '10', '--ping-timeout', '2.5', '--ping-retries', '3').heartbeat), {
       interval: 10_000,
       timeout: 2500,
       retries: 3,
     });
-    assert.deepEqual(heartbeatOption(parse('-c', 'ws://x', '--ping-interval', '0.5')), { interval: 500, timeout: 500, retries: 2 });
-    assert.equal(heartbeatOption(parse('-c', 'ws://x')), undefined);
+    assert.deepEqual(heartbeatOption(parse('-c', 'ws://x', '--ping-interval', '0.5').heartbeat), { interval: 500, timeout: 500, retries: 2 });
+    assert.equal(heartbeatOption(parse('-c', 'ws://x').heartbeat), undefined);
     assert.throws(() => parse('-c', 'ws://x', '--ping-timeout', '1'), /--ping-timeout and --ping-retries need --ping-interval/);
   });
 

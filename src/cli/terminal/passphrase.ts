@@ -1,5 +1,5 @@
 /** `--passphrase` without a value: ask for it on the terminal, without echoing it (as wscat does). */
-import { UsageError } from './args.js';
+import { UsageError } from '../usage-error.js';
 
 export function askPassphrase(prompt = 'Passphrase: '): Promise<string> {
   const stdin = process.stdin;

@@ -3,7 +3,7 @@
  * redrawn after each line. Pipe: stdout gets only messages; status and errors go to stderr.
  */
 import type { Palette } from './colors.js';
-import { formatTimestamp } from './format.js';
+import { formatTimestamp } from '../format.js';
 
 export interface PromptHooks {
   clear(): void;

@@ -1,0 +1,364 @@
+/**
+ * The flag groups every subcommand draws from, each defined once: headers (the handshake's
+ * request), TLS, heartbeat, compression (and the message size limit), interaction and output.
+ * A group adds its options to a commander Command and reads them back into settings, with the
+ * checks commander cannot express. Flags mean what they mean in wscat 6.x; where a flag means
+ * something else for a server (`--host`, `-s`), the role picks the help text.
+ */
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { BinaryView } from './format.js';
+import { UsageError } from './usage-error.js';
+
+/** Who the flags are for: `connect` (a client), `listen` (a server), or wscat's `-c`/`-l` form (either). */
+export type Role = 'client' | 'server' | 'either';
+
+/** commander's parsed values, by attribute name. */
+export type RawOptions = Record<string, unknown>;
+
+/** A repeatable flag: every value, in order (no default, so --help shows none). */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+export function integer(min: number, max: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^-?\d+$/.test(value.trim()) || n < min || n > max) throw new InvalidArgumentError(`expected an integer from ${min} to ${max}`);
+    return n;
+  };
+}
+
+export function seconds(allowForever: boolean) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (allowForever && n === -1) return -1;
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+      throw new InvalidArgumentError(allowForever ? 'expected seconds (or -1 for forever)' : 'expected a number of seconds');
+    return n;
+  };
+}
+
+function positiveSeconds(value: string): number {
+  const n = seconds(false)(value);
+  if (n === 0) throw new InvalidArgumentError('expected a number of seconds above 0');
+  return n;
+}
+
+function pick(role: Role, texts: { client: string; server: string; either: string }): string {
+  return texts[role];
+}
+
+function add(command: Command, group: string, option: Option): void {
+  command.addOption(option.helpGroup(group));
+}
+
+const get = <T>(raw: RawOptions, name: string) => raw[name] as T;
+
+/** Copy the defined values only (exactOptionalPropertyTypes: an absent setting is absent, not undefined). */
+function defined<T extends object>(values: { [K in keyof T]: T[K] | undefined }): T {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as T;
+}
+
+// --- headers: what the opening handshake's request carries ----------------------------------
+
+export interface HeaderSettings {
+  headers: Array<[string, string]>;
+  subprotocols: string[];
+  auth?: string;
+  /** Client: the Host header (and TLS server name). Server: the address to bind. */
+  host?: string;
+  origin?: string;
+}
+
+export const headerFlags = {
+  add(command: Command, role: Role): void {
+    const group = 'Handshake:';
+    if (role !== 'server') {
+      const only = role === 'either' ? ' (--connect only)' : '';
+      add(command, group, new Option('-H, --header <header:value>', `set an HTTP header; repeat to set several${only}`).argParser(collect));
+      add(command, group, new Option('--auth <username:password>', `add a basic HTTP authentication header${only}`));
+      add(command, group, new Option('-o, --origin <origin>', 'optional origin'));
+    }
+    add(
+      command,
+      group,
+      new Option(
+        '--host <host>',
+        pick(role, {
+          client: 'the Host header (and TLS server name)',
+          server: 'the address to bind (default: every address)',
+          either: 'connect: the Host header (and TLS server name); listen: the address to bind',
+        }),
+      ),
+    );
+    add(
+      command,
+      group,
+      new Option(
+        '-s, --subprotocol <protocol>',
+        pick(role, {
+          client: 'offer a subprotocol; repeat for several, in order of preference',
+          server: 'accept a subprotocol; repeat for several',
+          either: 'offer (connect) or accept (listen) a subprotocol; repeat for several',
+        }),
+      ).argParser(collect),
+    );
+    add(command, group, new Option('-p, --protocol <version>', 'protocol version (only 13, RFC 6455, is spoken)'));
+  },
+  read(raw: RawOptions): HeaderSettings {
+    const protocol = get<string | undefined>(raw, 'protocol');
+    if (protocol !== undefined && protocol.trim() !== '13') {
+      throw new UsageError(`protocol version ${protocol} is not supported: wscope speaks version 13 (RFC 6455) only`);
+    }
+    const headers = (get<string[] | undefined>(raw, 'header') ?? []).map((header): [string, string] => {
+      const colon = header.indexOf(':');
+      if (colon <= 0) throw new UsageError(`header '${header}' is not in the form 'Name: value'`);
+      return [header.slice(0, colon).trim(), header.slice(colon + 1).trim()];
+    });
+    return {
+      headers,
+      subprotocols: get<string[] | undefined>(raw, 'subprotocol') ?? [],
+      ...defined<Pick<HeaderSettings, 'auth' | 'host' | 'origin'>>({
+        auth: get<string | undefined>(raw, 'auth'),
+        host: get<string | undefined>(raw, 'host'),
+        origin: get<string | undefined>(raw, 'origin'),
+      }),
+    };
+  },
+};
+
+// --- TLS ---------------------------------------------------------------------------------------
+
+export interface TlsSettings {
+  ca?: string;
+  cert?: string;
+  key?: string;
+  /** `true`: --passphrase without a value, ask for it. */
+  passphrase?: string | true;
+  checkCertificates: boolean;
+}
+
+export const tlsFlags = {
+  add(command: Command, role: Role): void {
+    const group = 'TLS:';
+    add(
+      command,
+      group,
+      new Option(
+        '--ca <ca>',
+        pick(role, {
+          client: 'a Certificate Authority file to trust',
+          server: 'a Certificate Authority file to trust for client certificates',
+          either: 'a Certificate Authority file to trust (--connect only)',
+        }),
+      ),
+    );
+    add(
+      command,
+      group,
+      new Option(
+        '--cert <cert>',
+        pick(role, {
+          client: 'a client certificate file',
+          server: 'the server certificate file: serve wss (needs --key)',
+          either: 'a certificate file: the client certificate, or the server certificate with --listen',
+        }),
+      ),
+    );
+    add(command, group, new Option('--key <key>', "the certificate's private key file"));
+    add(command, group, new Option('--passphrase [passphrase]', "the key's passphrase; without a value it is asked for"));
+    if (role !== 'server') add(command, group, new Option('-n, --no-check', 'do not check for unauthorized certificates'));
+  },
+  read(raw: RawOptions): TlsSettings {
+    return {
+      checkCertificates: get<boolean | undefined>(raw, 'check') ?? true,
+      ...defined<Omit<TlsSettings, 'checkCertificates'>>({
+        ca: get<string | undefined>(raw, 'ca'),
+        cert: get<string | undefined>(raw, 'cert'),
+        key: get<string | undefined>(raw, 'key'),
+        passphrase: get<string | true | undefined>(raw, 'passphrase'),
+      }),
+    };
+  },
+};
+
+// --- heartbeat -----------------------------------------------------------------------------------
+
+export interface HeartbeatSettings {
+  /** Seconds between the last pong and the next ping. */
+  pingInterval?: number;
+  /** Seconds to wait for the first pong. */
+  pingTimeout?: number;
+  /** Pings after the first unanswered one, each waiting twice as long as the one before. */
+  pingRetries?: number;
+}
+
+/** Each heartbeat retry waits this many times longer than the one before (the library's default). */
+export const HEARTBEAT_BACKOFF = 2;
+export const DEFAULT_PING_RETRIES = 2;
+
+export const heartbeatFlags = {
+  add(command: Command): void {
+    const group = 'Heartbeat:';
+    add(command, group, new Option('--ping-interval <s>', 'ping every s seconds (heartbeat)').argParser(positiveSeconds));
+    add(command, group, new Option('--ping-timeout <s>', 'seconds to wait for the first pong (default: the interval)').argParser(positiveSeconds));
+    add(
+      command,
+      group,
+      new Option('--ping-retries <n>', `more pings, each waiting twice as long, before giving up (default ${DEFAULT_PING_RETRIES})`).argParser(integer(0, 100)),
+    );
+  },
+  read(raw: RawOptions): HeartbeatSettings {
+    const settings = defined<HeartbeatSettings>({
+      pingInterval: get<number | undefined>(raw, 'pingInterval'),
+      pingTimeout: get<number | undefined>(raw, 'pingTimeout'),
+      pingRetries: get<number | undefined>(raw, 'pingRetries'),
+    });
+    if (settings.pingInterval === undefined && (settings.pingTimeout !== undefined || settings.pingRetries !== undefined)) {
+      throw new UsageError('--ping-timeout and --ping-retries need --ping-interval');
+    }
+    return settings;
+  },
+};
+
+/**
+ * How long a frozen peer lasts, for --help and README: after its last pong the next ping leaves
+ * `interval` later, then each unanswered ping waits timeout·backoff^k: T + T·B + … + T·B^R.
+ */
+export const HEARTBEAT_HELP = `A frozen peer is cut T + 2T + ... + 2^R·T after the first unanswered ping (T: --ping-timeout,
+R: --ping-retries), so interval + that after its last pong: with --ping-interval 0.5 and the
+defaults (timeout 0.5, 2 retries) it is 0.5 + (0.5 + 1 + 2) = 4 s.`;
+
+// --- compression and limits ------------------------------------------------------------------------
+
+export interface CompressionSettings {
+  compression: boolean;
+  maxPayload?: number;
+}
+
+export const compressionFlags = {
+  add(command: Command, role: Role): void {
+    const group = 'Messages:';
+    add(
+      command,
+      group,
+      new Option(
+        '--no-compression',
+        pick(role, {
+          client: 'do not offer permessage-deflate',
+          server: 'do not accept permessage-deflate',
+          either: 'neither offer (connect) nor accept (listen) permessage-deflate',
+        }),
+      ),
+    );
+    add(
+      command,
+      group,
+      new Option('--max-payload <bytes>', 'largest message accepted; larger ones close with 1009').argParser(integer(1, Number.MAX_SAFE_INTEGER)),
+    );
+  },
+  read(raw: RawOptions): CompressionSettings {
+    return {
+      compression: get<boolean | undefined>(raw, 'compression') ?? true,
+      ...defined<Pick<CompressionSettings, 'maxPayload'>>({ maxPayload: get<number | undefined>(raw, 'maxPayload') }),
+    };
+  },
+};
+
+// --- interaction: what wscope does with what is typed and what arrives ------------------------
+
+export interface InteractionSettings {
+  slash: boolean;
+  raw: boolean;
+  echo: boolean;
+}
+
+export const interactionFlags = {
+  add(command: Command, role: Role): void {
+    const group = 'Interaction:';
+    add(
+      command,
+      group,
+      new Option(
+        '--slash',
+        pick(role, {
+          client: 'enable slash commands (/ping, /close...): without it a line starting with / is sent as text',
+          server: 'piped stdin: read slash commands (always on at a terminal)',
+          either: 'enable slash commands in connect mode (always on in interactive listen mode)',
+        }),
+      ),
+    );
+    add(
+      command,
+      group,
+      new Option(
+        '--echo',
+        pick(role, {
+          client: 'send every message back',
+          server: 'send every message back to its sender',
+          either: 'send every message back to its sender (both modes)',
+        }),
+      ),
+    );
+    add(command, group, new Option('--raw', 'allow /close with codes that may not be sent (1005, 1006, 1015, 2000...)'));
+  },
+  read(raw: RawOptions): InteractionSettings {
+    return {
+      slash: get<boolean | undefined>(raw, 'slash') ?? false,
+      raw: get<boolean | undefined>(raw, 'raw') ?? false,
+      echo: get<boolean | undefined>(raw, 'echo') ?? false,
+    };
+  },
+};
+
+// --- output: how messages and events are shown or written ------------------------------------------
+
+export interface OutputSettings {
+  color: boolean;
+  showPingPong: boolean;
+  json: boolean;
+  binaryView: BinaryView | undefined;
+  timestamps: boolean;
+  showFrames: boolean;
+  binary: boolean;
+  nullSeparated: boolean;
+  base64: boolean;
+  /** No message is printed or written (status and errors still are). */
+  quiet: boolean;
+}
+
+export const outputFlags = {
+  add(command: Command): void {
+    const group = 'Output:';
+    add(command, group, new Option('--no-color', 'run without color'));
+    add(command, group, new Option('-P, --show-ping-pong', 'print pings and pongs received, with round-trip times'));
+    add(command, group, new Option('--json', 'pretty-print JSON messages (at a terminal)'));
+    add(
+      command,
+      group,
+      new Option('--binary-view <view>', 'show binary messages as (default: hex at a terminal, the raw bytes in pipe mode)').choices(['hex', 'base64', 'utf8']),
+    );
+    add(command, group, new Option('--timestamps', 'print the time of every line, typed ones included'));
+    add(command, group, new Option('--show-frames', 'print every frame: opcode, fin, rsv, mask, length'));
+    add(command, group, new Option('--binary', 'pipe mode: send records as binary messages, write binary messages raw'));
+    add(command, group, new Option('--null', 'pipe mode: records end with NUL instead of newline (in and out)'));
+    add(command, group, new Option('--base64', 'pipe mode: records are base64 of binary messages (in and out)'));
+    add(command, group, new Option('-q, --quiet', 'print no messages (connections, closes and errors still show)'));
+  },
+  read(raw: RawOptions): OutputSettings {
+    const settings: OutputSettings = {
+      color: get<boolean | undefined>(raw, 'color') ?? true,
+      showPingPong: get<boolean | undefined>(raw, 'showPingPong') ?? false,
+      json: get<boolean | undefined>(raw, 'json') ?? false,
+      binaryView: get<BinaryView | undefined>(raw, 'binaryView'),
+      timestamps: get<boolean | undefined>(raw, 'timestamps') ?? false,
+      showFrames: get<boolean | undefined>(raw, 'showFrames') ?? false,
+      binary: get<boolean | undefined>(raw, 'binary') ?? false,
+      nullSeparated: get<boolean | undefined>(raw, 'null') ?? false,
+      base64: get<boolean | undefined>(raw, 'base64') ?? false,
+      quiet: get<boolean | undefined>(raw, 'quiet') ?? false,
+    };
+    if (settings.binary && settings.base64) throw new UsageError('use either --binary or --base64, not both');
+    return settings;
+  },
+};
