@@ -4,6 +4,7 @@
  */
 import { WebSocket, type ClientOptions } from '../index.js';
 import { backoffDelay, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
+import { echoMessages } from './echo.js';
 import { ExitCode, exitCodeForClose, exitCodeForConnectError, isTlsError } from './exit-codes.js';
 import { formatClose } from './format.js';
 import type { MessageView } from './message-view.js';
@@ -131,7 +132,7 @@ export class ClientSession {
       const negotiated = [socket.protocol && `, subprotocol ${socket.protocol}`, socket.extensions && `, ${socket.extensions}`].join('');
       const hint = this.printer.interactive ? ' (press Ctrl-C to quit)' : '';
       this.printer.status(`${reconnected ? 'reconnected' : 'connected'} to ${socket.url}${negotiated}${hint}`);
-      if (this.options.echo) socket.on('message', (data: Buffer, isBinary: boolean) => socket.send(data, { binary: isBinary }));
+      if (this.options.echo) echoMessages(socket);
       this.onOpen?.(socket, reconnected);
       this.flushQueue();
     });

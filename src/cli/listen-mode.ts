@@ -4,6 +4,7 @@
  */
 import { type HandshakeRequest, type WebSocket, WebSocketServer } from '../index.js';
 import type { ListenSettings } from './commands/listen.js';
+import { echoMessages } from './echo.js';
 import { ExitCode } from './exit-codes.js';
 import { formatClose } from './format.js';
 import type { Output } from './output.js';
@@ -57,13 +58,13 @@ export async function runListen(settings: ListenSettings, { printer, view }: Out
     printer.status(`${label}connected from ${peerAddress(request)} ${request.url}${negotiated}`);
     if (settings.showHeaders) printer.detail(formatHeaders(request));
     view.attach(socket, client.id);
-    socket.on('message', (data: Buffer, isBinary: boolean) => {
-      if (settings.interaction.echo) socket.send(data, { binary: isBinary });
-      if (settings.broadcast) {
+    if (settings.interaction.echo) echoMessages(socket);
+    if (settings.broadcast) {
+      socket.on('message', (data: Buffer, isBinary: boolean) => {
         for (const other of clients.values())
           if (other !== client && other.socket.readyState === other.socket.OPEN) other.socket.send(data, { binary: isBinary });
-      }
-    });
+      });
+    }
     socket.on('error', (error: Error & { code?: string }) => {
       printer.error(`${label}${error.name === 'ProtocolError' ? `protocol error: ${error.message} (${error.code})` : error.message}`);
     });

@@ -17,11 +17,14 @@ export class MessageView {
   /** Print what arrives on `socket`; `client` is listen mode's ID for it, shown as `#2 `. */
   attach(socket: WebSocket, client?: number): void {
     const label = client === undefined || !this.printer.interactive ? '' : `#${client} `;
-    socket.on('message', (data: Buffer, isBinary: boolean, info?: MessageInfo) => {
-      // With permessage-deflate, the frame view ends each message with how it travelled: its frames show only wire sizes.
-      if (info && this.options.showFrames) this.printer.detail(`${label}${formatMessageSummary(data, isBinary, info)}`);
-      this.message(data, isBinary, label, info);
-    });
+    // -q: a long-running peer (an echo server under load) must not spend its time printing.
+    if (!this.options.quiet) {
+      socket.on('message', (data: Buffer, isBinary: boolean, info?: MessageInfo) => {
+        // With permessage-deflate, the frame view ends each message with how it travelled: its frames show only wire sizes.
+        if (info && this.options.showFrames) this.printer.detail(`${label}${formatMessageSummary(data, isBinary, info)}`);
+        this.message(data, isBinary, label, info);
+      });
+    }
     if (this.options.showPingPong) {
       socket.on('ping', (data: Buffer) => this.printer.detail(`< ${label}ping ${formatControlPayload(data)}`.trimEnd()));
       socket.on('pong', (data: Buffer, rtt: number | undefined) => {
