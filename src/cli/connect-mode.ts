@@ -5,9 +5,10 @@
  */
 import { ClientSession } from './client-session.js';
 import type { ConnectSettings } from './commands/connect.js';
-import type { ExitCode } from './exit-codes.js';
+import { ExitCode } from './exit-codes.js';
 import type { Output } from './output.js';
 import { type LineTarget, runLine } from './run-line.js';
+import { looksLikeSlashCommand } from './slash-commands.js';
 import { clientOptions } from './socket-options.js';
 import { readRecords } from './stdin-records.js';
 import { LineEditor } from './terminal/line-editor.js';
@@ -41,9 +42,21 @@ export async function runConnect(settings: ConnectSettings, shape: ConnectShape,
   };
   switch (shape) {
     case 'interactive': {
+      let ending = false;
+      let hinted = slash;
       const editor = new LineEditor(printer, {
-        line: (line) => runLine(line, slash, target, printer),
-        end: () => session.close(1000),
+        line: (line) => {
+          runLine(line, slash, target, printer);
+          if (hinted || !looksLikeSlashCommand(line)) return;
+          hinted = true;
+          printer.warn(`'${line}' was sent as a text message: slash commands are off in connect mode (start with --slash)`);
+        },
+        end: () => {
+          // A second Ctrl-C does not wait for the closing handshake (as in pipe mode).
+          if (ending) process.exit(130);
+          ending = true;
+          session.close(1000);
+        },
       });
       session.start();
       const code = await session.finished;
@@ -60,13 +73,22 @@ export async function runConnect(settings: ConnectSettings, shape: ConnectShape,
       };
       session.start();
       return session.finished;
-    case 'pipe':
+    case 'pipe': {
       stopOnSignals();
+      let stdinFailed = false;
       session.onOpen = (_socket, reconnected) => {
-        if (!reconnected) void pipeStdin(settings, session, target, output);
+        if (reconnected) return;
+        pipeStdin(settings, session, target, output).catch((error: Error) => {
+          // What was read went out; the rest cannot: close cleanly, and say so in the exit code.
+          stdinFailed = true;
+          printer.error(`cannot read stdin: ${error.message}`);
+          session.close(1000);
+        });
       };
       session.start();
-      return session.finished;
+      const code = await session.finished;
+      return stdinFailed ? ExitCode.Internal : code;
+    }
   }
 }
 

@@ -5,7 +5,7 @@
 export const ExitCode = {
   /** Closed with 1000 Normal Closure, 1001 Going Away or 1005 (a Close frame without a code); listen mode stopped by the user. */
   Normal: 0,
-  /** Something unexpected inside wscope. */
+  /** Something unexpected inside wscope, or stdin could not be read to its end. */
   Internal: 1,
   /** A bad flag or argument. */
   Usage: 2,
@@ -28,7 +28,7 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 export const EXIT_CODE_TABLE: ReadonlyArray<[ExitCode, string]> = [
   [ExitCode.Normal, 'closed normally: 1000, 1001 or 1005 (no code); listen mode stopped'],
-  [ExitCode.Internal, 'internal error in wscope'],
+  [ExitCode.Internal, 'internal error in wscope, or stdin failed before its end'],
   [ExitCode.Usage, 'bad flag or argument'],
   [ExitCode.ConnectFailed, 'could not connect: refused, unreachable, unknown host, timeout'],
   [ExitCode.HandshakeFailed, 'handshake failed: the server did not answer 101 (status printed)'],

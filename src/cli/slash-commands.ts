@@ -38,6 +38,12 @@ function splitCommand(line: string): [string, string] {
   return match ? [match[1]!, match[2]!] : ['', ''];
 }
 
+/** Does this line start like a slash command wscope knows (`/ping x`, `/close 4000`)? For the hint when they are off. */
+export function looksLikeSlashCommand(line: string): boolean {
+  const [name] = splitCommand(line);
+  return !line.startsWith('//') && ['ping', 'pong', 'close', 'binary', 'file', 'to', 'clients', 'headers', 'help', 'quit', 'exit'].includes(name);
+}
+
 export function parseSlash(line: string): SlashCommand {
   if (!line.startsWith('/')) return { kind: 'message', text: line };
   if (line.startsWith('//')) return { kind: 'message', text: line.slice(1) };

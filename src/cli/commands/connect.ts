@@ -103,8 +103,10 @@ export function readConnectSettings(url: string, raw: RawOptions): ConnectSettin
 }
 
 export async function connectFromSettings(settings: ConnectSettings): Promise<ExitCode> {
-  const shape = connectShape(settings, Boolean(process.stdin.isTTY), Boolean(process.stdout.isTTY));
-  const output = createOutput(settings.output, shape === 'interactive');
+  const stdoutIsTty = Boolean(process.stdout.isTTY);
+  const shape = connectShape(settings, Boolean(process.stdin.isTTY), stdoutIsTty);
+  // -x at a terminal is watched by a person: the terminal's view (`< `, --json), as interactively.
+  const output = createOutput(settings.output, shape === 'interactive' || (shape === 'execute' && stdoutIsTty));
   const passphrase = settings.tls.passphrase === true ? await askPassphrase() : settings.tls.passphrase;
   return runConnect(settings, shape, output, passphrase);
 }

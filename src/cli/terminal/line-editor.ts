@@ -35,6 +35,7 @@ export class LineEditor {
     });
     this.rl.on('line', (line: string) => {
       writer?.add(line);
+      if (printer.timestamps) this.restampTyped(line);
       handlers.line(line);
       if (!this.closed) this.rl.prompt();
     });
@@ -57,6 +58,17 @@ export class LineEditor {
       },
     };
     this.rl.prompt();
+  }
+
+  /**
+   * readline has echoed `> line` and moved below it; with --timestamps, write it again in place
+   * with its time, so the time from a request to its reply can be read off the screen.
+   */
+  private restampTyped(line: string): void {
+    const text = `> ${line}`;
+    const rows = Math.max(1, Math.ceil(text.length / (process.stdout.columns || 80)));
+    process.stdout.write(`\u001b[${rows}A\r\u001b[J`);
+    this.printer.typed(text);
   }
 
   close(): void {

@@ -24,7 +24,7 @@ export class Printer {
   readonly interactive: boolean;
   /** Set by the line editor while a prompt is on screen. */
   prompt: PromptHooks | undefined;
-  private readonly timestamps: boolean;
+  readonly timestamps: boolean;
   private readonly stdout: NodeJS.WritableStream;
   private readonly stderr: NodeJS.WritableStream;
 
@@ -41,6 +41,11 @@ export class Printer {
     const prefix = `< ${label}`;
     const out = lines.map((line, i) => this.stamp(this.colors.incoming(i === 0 ? prefix + line : ' '.repeat(prefix.length) + line)));
     this.write(this.stdout, out);
+  }
+
+  /** A line the user typed (`> text`), for --timestamps: stamped like every other line. */
+  typed(text: string): void {
+    this.stdout.write(`${this.stamp(this.colors.outgoing(text))}\n`);
   }
 
   /** Bytes for stdout exactly as given (pipe mode's messages). */
