@@ -5,7 +5,9 @@
 import { WebSocket, type ClientOptions } from '../index.js';
 import { backoffDelay, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
 import { echoMessages } from './echo.js';
-import { ExitCode, exitCodeForClose, exitCodeForConnectError, isTlsError } from './exit-codes.js';
+import { explainConnectError } from './connect-problems.js';
+import { redactUrl } from './redact.js';
+import { ExitCode, exitCodeForClose } from './exit-codes.js';
 import { formatClose } from './format.js';
 import type { MessageView } from './message-view.js';
 import type { Printer } from './terminal/printer.js';
@@ -131,7 +133,7 @@ export class ClientSession {
       this.attempt = 0;
       const negotiated = [socket.protocol && `, subprotocol ${socket.protocol}`, socket.extensions && `, ${socket.extensions}`].join('');
       const hint = this.printer.interactive ? ' (press Ctrl-C to quit)' : '';
-      this.printer.status(`${reconnected ? 'reconnected' : 'connected'} to ${socket.url}${negotiated}${hint}`);
+      this.printer.status(`${reconnected ? 'reconnected' : 'connected'} to ${redactUrl(socket.url)}${negotiated}${hint}`);
       if (this.options.echo) echoMessages(socket);
       this.onOpen?.(socket, reconnected);
       this.flushQueue();
@@ -154,9 +156,11 @@ export class ClientSession {
   }
 
   private connectFailed(error: Error): void {
-    this.lastExit = exitCodeForConnectError(error);
-    this.printer.error(describeConnectError(this.options.url, error));
-    this.retryOrFinish();
+    void explainConnectError(this.options.url, error, this.options.client.proxy !== undefined).then(({ line, exitCode }) => {
+      this.lastExit = exitCode;
+      this.printer.error(line);
+      this.retryOrFinish();
+    });
   }
 
   private retryOrFinish(): void {
@@ -184,13 +188,4 @@ export class ClientSession {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.resolve(code);
   }
-}
-
-/** A connect error with what to do about it. */
-export function describeConnectError(url: string, error: Error & { code?: string; status?: number }): string {
-  if (error.name === 'HandshakeError') {
-    return `handshake with ${url} failed${error.status ? ` (HTTP ${error.status})` : ''}: ${error.message}`;
-  }
-  if (isTlsError(error)) return `TLS error connecting to ${url}: ${error.message} (trust the CA with --ca FILE, or skip checks with -n)`;
-  return `could not connect to ${url}: ${error.message}`;
 }

@@ -1,3 +1,5 @@
+import { isTlsError } from './connect-problems.js';
+
 /**
  * What a script learns from wscope's exit status. One table: the help text, README and the
  * mapping from outcomes to codes all read it.
@@ -45,14 +47,6 @@ export function exitCodeForClose(code: number, failedByUs: boolean): ExitCode {
   if (code === 1000 || code === 1001 || code === 1005) return ExitCode.Normal;
   if (code === 1006) return ExitCode.ConnectionLost;
   return ExitCode.ClosedWithError;
-}
-
-const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|EPROTO/;
-
-/** Is this connect error a TLS failure (certificate, protocol mismatch)? */
-export function isTlsError(error: Error): boolean {
-  const code = String((error as { code?: unknown }).code ?? '');
-  return TLS_CODE.test(code) || /\bSSL\b|certificate/i.test(error.message);
 }
 
 /** The exit status for a connection that never opened. */

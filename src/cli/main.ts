@@ -11,6 +11,7 @@ import type { Subcommand } from './commands/subcommand.js';
 import { defineWscatForm } from './commands/wscat.js';
 import { ExitCode } from './exit-codes.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from './help-text.js';
+import { redactUrl } from './redact.js';
 import { USAGE_HINT, UsageError } from './usage-error.js';
 
 /** The subcommands, in the order `wscope --help` lists them. The tools to come (proxy, record, replay...) each add a row. */
@@ -96,7 +97,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
     return await work();
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`error: ${error.message}\n${usageHint(commandName)}\n`);
+    process.stderr.write(`error: ${redactUrl(error.message)}\n${usageHint(commandName)}\n`);
     return ExitCode.Usage;
   }
 }

@@ -1,5 +1,6 @@
 /** From settings to the library's options: ClientOptions for connect, ServerOptions for listen. */
 import { readFileSync } from 'node:fs';
+import { createSecureContext } from 'node:tls';
 import type { ClientOptions, HeartbeatOptions, ServerOptions, SocketOptions } from '../index.js';
 import type { ConnectSettings } from './commands/connect.js';
 import type { ListenSettings } from './commands/listen.js';
@@ -11,6 +12,23 @@ function readFlagFile(flag: string, path: string): Buffer {
     return readFileSync(path);
   } catch (error) {
     throw new UsageError(`cannot read ${flag} file ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * A certificate and its key, checked together before any socket opens: a pair that does not
+ * match, a key that is not one, or a wrong passphrase is a bad argument (one line, exit code 2),
+ * not a stack trace from deep inside TLS.
+ */
+export function checkKeyPair(cert: Buffer, key: Buffer, passphrase: string | undefined): void {
+  try {
+    createSecureContext({ cert, key, ...(passphrase !== undefined && { passphrase }) });
+  } catch (error) {
+    const { code, message } = error as Error & { code?: string };
+    if (code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH') throw new UsageError('--key does not match --cert');
+    if (code === 'ERR_OSSL_BAD_DECRYPT')
+      throw new UsageError(`cannot decrypt --key: ${passphrase === undefined ? 'it needs --passphrase' : 'wrong --passphrase'}`);
+    throw new UsageError(`--cert and --key are not a certificate and its private key in PEM: ${message.replace(/^error:[0-9A-F]+:/, '')}`);
   }
 }
 
@@ -49,10 +67,17 @@ export function clientOptions(settings: ConnectSettings, passphrase: string | un
     ...(headers.origin !== undefined && { origin: headers.origin }),
     ...(proxy !== undefined && { proxy }),
     ...(tls.ca !== undefined && { ca: readFlagFile('--ca', tls.ca) }),
-    ...(tls.cert !== undefined && { cert: readFlagFile('--cert', tls.cert) }),
-    ...(tls.key !== undefined && { key: readFlagFile('--key', tls.key) }),
+    ...keyPair(tls.cert, tls.key, passphrase),
     ...(passphrase !== undefined && { passphrase }),
   };
+}
+
+/** --cert and --key read, and checked together when both are given. */
+function keyPair(certPath: string | undefined, keyPath: string | undefined, passphrase: string | undefined): { cert?: Buffer; key?: Buffer } {
+  const cert = certPath === undefined ? undefined : readFlagFile('--cert', certPath);
+  const key = keyPath === undefined ? undefined : readFlagFile('--key', keyPath);
+  if (cert && key) checkKeyPair(cert, key, passphrase);
+  return { ...(cert && { cert }), ...(key && { key }) };
 }
 
 export function serverOptions(settings: ListenSettings, passphrase: string | undefined): ServerOptions {
@@ -66,8 +91,7 @@ export function serverOptions(settings: ListenSettings, passphrase: string | und
     ...(tls.cert !== undefined &&
       tls.key !== undefined && {
         tls: {
-          cert: readFlagFile('--cert', tls.cert),
-          key: readFlagFile('--key', tls.key),
+          ...(keyPair(tls.cert, tls.key, passphrase) as { cert: Buffer; key: Buffer }),
           ...(tls.ca !== undefined && { ca: readFlagFile('--ca', tls.ca) }),
           ...(passphrase !== undefined && { passphrase }),
         },

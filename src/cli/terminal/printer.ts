@@ -4,6 +4,7 @@
  */
 import type { Palette } from './colors.js';
 import { formatTimestamp } from '../format.js';
+import { redactUrl } from '../redact.js';
 
 export interface PromptHooks {
   clear(): void;
@@ -54,24 +55,27 @@ export class Printer {
     this.stdout.write(chunk);
   }
 
+  // Status, detail, warnings and errors are wscope's own words: a URL in them never shows its
+  // password. Messages (incoming, data) are the peer's, shown as they came.
+
   /** What happens to the connection: connected, closed, pings. */
   status(text: string): void {
-    if (this.interactive) this.write(this.stdout, [this.stamp(this.colors.status(text))]);
-    else this.write(this.stderr, [this.stamp(text)]);
+    if (this.interactive) this.write(this.stdout, [this.stamp(this.colors.status(redactUrl(text)))]);
+    else this.write(this.stderr, [this.stamp(redactUrl(text))]);
   }
 
   /** Detail that only a person watching wants (frames, pongs): same place as status. */
   detail(text: string): void {
-    if (this.interactive) this.write(this.stdout, [this.stamp(this.colors.dim(text))]);
-    else this.write(this.stderr, [this.stamp(text)]);
+    if (this.interactive) this.write(this.stdout, [this.stamp(this.colors.dim(redactUrl(text)))]);
+    else this.write(this.stderr, [this.stamp(redactUrl(text))]);
   }
 
   warn(text: string): void {
-    this.write(this.stderr, [this.stamp(this.colors.warning(text))]);
+    this.write(this.stderr, [this.stamp(this.colors.warning(redactUrl(text)))]);
   }
 
   error(text: string): void {
-    this.write(this.stderr, [this.stamp(this.colors.error(`error: ${text}`))]);
+    this.write(this.stderr, [this.stamp(this.colors.error(`error: ${redactUrl(text)}`))]);
   }
 
   private stamp(line: string): string {
