@@ -1,6 +1,7 @@
 /** How messages, frames and closes look on screen: pure functions from values to text. */
 import { describeCloseCode, opcodeName, type MessageInfo, type ObservedFrame } from '../index.js';
 import type { Palette } from './terminal/colors.js';
+import { escapeControls } from './terminal/escape.js';
 
 export type BinaryView = 'hex' | 'base64' | 'utf8';
 
@@ -38,7 +39,7 @@ export function formatBinary(data: Buffer, view: BinaryView): string[] {
     case 'base64':
       return [`${tag} ${data.toString('base64')}`];
     case 'utf8':
-      return [`${tag} ${data.toString('utf8')}`];
+      return [`${tag} ${escapeControls(data.toString('utf8'))}`];
     case 'hex':
       return [tag, ...hexDump(data)];
   }
@@ -66,7 +67,8 @@ export function formatJson(text: string, colors: Palette): string[] | undefined 
 
 function colorJson(value: unknown, colors: Palette, indent: string): string {
   if (value === null) return colors.literal('null');
-  if (typeof value === 'string') return colors.string(JSON.stringify(value));
+  // JSON.stringify escapes C0 but leaves DEL and C1 as they are: the terminal must not see them.
+  if (typeof value === 'string') return colors.string(escapeControls(JSON.stringify(value)));
   if (typeof value === 'number') return colors.number(String(value));
   if (typeof value === 'boolean') return colors.literal(String(value));
   const inner = `${indent}  `;
@@ -76,7 +78,7 @@ function colorJson(value: unknown, colors: Palette, indent: string): string {
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (entries.length === 0) return '{}';
-  return `{\n${entries.map(([k, v]) => `${inner}${colors.key(JSON.stringify(k))}: ${colorJson(v, colors, inner)}`).join(',\n')}\n${indent}}`;
+  return `{\n${entries.map(([k, v]) => `${inner}${colors.key(escapeControls(JSON.stringify(k)))}: ${colorJson(v, colors, inner)}`).join(',\n')}\n${indent}}`;
 }
 
 /** One line per frame for --show-frames: direction, opcode, FIN, RSV bits, mask and length. */

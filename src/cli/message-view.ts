@@ -6,6 +6,7 @@
 import type { MessageInfo, ObservedFrame, WebSocket } from '../index.js';
 import { binaryOnOneLine, formatBinary, formatCompressed, formatControlPayload, formatFrame, formatJson, formatMessageSummary } from './format.js';
 import type { OutputSettings } from './flags.js';
+import { escapeControls } from './terminal/escape.js';
 import type { Printer } from './terminal/printer.js';
 
 export class MessageView {
@@ -46,7 +47,7 @@ export class MessageView {
   }
 
   private textLines(text: string): string[] {
-    return (this.options.json && formatJson(text, this.printer.colors)) || text.split('\n');
+    return (this.options.json && formatJson(text, this.printer.colors)) || text.split('\n').map(escapeControls);
   }
 
   /** One message, one record: a script reading stdout sees nothing else. */

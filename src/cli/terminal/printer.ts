@@ -5,6 +5,7 @@
 import type { Palette } from './colors.js';
 import { formatTimestamp } from '../format.js';
 import { redactUrl } from '../redact.js';
+import { escapeControls } from './escape.js';
 
 export interface PromptHooks {
   clear(): void;
@@ -55,27 +56,32 @@ export class Printer {
     this.stdout.write(chunk);
   }
 
-  // Status, detail, warnings and errors are wscope's own words: a URL in them never shows its
-  // password. Messages (incoming, data) are the peer's, shown as they came.
+  // Status, detail, warnings and errors are wscope's own lines, for a person: a URL in them never
+  // shows its password, and what the peer put in them (a close reason, a header, a status text)
+  // cannot drive the terminal. Pipe mode's data is written as it came.
 
   /** What happens to the connection: connected, closed, pings. */
   status(text: string): void {
-    if (this.interactive) this.write(this.stdout, [this.stamp(this.colors.status(redactUrl(text)))]);
-    else this.write(this.stderr, [this.stamp(redactUrl(text))]);
+    if (this.interactive) this.write(this.stdout, [this.stamp(this.colors.status(this.safe(text)))]);
+    else this.write(this.stderr, [this.stamp(this.safe(text))]);
   }
 
   /** Detail that only a person watching wants (frames, pongs): same place as status. */
   detail(text: string): void {
-    if (this.interactive) this.write(this.stdout, [this.stamp(this.colors.dim(redactUrl(text)))]);
-    else this.write(this.stderr, [this.stamp(redactUrl(text))]);
+    if (this.interactive) this.write(this.stdout, [this.stamp(this.colors.dim(this.safe(text)))]);
+    else this.write(this.stderr, [this.stamp(this.safe(text))]);
   }
 
   warn(text: string): void {
-    this.write(this.stderr, [this.stamp(this.colors.warning(redactUrl(text)))]);
+    this.write(this.stderr, [this.stamp(this.colors.warning(this.safe(text)))]);
   }
 
   error(text: string): void {
-    this.write(this.stderr, [this.stamp(this.colors.error(`error: ${redactUrl(text)}`))]);
+    this.write(this.stderr, [this.stamp(this.colors.error(`error: ${this.safe(text)}`))]);
+  }
+
+  private safe(text: string): string {
+    return escapeControls(redactUrl(text));
   }
 
   private stamp(line: string): string {
