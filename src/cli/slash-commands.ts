@@ -130,15 +130,31 @@ export function runSocketCommand(socket: WebSocket, command: SocketCommand, opti
   }
 }
 
+/** `1000-1003, 1007-1014, 3000-4999`: the codes an endpoint may send, from the registry. */
+function sendableRanges(): string {
+  const ranges: Array<[number, number]> = [];
+  for (let code = 0; code <= 0xffff; code++) {
+    if (!describeCloseCode(code).sendable) continue;
+    const last = ranges.at(-1);
+    if (last && last[1] === code - 1) last[1] = code;
+    else ranges.push([code, code]);
+  }
+  return ranges.map(([from, to]) => (from === to ? `${from}` : `${from}-${to}`)).join(', ');
+}
+
 function sendClose(socket: WebSocket, code: number | undefined, reason: string, options: SocketCommandOptions): void {
   const effective = code ?? 1000;
+  // RFC 6455 §5.5.1: the code is "a 2-byte unsigned integer"; not even --raw can send more.
+  if (effective > 0xffff) {
+    throw new Error(`close code ${effective} cannot be sent: a Close frame's code is 2 bytes (0-65535); codes that may be sent: ${sendableRanges()}`);
+  }
   const info = describeCloseCode(effective);
   if (info.sendable) {
     socket.close(effective, reason);
     return;
   }
-  if (!options.raw) throw new Error(`close code ${effective} may not be sent: ${info.meaning} (--raw sends it anyway)`);
-  if (effective > 0xffff) throw new Error(`close code ${effective} does not fit in 16 bits`);
+  if (!options.raw)
+    throw new Error(`close code ${effective} may not be sent: ${info.meaning} (codes that may be sent: ${sendableRanges()}; --raw sends it anyway)`);
   const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
   payload.writeUInt16BE(effective, 0);
   payload.write(reason, 2);

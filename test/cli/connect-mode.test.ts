@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from '../../src/index.js';
-import { BIN, eventually, frozenServer, killAll, killAllTmux, ROOT, TmuxCli } from './helpers.js';
+import { BIN, eventually, frozenServer, killAll, killAllTmux, ROOT, runCli, TmuxCli } from './helpers.js';
 
 let server: WebSocketServer;
 let url: string;
@@ -117,5 +117,22 @@ describe('connect mode', { timeout: 60_000 }, () => {
     await term.waitFor(/^\d\d:\d\d:\d\d\.\d{3} > stamp me\n\d\d:\d\d:\d\d\.\d{3} < stamp me$/m);
     term.keys('C-d');
     assert.equal(await term.exitCode(), 0);
+  });
+
+  test('/close 99999 says why no flag can send it and which codes can be sent; the connection stays open', async () => {
+    for (const raw of [[], ['--raw']]) {
+      const result = await runCli(['-c', url, '--slash', ...raw], '/close 99999\nstill open\n');
+      assert.match(
+        result.stderr,
+        /^error: close code 99999 cannot be sent: a Close frame's code is 2 bytes \(0-65535\); codes that may be sent: 1000-1003, 1007-1014, 3000-4999$/m,
+      );
+      assert.doesNotMatch(result.stderr, /--raw sends it/);
+      assert.equal(result.stdout, 'still open\n');
+    }
+    const refused = await runCli(['-c', url, '--slash'], '/close 5000\n');
+    assert.match(
+      refused.stderr,
+      /^error: close code 5000 may not be sent: .* \(codes that may be sent: 1000-1003, 1007-1014, 3000-4999; --raw sends it anyway\)$/m,
+    );
   });
 });
