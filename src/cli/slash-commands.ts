@@ -154,7 +154,7 @@ function sendClose(socket: WebSocket, code: number | undefined, reason: string, 
     return;
   }
   if (!options.raw)
-    throw new Error(`close code ${effective} may not be sent: ${info.meaning} (codes that may be sent: ${sendableRanges()}; --raw sends it anyway)`);
+    throw new Error(`close code ${effective} may not be sent: ${info.meaning}; codes that may be sent: ${sendableRanges()} (--raw sends it anyway)`);
   const payload = Buffer.alloc(2 + Buffer.byteLength(reason));
   payload.writeUInt16BE(effective, 0);
   payload.write(reason, 2);

@@ -132,7 +132,7 @@ describe('connect mode', { timeout: 60_000 }, () => {
     const refused = await runCli(['-c', url, '--slash'], '/close 5000\n');
     assert.match(
       refused.stderr,
-      /^error: close code 5000 may not be sent: .* \(codes that may be sent: 1000-1003, 1007-1014, 3000-4999; --raw sends it anyway\)$/m,
+      /^error: close code 5000 may not be sent: .*; codes that may be sent: 1000-1003, 1007-1014, 3000-4999 \(--raw sends it anyway\)$/m,
     );
   });
 });
