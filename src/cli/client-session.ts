@@ -9,7 +9,7 @@ import { explainConnectError } from './connect-problems.js';
 import { redactUrl } from './redact.js';
 import { ExitCode, exitCodeForClose } from './exit-codes.js';
 import { formatClose } from './format.js';
-import type { MessageView } from './message-view.js';
+import type { TrafficView } from './output.js';
 import type { Printer } from './terminal/printer.js';
 import { runSocketCommand, type SocketCommand } from './slash-commands.js';
 
@@ -44,7 +44,7 @@ export class ClientSession {
   constructor(
     private readonly options: SessionOptions,
     private readonly printer: Printer,
-    private readonly view: MessageView,
+    private readonly view: TrafficView,
   ) {
     this.finished = new Promise((resolve) => (this.resolve = resolve));
   }

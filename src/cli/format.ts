@@ -45,13 +45,6 @@ export function formatBinary(data: Buffer, view: BinaryView): string[] {
   }
 }
 
-/** A binary message on one line, for pipe mode: the bytes as text, base64 or plain hex. */
-export function binaryOnOneLine(data: Buffer, view: BinaryView): string {
-  if (view === 'base64') return data.toString('base64');
-  if (view === 'hex') return data.toString('hex');
-  return data.toString('utf8');
-}
-
 /** Pretty-print a JSON text with colours; undefined when it is not JSON. */
 export function formatJson(text: string, colors: Palette): string[] | undefined {
   const trimmed = text.trimStart();

@@ -4,16 +4,21 @@
  * tagged with its sizes; in pipe mode stdout gets each message as one record and nothing else.
  */
 import type { MessageInfo, ObservedFrame, WebSocket } from '../index.js';
-import { binaryOnOneLine, formatBinary, formatCompressed, formatControlPayload, formatFrame, formatJson, formatMessageSummary } from './format.js';
+import { formatBinary, formatCompressed, formatControlPayload, formatFrame, formatJson, formatMessageSummary } from './format.js';
 import type { OutputSettings } from './flags.js';
+import { RecordWriter } from './pipe-records.js';
 import { escapeControls } from './terminal/escape.js';
 import type { Printer } from './terminal/printer.js';
 
 export class MessageView {
+  private readonly records: RecordWriter;
+
   constructor(
     private readonly printer: Printer,
     private readonly options: OutputSettings,
-  ) {}
+  ) {
+    this.records = new RecordWriter(printer, options);
+  }
 
   /** Print what arrives on `socket`; `client` is listen mode's ID for it, shown as `#2 `. */
   attach(socket: WebSocket, client?: number): void {
@@ -23,7 +28,7 @@ export class MessageView {
       socket.on('message', (data: Buffer, isBinary: boolean, info?: MessageInfo) => {
         // With permessage-deflate, the frame view ends each message with how it travelled: its frames show only wire sizes.
         if (info && this.options.showFrames) this.printer.detail(`${label}${formatMessageSummary(data, isBinary, info)}`);
-        this.message(data, isBinary, label, info);
+        this.message(data, isBinary, label, info, client);
       });
     }
     if (this.options.showPingPong) {
@@ -36,9 +41,9 @@ export class MessageView {
     if (this.options.showFrames) socket.on('frame', (frame: ObservedFrame) => this.printer.detail(`${label}${formatFrame(frame)}`));
   }
 
-  message(data: Buffer, isBinary: boolean, label = '', info?: MessageInfo): void {
+  message(data: Buffer, isBinary: boolean, label = '', info?: MessageInfo, client?: number): void {
     if (!this.printer.interactive) {
-      this.record(data, isBinary);
+      this.records.write(data, isBinary, client);
       return;
     }
     const lines = isBinary ? formatBinary(data, this.options.binaryView ?? 'hex') : this.textLines(data.toString('utf8'));
@@ -48,14 +53,5 @@ export class MessageView {
 
   private textLines(text: string): string[] {
     return (this.options.json && formatJson(text, this.printer.colors)) || text.split('\n').map(escapeControls);
-  }
-
-  /** One message, one record: a script reading stdout sees nothing else. */
-  private record(data: Buffer, isBinary: boolean): void {
-    const separator = this.options.nullSeparated ? '\0' : '\n';
-    if (!isBinary) this.printer.data(`${data.toString('utf8')}${separator}`);
-    else if (this.options.binary) this.printer.data(Buffer.concat([data, Buffer.from(separator)]));
-    else if (this.options.base64) this.printer.data(`${data.toString('base64')}${separator}`);
-    else this.printer.data(`${binaryOnOneLine(data, this.options.binaryView ?? 'utf8')}${separator}`);
   }
 }
