@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from '../../src/index.js';
-import { BIN, eventually, frozenServer, killAll, killAllTmux, ROOT, runCli, TmuxCli } from './helpers.js';
+import { BIN, CliProcess, eventually, frozenServer, killAll, killAllTmux, ROOT, runCli, TmuxCli } from './helpers.js';
 
 let server: WebSocketServer;
 let url: string;
@@ -134,5 +134,22 @@ describe('connect mode', { timeout: 60_000 }, () => {
       refused.stderr,
       /^error: close code 5000 may not be sent: .*; codes that may be sent: 1000-1003, 1007-1014, 3000-4999 \(--raw sends it anyway\)$/m,
     );
+  });
+
+  test('a frozen peer is cut when --help and README say: interval + T + 2T + 4T after the last pong (4 s with --ping-interval 0.5)', async () => {
+    const frozen = await frozenServer();
+    try {
+      const cli = new CliProcess(['connect', frozen.url, '--ping-interval', '0.5', '-w', '-1']);
+      await cli.waitFor('stderr', /connected to/);
+      // The open is the last sign of life, as a pong would be: the heartbeat starts there.
+      const opened = Date.now();
+      const result = await cli.result(8000);
+      const elapsed = Date.now() - opened;
+      assert.match(result.stderr, /heartbeat: no pong after 3 pings \(waited 500 \+ 1000 \+ 2000 ms\); the connection is dead/);
+      assert.equal(result.code, 6);
+      assert.ok(elapsed > 3900 && elapsed < 4700, `cut after ${elapsed} ms`);
+    } finally {
+      frozen.close();
+    }
   });
 });

@@ -109,7 +109,7 @@ describe('subcommands', { timeout: 30_000 }, () => {
 
   test("README's exit-code table is the one in --help", () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    for (const [code] of EXIT_CODE_TABLE) assert.match(readme, new RegExp(`\\n\\| ${code} \\| [^|]+ \\|`));
+    for (const [code, text] of EXIT_CODE_TABLE) assert.ok(readme.includes(`\n| ${code} | ${text} |\n`), `README's row for exit code ${code}`);
   });
 
   test('the wscat form and the subcommand give the same listen server', async () => {
