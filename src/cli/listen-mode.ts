@@ -1,5 +1,5 @@
 /**
- * `wscope -l PORT`: a server for many clients at once. Each gets an ID (#1, #2...); typed lines
+ * `wscope listen PORT` (`wscope -l PORT`): a server for many clients at once. Each gets an ID (#1, #2...); typed lines
  * go to every client, `/to ID line` to one; --echo and --broadcast turn it into a test peer.
  */
 import { type HandshakeRequest, type WebSocket, WebSocketServer } from '../index.js';

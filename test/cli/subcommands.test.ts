@@ -67,6 +67,8 @@ describe('subcommands', { timeout: 30_000 }, () => {
       [['listen', '0', '--cert', 'c.pem'], /^error: listen mode with TLS needs both --cert and --key$/, 'listen'],
       [['connect', 'ftp://x'], /^error: unsupported URL scheme ftp: in 'ftp:\/\/x' \(use ws: or wss:\)$/, 'connect'],
       [['conect', 'ws://x'], /^error: unknown command 'conect' \(did you mean connect\?\)$/, undefined],
+      [['ws://127.0.0.1:8765/'], /^error: unknown command 'ws:\/\/127\.0\.0\.1:8765\/' \(to connect: wscope connect ws:\/\/127\.0\.0\.1:8765\/\)$/, undefined],
+      [['8765'], /^error: unknown command '8765' \(to listen: wscope listen 8765\)$/, undefined],
     ] as const) {
       const result = await runCli([...args], '');
       const lines = result.stderr.trimEnd().split('\n');

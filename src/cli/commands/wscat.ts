@@ -25,10 +25,7 @@ export function defineWscatForm(program: Command, schedule: Schedule, commandNam
   program.action((raw: RawOptions, command: Command) =>
     schedule(() => {
       const [operand] = command.args;
-      if (operand !== undefined) {
-        const near = commandNames.find((name) => name.startsWith(operand.slice(0, 2)));
-        throw new UsageError(`unknown command '${operand}'${near ? ` (did you mean ${near}?)` : ''}`);
-      }
+      if (operand !== undefined) throw new UsageError(`unknown command '${operand}'${suggestion(operand, commandNames)}`);
       const wanted = readWscatSettings(raw);
       return wanted.mode === 'connect' ? connectFromSettings(wanted.settings) : listenFromSettings(wanted.settings);
     }),
@@ -43,4 +40,12 @@ export function readWscatSettings(raw: RawOptions): { mode: 'connect'; settings:
   if (url !== undefined) return { mode: 'connect', settings: readConnectSettings(url, raw) };
   if (port !== undefined) return { mode: 'listen', settings: readListenSettings(port, raw) };
   throw new UsageError('give --connect <url> or --listen <port>');
+}
+
+/** What the user probably meant by an operand that is not a command: a URL, a port, a near name. */
+function suggestion(operand: string, commandNames: readonly string[]): string {
+  if (/^(wss?|https?):\/\//i.test(operand)) return ` (to connect: wscope connect ${operand})`;
+  if (/^\d+$/.test(operand)) return ` (to listen: wscope listen ${operand})`;
+  const near = commandNames.find((name) => name.startsWith(operand.slice(0, 2)));
+  return near ? ` (did you mean ${near}?)` : '';
 }
