@@ -4,7 +4,7 @@
  * script can use.
  */
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { connectCommand } from './commands/connect.js';
 import { listenCommand } from './commands/listen.js';
 import type { Subcommand } from './commands/subcommand.js';
@@ -71,7 +71,18 @@ export function buildProgram(version: string, schedule: (work: () => Promise<Exi
   );
   // Operands that are not a subcommand reach the wscat form's action, which names them.
   program.allowExcessArguments(true).addHelpText('after', ROOT_HELP);
+  // A newcomer meets the commands first, then wscat's form and its flags.
+  program.configureHelp({ formatHelp: (command, helper) => commandsFirst(Help.prototype.formatHelp.call(helper, command, helper)) });
   return program;
+}
+
+/** Move commander's `Commands:` block up, before the first block of options. */
+function commandsFirst(help: string): string {
+  const match = /\nCommands:\n[\s\S]*?\n(?=\n|$)/.exec(help);
+  const options = help.indexOf('\nOptions:\n');
+  if (!match || options === -1 || match.index < options) return help;
+  const without = help.slice(0, match.index) + help.slice(match.index + match[0].length);
+  return `${without.slice(0, options)}${match[0]}${without.slice(options)}`;
 }
 
 /** Run the command line and resolve with the exit code (the process is left to the caller). */
