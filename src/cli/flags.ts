@@ -193,8 +193,6 @@ export interface HeartbeatSettings {
   pingRetries?: number;
 }
 
-/** Each heartbeat retry waits this many times longer than the one before (the library's default). */
-export const HEARTBEAT_BACKOFF = 2;
 export const DEFAULT_PING_RETRIES = 2;
 
 export const heartbeatFlags = {

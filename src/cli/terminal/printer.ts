@@ -47,7 +47,7 @@ export class Printer {
 
   /** A line the user typed (`> text`), for --timestamps: stamped like every other line. */
   typed(text: string): void {
-    this.stdout.write(`${this.stamp(this.colors.outgoing(text))}\n`);
+    this.stdout.write(`${this.stamp(this.colors.outgoing(escapeControls(text)))}\n`);
   }
 
   /** Bytes for stdout exactly as given (pipe mode's messages). */
