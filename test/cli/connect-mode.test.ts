@@ -147,7 +147,8 @@ describe('connect mode', { timeout: 60_000 }, () => {
       const elapsed = Date.now() - opened;
       assert.match(result.stderr, /heartbeat: no pong after 3 pings \(waited 500 \+ 1000 \+ 2000 ms\); the connection is dead/);
       assert.equal(result.code, 6);
-      assert.ok(elapsed > 3900 && elapsed < 4700, `cut after ${elapsed} ms`);
+      // Timers never fire early; a loaded machine may fire them late.
+      assert.ok(elapsed > 3900 && elapsed < 5500, `cut after ${elapsed} ms`);
     } finally {
       frozen.close();
     }
