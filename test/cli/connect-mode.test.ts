@@ -40,23 +40,29 @@ afterEach(killAllTmux);
 
 describe('connect mode', { timeout: 60_000 }, () => {
   test('a stdin that fails (reset) after a line: one error line, the line was sent, a clean close, exit code 1, no stack trace', async () => {
-    // stdin is a TCP socket whose far end writes one line and then resets the connection.
-    const feeder: Server = createServer((peer: Socket) => {
-      peer.write('sent before the reset\n');
-      setTimeout(() => peer.resetAndDestroy(), 300);
-    });
+    // stdin is a TCP socket whose far end writes one line and then resets the connection. Only
+    // the child reads it: our end is paused at once and closed once the child has its copy.
+    const feeder: Server = createServer();
+    const fed = new Promise<Socket>((resolve) => feeder.once('connection', resolve));
     await new Promise<void>((resolve) => feeder.listen(0, '127.0.0.1', resolve));
     const stdin = netConnect((feeder.address() as { port: number }).port, '127.0.0.1');
+    stdin.pause();
     await new Promise((resolve) => stdin.once('connect', resolve));
+    const feed = await fed;
     const child = spawn(process.execPath, [BIN, '-c', url, '-w', '-1'], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, stdio: [stdin, 'pipe', 'pipe'] });
+    stdin.destroy();
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
-    const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    const closed = new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+    await eventually(() => stderr.includes('connected to'), 'the connection');
+    feed.write('sent before the reset\n');
+    await eventually(() => stdout.includes('sent before the reset'), 'the echo of the line');
+    feed.resetAndDestroy();
+    const code = await closed;
     clearTimeout(timer);
-    stdin.destroy();
     feeder.close();
     assert.equal(stdout, 'sent before the reset\n', 'the echo of the line read before the failure');
     assert.match(stderr, /^error: cannot read stdin: read ECONNRESET$/m);

@@ -114,7 +114,8 @@ describe('TLS and ws/wss mix-ups, redirects', { timeout: 30_000 }, () => {
     try {
       const result = await runCli(['-c', `ws://127.0.0.1:${port}/`], '');
       assert.doesNotMatch(result.stderr, /try wss?:\/\//);
-      assert.equal(result.code, 4);
+      // The hang-up meets the request being written (ECONNRESET: 3) or the wait for the answer (4).
+      assert.ok(result.code === 3 || result.code === 4, `exit code ${result.code}`);
     } finally {
       server.close();
     }
