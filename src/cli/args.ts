@@ -52,6 +52,8 @@ export interface CliOptions {
   base64: boolean;
   raw: boolean;
   compression: boolean;
+  /** Every event of every connection as JSON lines on stdout (docs/trace.md). */
+  jsonl: boolean;
 }
 
 export class UsageError extends Error {
@@ -155,6 +157,7 @@ export function buildProgram(version: string): Command {
     .option('--binary', 'pipe mode: send records as binary messages, write binary messages raw')
     .option('--null', 'pipe mode: records end with NUL instead of newline (in and out)')
     .option('--base64', 'pipe mode: records are base64 of binary messages (in and out)')
+    .option('--jsonl', 'write every event of every connection (handshake, messages, pings, pongs, close, errors) as one JSON object per line on stdout')
     .option('--raw', 'allow /close with codes that may not be sent (1005, 1006, 1015, 2000...)')
     .option('--no-compression', 'do not offer permessage-deflate')
     .addHelpText('after', EXAMPLES)
@@ -233,6 +236,7 @@ export function toCliOptions(raw: Record<string, unknown>): CliOptions {
     base64: get<boolean | undefined>('base64') ?? false,
     raw: get<boolean | undefined>('raw') ?? false,
     compression: get<boolean>('compression'),
+    jsonl: get<boolean | undefined>('jsonl') ?? false,
   };
   const optional = {
     auth: get<string | undefined>('auth'),

@@ -5,6 +5,7 @@ import { buildProgram, toCliOptions, USAGE_HINT, UsageError, type CliOptions } f
 import { colorWanted, palette } from './colors.js';
 import { connectShape, runConnect } from './connect-mode.js';
 import { ExitCode } from './exit-codes.js';
+import { jsonlPrinterOptions, startJsonlOutput } from './jsonl-output.js';
 import { runListen } from './listen-mode.js';
 import { MessageView } from './message-view.js';
 import { askPassphrase } from './passphrase.js';
@@ -49,7 +50,8 @@ async function main(argv: string[]): Promise<ExitCode> {
   const shape = cli.mode === 'connect' ? connectShape(cli, stdinIsTty, stdoutIsTty) : stdinIsTty && stdoutIsTty ? 'interactive' : 'pipe';
   const interactive = shape === 'interactive';
   const colors = palette(colorWanted(cli.color, interactive ? stdoutIsTty : Boolean(process.stderr.isTTY)));
-  const printer = new Printer({ colors, interactive, timestamps: cli.timestamps });
+  if (cli.jsonl) startJsonlOutput();
+  const printer = new Printer({ colors, interactive, timestamps: cli.timestamps, ...(cli.jsonl && jsonlPrinterOptions()) });
   const view = new MessageView(printer, {
     json: cli.json,
     binaryView: cli.binaryView,
