@@ -5,7 +5,7 @@
  * carries nothing.
  */
 import { describeCloseCode } from '../protocol/close-codes.js';
-import type { CloseFrameRecord, CloseTraceEvent, PingTraceEvent, PongTraceEvent, TraceDirection } from '../trace/events.js';
+import type { CloseFrameRecord, CloseTraceEvent, MessageTraceEvent, PingTraceEvent, PongTraceEvent, TraceDirection } from '../trace/events.js';
 import { encodePayload, wireText } from '../trace/payload.js';
 import { nextConnectionId, publish, traceTime } from './trace-channel.js';
 import type { SendCallback } from './socket-types.js';
@@ -67,16 +67,19 @@ export function traceConnectionId(ws: object): number | undefined {
 }
 
 export function traceReceived(ws: object, data: Buffer, binary: boolean, compressed: boolean, wireLength: number | undefined): void {
-  publish({
+  const payload = encodePayload(data, binary ? 'binary' : 'text');
+  const event: MessageTraceEvent = {
     time: traceTime(),
     conn: traceOf(ws).conn,
     event: 'message',
     dir: 'in',
     opcode: binary ? 2 : 1,
     size: data.length,
-    ...encodePayload(data, binary ? 'binary' : 'text'),
-    ...(compressed && wireLength !== undefined && { wireSize: wireLength }),
-  });
+    data: payload.data,
+    encoding: payload.encoding,
+  };
+  if (compressed && wireLength !== undefined) event.wireSize = wireLength;
+  publish(event);
 }
 
 interface Deflating {
@@ -103,25 +106,17 @@ export function traceWritten(ws: object, payload: string | Buffer, binary: boole
   // Compressed before anyone subscribed: what it was is no longer known.
   if (compressed && !original) return;
   const message = original ? original.payload : payload;
-  const time = traceTime();
-  const conn = traceOf(ws).conn;
-  const wireSize = compressed ? { wireSize: typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length } : undefined;
+  const isBinary = original ? original.binary : binary;
+  let event: MessageTraceEvent;
   if (typeof message === 'string') {
     const text = wireText(message);
-    publish({ time, conn, event: 'message', dir: 'out', opcode: 1, size: Buffer.byteLength(text), data: text, encoding: 'utf8', ...wireSize });
-    return;
+    event = { time: traceTime(), conn: traceOf(ws).conn, event: 'message', dir: 'out', opcode: 1, size: Buffer.byteLength(text), data: text, encoding: 'utf8' };
+  } else {
+    const { data, encoding } = encodePayload(message, isBinary ? 'binary' : 'bytes');
+    event = { time: traceTime(), conn: traceOf(ws).conn, event: 'message', dir: 'out', opcode: isBinary ? 2 : 1, size: message.length, data, encoding };
   }
-  const isBinary = original ? original.binary : binary;
-  publish({
-    time,
-    conn,
-    event: 'message',
-    dir: 'out',
-    opcode: isBinary ? 2 : 1,
-    size: message.length,
-    ...encodePayload(message, isBinary ? 'binary' : 'bytes'),
-    ...wireSize,
-  });
+  if (compressed) event.wireSize = typeof payload === 'string' ? Buffer.byteLength(payload) : payload.length;
+  publish(event);
 }
 
 function controlEvent<E extends 'ping' | 'pong'>(
