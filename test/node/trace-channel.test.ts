@@ -231,6 +231,26 @@ describe('trace events on the diagnostics channel', () => {
     }
   });
 
+  test('a request head that cannot be parsed: the server traces one error with the status it answered', async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await server.ready();
+    const trace = recordTrace();
+    try {
+      const raw = netConnect(server.address().port, '127.0.0.1');
+      await once(raw, 'connect');
+      raw.end('NONSENSE\r\n\r\n');
+      raw.resume();
+      await once(raw, 'close');
+      assert.deepEqual(
+        trace.events.map((e) => shape(e)),
+        [{ conn: trace.events[0]?.conn, event: 'error', dir: 'in', code: 'WS_ERR_MALFORMED_HTTP', message: 'malformed start line', status: 400 }],
+      );
+    } finally {
+      trace.stop();
+      await server.close();
+    }
+  });
+
   test('a connection refused at the TCP level: an error with the URL and Node’s code, then close 1006', async () => {
     const probe = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await probe.ready();
