@@ -17,6 +17,9 @@ interface TracedSocket {
 }
 
 interface CloseState {
+  /** 'closed' without a Close frame either way and without failing: the peer ended TCP (EOF). */
+  readonly readyState: 'open' | 'closing' | 'closed';
+  readonly hasFailed: boolean;
   readonly sentClose: { code: number; reason: string } | undefined;
   readonly receivedClose: { code: number; reason: string } | undefined;
 }
@@ -25,6 +28,8 @@ interface SocketTrace {
   conn: number;
   /** It failed before it was open (a refused connection, a bad handshake): the fault came from outside. */
   failedEarly: boolean;
+  /** An error was reported (a reset, a protocol error): the cut, if there was no Close, came from outside. */
+  errored: boolean;
   firstCloser: TraceDirection | undefined;
   sent: CloseFrameRecord | undefined;
   received: CloseFrameRecord | undefined;
@@ -48,7 +53,7 @@ export function tagError(error: unknown, conn: number): void {
 function traceOf(ws: object, conn?: number): SocketTrace {
   let trace = traces.get(ws);
   if (!trace) {
-    trace = { conn: conn ?? nextConnectionId(), failedEarly: false, firstCloser: undefined, sent: undefined, received: undefined };
+    trace = { conn: conn ?? nextConnectionId(), failedEarly: false, errored: false, firstCloser: undefined, sent: undefined, received: undefined };
     traces.set(ws, trace);
   }
   return trace;
@@ -174,7 +179,7 @@ export function traceClosed(
   localReason: string | undefined,
 ): void {
   const trace = traceOf(ws);
-  const dir = trace.firstCloser ?? (localReason !== undefined && !trace.failedEarly ? 'out' : 'in');
+  const dir = trace.firstCloser ?? cutBy(trace, connection, localReason);
   // The Close frame that decided the code (none for 1006): its payload is the code and the reason.
   const decided = connection?.sentClose?.code === code && connection.sentClose.reason === reason ? connection.sentClose : connection?.receivedClose;
   const fromFrame = decided !== undefined && decided.code === code && code !== 1005;
@@ -199,6 +204,16 @@ export function traceClosed(
   publish(event);
 }
 
+/** No Close frame either way: who dropped the connection? */
+function cutBy(trace: SocketTrace, connection: CloseState | undefined, localReason: string | undefined): TraceDirection {
+  if (trace.failedEarly) return 'in';
+  // The heartbeat, the close timeout, close() while connecting.
+  if (localReason !== undefined) return 'out';
+  const peerEnded = connection !== undefined && connection.readyState === 'closed' && !connection.hasFailed;
+  // Neither the peer's EOF nor an error from outside: terminate().
+  return peerEnded || trace.errored ? 'in' : 'out';
+}
+
 /** Every error the WebSocket reports ('error' listened to or not): protocol, handshake, network. */
 export function traceError(ws: TracedSocket, error: unknown): void {
   const details = (typeof error === 'object' && error !== null ? error : {}) as {
@@ -209,6 +224,7 @@ export function traceError(ws: TracedSocket, error: unknown): void {
     [kTraceConn]?: number;
   };
   const trace = traceOf(ws, details[kTraceConn]);
+  trace.errored = true;
   const early = ws.readyState === 0;
   if (early) trace.failedEarly = true;
   publish({

@@ -231,6 +231,32 @@ describe('trace events on the diagnostics channel', () => {
     }
   });
 
+  test('no Close frame either way: terminate() closes from our side, the peer sees its side cut', async () => {
+    const { server, url } = await echoServer();
+    const trace = recordTrace();
+    try {
+      const socket = await connect(url);
+      assert.equal(server.clients.size, 1);
+      const serverClosed = new Promise((resolve) => {
+        for (const client of server.clients) client.once('close', resolve);
+      });
+      const done = closed(socket);
+      socket.terminate();
+      await done;
+      await serverClosed;
+      const [clientConn] = connsOf(trace.events, 'client');
+      const [serverConn] = connsOf(trace.events, 'server');
+      const closeOf = (conn: number | undefined) => trace.of(conn!).find((e) => e.event === 'close');
+      const client = closeOf(clientConn);
+      const peer = closeOf(serverConn);
+      assert.ok(client?.event === 'close' && client.dir === 'out' && client.code === 1006 && !client.clean, JSON.stringify(client));
+      assert.ok(peer?.event === 'close' && peer.dir === 'in' && peer.code === 1006 && !peer.clean, JSON.stringify(peer));
+    } finally {
+      trace.stop();
+      await server.close();
+    }
+  });
+
   test('a request head that cannot be parsed: the server traces one error with the status it answered', async () => {
     const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await server.ready();
