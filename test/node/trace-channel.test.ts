@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect as netConnect } from 'node:net';
 import { after, describe, test } from 'node:test';
+import { WebSocketServer as WsServer } from 'ws';
 import { connect, setTraceOptions, traceConnectionId, validateTraceEvent, WebSocketServer, type TraceEvent } from '../../src/index.js';
 import { closed, echoServer, messages } from './helpers.js';
 import { connsOf, recordTrace, shape } from '../trace/record.js';
@@ -145,6 +146,38 @@ describe('trace events on the diagnostics channel', () => {
       }
     });
   }
+
+  test('our client against a ws server with permessage-deflate: what ws compressed is traced inflated, with its wire size', async () => {
+    const wss = new WsServer({ port: 0, host: '127.0.0.1', perMessageDeflate: { threshold: 0 } });
+    await once(wss, 'listening');
+    const big = 'compress me '.repeat(500);
+    wss.on('connection', (peer) => {
+      peer.send(big);
+      peer.send(BINARY);
+    });
+    const trace = recordTrace();
+    try {
+      const socket = await connect(`ws://127.0.0.1:${(wss.address() as { port: number }).port}/`);
+      await messages(socket, 2);
+      const done = closed(socket);
+      socket.close(4000, 'enough');
+      await done;
+      const [conn] = connsOf(trace.events, 'client');
+      const received = trace.of(conn!).filter((e) => e.event === 'message');
+      assert.equal(received.length, 2);
+      const [text, binary] = received;
+      assert.ok(
+        text?.event === 'message' && text.data === big && text.size === big.length && text.wireSize! < big.length / 10,
+        JSON.stringify(text?.event === 'message' && text.wireSize),
+      );
+      assert.ok(binary?.event === 'message' && binary.opcode === 2 && Buffer.from(binary.data, 'base64').equals(BINARY) && binary.wireSize !== undefined);
+      const close = trace.of(conn!).at(-1);
+      assert.ok(close?.event === 'close' && close.code === 4000 && close.name === 'Private Use' && close.clean && close.dir === 'out');
+    } finally {
+      trace.stop();
+      await new Promise((resolve) => wss.close(resolve));
+    }
+  });
 
   test('without a subscriber nothing is built: a socket gets no trace state and takes no id', async () => {
     const { server, url } = await echoServer();
