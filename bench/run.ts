@@ -17,6 +17,7 @@ import { allScenarios, negotiatesDeflate, SIDES, type Context, type Row, type Se
 import { benchPath, fileLimits, pinningNote, ServerProcess } from './lib/processes.js';
 import { checkTargets, markdownTable, microTable, scenarioTable, textTable, type TargetCheck } from './lib/report.js';
 import type { MicroRow } from './micro.js';
+import { runTraceBenchChild } from './trace.js';
 import { wsNativeStatus } from './lib/ws-internals.js';
 
 const args = process.argv.slice(2);
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
     microRows = await runMicroChild();
     log('');
   }
+
+  if (!filter || 'trace'.includes(filter)) await runTraceBenchChild(quick);
 
   const servers = new Map<boolean, Promise<Record<Side, ServerProcess>>>();
   let deflate: Promise<boolean> | undefined;

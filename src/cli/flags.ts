@@ -323,6 +323,8 @@ export interface OutputSettings {
   base64: boolean;
   /** No message is printed or written (status and errors still are). */
   quiet: boolean;
+  /** Every event of every connection as JSON lines on stdout (docs/trace.md). */
+  jsonl: boolean;
 }
 
 export const outputFlags = {
@@ -342,6 +344,11 @@ export const outputFlags = {
     add(command, group, new Option('--null', 'pipe mode: records end with NUL instead of newline (in and out)'));
     add(command, group, new Option('--base64', 'pipe mode: records are base64 of binary messages (in and out)'));
     add(command, group, new Option('-q, --quiet', 'print no messages (connections, closes and errors still show)'));
+    add(
+      command,
+      group,
+      new Option('--jsonl', 'write every event of every connection (handshake, messages, pings, pongs, close, errors) as one JSON object per line on stdout'),
+    );
   },
   read(raw: RawOptions): OutputSettings {
     const settings: OutputSettings = {
@@ -355,6 +362,7 @@ export const outputFlags = {
       nullSeparated: get<boolean | undefined>(raw, 'null') ?? false,
       base64: get<boolean | undefined>(raw, 'base64') ?? false,
       quiet: get<boolean | undefined>(raw, 'quiet') ?? false,
+      jsonl: get<boolean | undefined>(raw, 'jsonl') ?? false,
     };
     if (settings.binary && settings.base64) throw new UsageError('use either --binary or --base64, not both');
     return settings;

@@ -4,6 +4,7 @@
  */
 import type { WebSocket } from '../index.js';
 import type { OutputSettings } from './flags.js';
+import { JSONL_VIEW, jsonlPrinterOptions, startJsonlOutput } from './jsonl-output.js';
 import { MessageView } from './message-view.js';
 import { colorWanted, palette } from './terminal/colors.js';
 import { Printer } from './terminal/printer.js';
@@ -24,6 +25,10 @@ export interface Output {
 
 export function createOutput(settings: OutputSettings, interactive: boolean): Output {
   const colors = palette(colorWanted(settings.color, interactive ? Boolean(process.stdout.isTTY) : Boolean(process.stderr.isTTY)));
+  if (settings.jsonl) {
+    startJsonlOutput();
+    return { printer: new Printer({ colors, timestamps: settings.timestamps, ...jsonlPrinterOptions() }), view: JSONL_VIEW };
+  }
   const printer = new Printer({ colors, interactive, timestamps: settings.timestamps });
   return { printer, view: new MessageView(printer, settings) };
 }

@@ -4,6 +4,7 @@ import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from 'nod
 import { HandshakeError } from '../protocol/errors.js';
 import { buildClientRequest, checkServerResponse, generateKey, headerEntries, type ClientHandshakeResult, type HeaderList } from '../protocol/handshake.js';
 import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead } from '../protocol/http-head.js';
+import { traceClientHandshake } from './trace-handshake.js';
 
 export interface ClientHandshakeOptions {
   protocols?: readonly string[];
@@ -92,25 +93,27 @@ async function handshakeOnce(url: URL, options: ClientHandshakeOptions, deadline
   const hostname = url.hostname.replace(/^\[|\]$/g, '');
   const port = Number(url.port || (secure ? 443 : 80));
   return withTimeout(remaining, options, async (track) => {
+    const trace = traceClientHandshake(url);
     const socket = await openTransport(hostname, port, secure, options, track);
     const key = generateKey(options.randomBytes);
     const headers = headerEntries(options.headers);
     const auth = options.auth ?? (url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined);
     if (auth !== undefined) headers.push(['Authorization', `Basic ${Buffer.from(auth).toString('base64')}`]);
     const extensionsOffered = Boolean(options.extensions);
-    socket.write(
-      buildClientRequest({
-        host: options.host ?? url.host,
-        path: (url.pathname || '/') + url.search,
-        key,
-        protocols: options.protocols ?? [],
-        ...(options.extensions !== undefined && { extensions: options.extensions }),
-        ...(options.origin !== undefined && { origin: options.origin }),
-        headers,
-      }),
-    );
+    const request = buildClientRequest({
+      host: options.host ?? url.host,
+      path: (url.pathname || '/') + url.search,
+      key,
+      protocols: options.protocols ?? [],
+      ...(options.extensions !== undefined && { extensions: options.extensions }),
+      ...(options.origin !== undefined && { origin: options.origin }),
+      headers,
+    });
+    socket.write(request);
+    trace?.requestSent(socket, request);
     const { head, rest } = await readHead(socket, options.maxHeaderSize ?? DEFAULT_HEAD_LIMITS.maxHeaderSize);
     const parsed = parseHttpHead(head, { maxHeaderSize: options.maxHeaderSize ?? DEFAULT_HEAD_LIMITS.maxHeaderSize, maxHeaderCount: 1000 });
+    trace?.responseRead(parsed);
     const status = Number(parsed.startLine[1]);
     const location = parsed.headers.get('location')?.[0];
     if (options.followRedirects && REDIRECT_STATUSES.has(status) && location) {
@@ -122,6 +125,7 @@ async function handshakeOnce(url: URL, options: ClientHandshakeOptions, deadline
       return { socket, head: rest, result, url };
     } catch (error) {
       socket.destroy();
+      trace?.failed(error);
       if (error instanceof HandshakeError) Object.assign(error, { headers: Object.fromEntries([...parsed.headers].map(([k, v]) => [k, v.join(', ')])) });
       throw error;
     }

@@ -8,6 +8,7 @@ import { buildAcceptResponse, buildErrorResponse, checkUpgradeRequest, type Head
 import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead } from '../protocol/http-head.js';
 import { acceptDeflateOffer, checkDeflateOptions } from '../protocol/extensions/permessage-deflate.js';
 import { deflateOptions } from './deflate-session.js';
+import { traceServerHandshake, traceServerResponse } from './trace-handshake.js';
 import { ServerSocket } from './server-socket.js';
 import type { SocketOptions } from './socket-types.js';
 import type { WebSocket } from './websocket.js';
@@ -199,6 +200,7 @@ export class WebSocketServer extends EventEmitter {
 
   private async upgrade(request: UpgradeRequest, socket: Socket, rest: Buffer): Promise<void> {
     const info = describe(request, socket);
+    traceServerHandshake(request, socket);
     try {
       if (this.closing) throw new HandshakeError('WS_ERR_SERVER_CLOSING', 503, 'the server is shutting down');
       if (this.options.path !== undefined && info.path !== this.options.path) {
@@ -232,7 +234,9 @@ export class WebSocketServer extends EventEmitter {
       const accepted = deflate && acceptDeflateOffer(valid.extensions, deflate);
       if (socket.destroyed) return;
       const extensions = accepted?.response;
-      socket.write(buildAcceptResponse({ key: valid.key, ...(protocol && { protocol }), ...(extensions && { extensions }), ...(headers && { headers }) }));
+      const response = buildAcceptResponse({ key: valid.key, ...(protocol && { protocol }), ...(extensions && { extensions }), ...(headers && { headers }) });
+      socket.write(response);
+      traceServerResponse(socket, response);
       this.pending.delete(socket);
       socket.off('close', this.forgetPending);
       const ws = new ServerSocket(socket, rest, this.options, {
@@ -275,7 +279,9 @@ export class WebSocketServer extends EventEmitter {
   private reject(socket: Duplex, error: HandshakeError, request: HandshakeRequest | undefined): void {
     this.emit('rejected', error, request);
     if (socket.destroyed) return;
-    socket.end(buildErrorResponse(error.status, error.message, { ...error.headers }));
+    const response = buildErrorResponse(error.status, error.message, { ...error.headers });
+    traceServerResponse(socket, response, error);
+    socket.end(response);
     // A client that never reads its answer must not hold the socket open.
     setTimeout(() => socket.destroy(), 1000).unref();
   }

@@ -9,6 +9,8 @@ import { Opcode } from '../protocol/opcodes.js';
 import { openClient, parseWebSocketUrl } from './client-handshake.js';
 import { DeflateSession, deflateOptions } from './deflate-session.js';
 import { Heartbeat } from './heartbeat.js';
+import { tracing } from './trace-channel.js';
+import * as trace from './trace-socket.js';
 import { messageIterator } from './message-iterator.js';
 import type { ClientOptions, MessageInfo, SendCallback, SendData, SendOptions, SocketOptions } from './socket-types.js';
 import { addEventListener, defineEventHandlers, removeEventListener, type BinaryType } from './whatwg-events.js';
@@ -154,6 +156,7 @@ export class WebSocket extends EventEmitter {
         },
       });
     }
+    if (tracing()) trace.traceAttach(this, socket);
     socket.setNoDelay(true);
     socket.setTimeout(0);
     // Shared listeners that find this WebSocket on the socket (as ws does): five closures per
@@ -231,7 +234,7 @@ export class WebSocket extends EventEmitter {
 
   /** The one path every outgoing message takes (extensions hook in here). */
   protected sendMessage(payload: string | Buffer, binary: boolean, callback?: SendCallback): void {
-    if (this.compression) this.compression.send(payload, binary, callback);
+    if (this.compression) this.compression.send(payload, binary, tracing() ? trace.traceDeflating(payload, binary, callback) : callback);
     else this.writeMessage(payload, binary, false, callback);
   }
 
@@ -245,6 +248,7 @@ export class WebSocket extends EventEmitter {
       callback?.(error as Error);
       return;
     }
+    if (tracing()) trace.traceWritten(this, payload, binary, compressed, callback);
     this.flush(callback);
     // A message leaving the compression queue may bring it under the mark.
     if (this.compression) this.drainIfReady();
@@ -270,6 +274,7 @@ export class WebSocket extends EventEmitter {
       return;
     }
     this.connection!.ping(data);
+    if (tracing()) trace.traceControlSent(this, 'ping', data);
     const key = Buffer.from(data).toString('latin1');
     const pings = (this.pingsInFlight ??= new Map());
     pings.set(key, performance.now());
@@ -283,6 +288,7 @@ export class WebSocket extends EventEmitter {
       return;
     }
     this.connection!.pong(data);
+    if (tracing()) trace.traceControlSent(this, 'pong', data);
     this.flush(callback);
   }
 
@@ -436,15 +442,18 @@ export class WebSocket extends EventEmitter {
     for (const event of events) {
       switch (event.type) {
         case 'message':
+          if (tracing()) trace.traceReceived(this, event.data, event.binary, event.compressed, wireLength);
           this.receiveMessage(event.data, event.binary, wireLength === undefined ? undefined : { compressed: event.compressed, wireLength });
           break;
         case 'ping':
+          if (tracing()) trace.tracePingReceived(this, event.data, this.options.autoPong ?? true);
           this.emit('ping', event.data);
           break;
         case 'pong':
           this.receivePong(event.data);
           break;
         case 'close':
+          if (tracing()) trace.traceCloseReceived(this, event.code, event.reason);
           if (this.readyState === WebSocket.OPEN) this.readyState = WebSocket.CLOSING;
           this.afterSends(() => {
             this.connection!.answerClose();
@@ -468,6 +477,7 @@ export class WebSocket extends EventEmitter {
     const socket = this.socket;
     const connection = this.connection!;
     const chunks = connection.takeOutgoing();
+    if (tracing()) trace.traceFlush(this, connection);
     // Frames going out are observed as they leave, so their timestamps are the send times.
     if (connection.observeFrames) this.dispatch(connection.takeEvents());
     if (!socket || socket.destroyed) {
@@ -533,6 +543,7 @@ export class WebSocket extends EventEmitter {
       this.emit('rtt', rtt);
     }
     this.heartbeat?.pongReceived();
+    if (tracing()) trace.tracePongReceived(this, data, rtt);
     this.emit('pong', data, rtt);
   }
 
@@ -590,10 +601,12 @@ export class WebSocket extends EventEmitter {
       reason = received.reason;
     }
     const wasClean = Boolean(connection?.closeHandshakeDone && !connection.hasFailed && this.localCloseReason === undefined);
+    if (tracing()) trace.traceClosed(this, code, reason, wasClean, connection, this.localCloseReason);
     this.emit('close', code, reason, wasClean);
   }
 
   protected emitError(error: unknown): void {
+    if (tracing()) trace.traceError(this, error);
     // An 'error' nobody listens to must not crash the process: the close event carries the outcome.
     if (this.listenerCount('error') > 0) this.emit('error', error);
   }

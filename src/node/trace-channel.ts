@@ -1,0 +1,50 @@
+import { channel } from 'node:diagnostics_channel';
+import { epochSeconds, type TraceEvent } from '../trace/events.js';
+import { redactEvent } from '../trace/redact.js';
+
+/**
+ * Every trace event of every WebSocket in the process is published on this
+ * `node:diagnostics_channel` channel (see docs/trace.md). Nothing is built while no one subscribes.
+ */
+export const TRACE_CHANNEL = 'wscope:trace';
+
+const traceChannel = channel(TRACE_CHANNEL);
+
+export interface TraceOptions {
+  /**
+   * Publish credentials as they are: Authorization, Proxy-Authorization, Cookie and Set-Cookie
+   * header values and URL passwords. Off by default: they are replaced by `[redacted]` and `***`.
+   */
+  secrets?: boolean;
+}
+
+let secrets = false;
+
+/** Process-wide, like the channel itself. */
+export function setTraceOptions(options: TraceOptions): void {
+  secrets = options.secrets ?? false;
+}
+
+/** The one guard every hook sits behind: a getter on the channel, nothing allocated. */
+export function tracing(): boolean {
+  return traceChannel.hasSubscribers;
+}
+
+let lastConnectionId = 0;
+
+/** Unique in the process, in the order connections were first traced. */
+export function nextConnectionId(): number {
+  return ++lastConnectionId;
+}
+
+/** Read once: it never changes, and the getter is not free on a path taken per message. */
+const TIME_ORIGIN = performance.timeOrigin;
+
+/** Now, as a trace time: epoch seconds with µs. */
+export function traceTime(): number {
+  return epochSeconds(TIME_ORIGIN + performance.now());
+}
+
+export function publish(event: TraceEvent): void {
+  traceChannel.publish(secrets ? event : redactEvent(event));
+}

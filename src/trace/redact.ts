@@ -1,0 +1,35 @@
+import type { HeaderPairs, TraceEvent } from './events.js';
+
+/** Header fields whose values are credentials: a trace shared in a bug report must not carry them. */
+export const SECRET_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
+
+export const REDACTED = '[redacted]';
+/** In a URL's user info: `*` needs no percent-encoding there, so the URL stays readable. */
+export const REDACTED_PASSWORD = '***';
+
+export function redactHeaders(headers: HeaderPairs): HeaderPairs {
+  return headers.map(([name, value]) => [name, SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value]);
+}
+
+/** `ws://user:pw@host/` → `ws://user:***@host/`; a string that is not a URL is returned as it is. */
+export function redactUrl(url: string): string {
+  if (!url.includes('@')) return url;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  if (parsed.password === '') return url;
+  parsed.password = REDACTED_PASSWORD;
+  return parsed.href;
+}
+
+/** The same event with its secrets (credential headers, URL passwords) replaced. */
+export function redactEvent<T extends TraceEvent>(event: T): T {
+  if (event.event === 'handshake') {
+    return { ...event, url: redactUrl(event.url), requestHeaders: redactHeaders(event.requestHeaders), responseHeaders: redactHeaders(event.responseHeaders) };
+  }
+  if (event.event === 'error' && event.url !== undefined) return { ...event, url: redactUrl(event.url) };
+  return event;
+}
