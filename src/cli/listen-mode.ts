@@ -44,7 +44,10 @@ export async function runListen(settings: ListenSettings, { printer, view }: Out
     const { port } = server.address();
     const host = settings.headers.host ?? 'localhost';
     const hint = interactive ? ' (press Ctrl-C to quit)' : '';
-    printer.status(`listening on port ${port}: ${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${settings.path ?? '/'}${hint}`);
+    const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}${settings.path ?? '/'}`;
+    printer.status(`listening on port ${port}: ${url}${hint}`);
+    // A newcomer's next step: the other end of the seed's two commands.
+    if (interactive) printer.detail(`connect from another terminal: wscope connect ${url}   (type a line to send it to every client; /help lists commands)`);
   });
   server.on('rejected', (error: Error & { status?: number }, request: HandshakeRequest | undefined) => {
     const who = request ? `${peerAddress(request)} ${request.url}` : 'a client';

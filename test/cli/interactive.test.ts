@@ -177,6 +177,8 @@ describe("the seed's two commands, in two terminals", { timeout: 60_000 }, () =>
     const port = await seedPort();
     const listener = new TmuxCli(['-l', String(port)]);
     await listener.waitFor(new RegExp(`listening on port ${port}`));
+    // The main job says what to do next.
+    await listener.waitFor(new RegExp(`connect from another terminal: wscope connect ws://localhost:${port}/`));
     const client = new TmuxCli(['-c', `ws://127.0.0.1:${port}/status`]);
     await client.waitFor(/connected to ws:\/\/127\.0\.0\.1:\d+\/status/);
     await listener.waitFor(/#1 connected from 127\.0\.0\.1:\d+ \/status/);
