@@ -2,7 +2,7 @@
  * Connect mode's connection: open it, print what happens, reconnect with backoff when it is
  * lost, keep what the user sends while it is not open, and end with an exit code.
  */
-import { WebSocket, type ClientOptions } from '../index.js';
+import { traceConnectionId, WebSocket, type ClientOptions } from '../index.js';
 import { backoffDelay, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
 import { echoMessages } from './echo.js';
 import { explainConnectError } from './connect-problems.js';
@@ -35,6 +35,8 @@ export class ClientSession {
   private readonly queue: SocketCommand[] = [];
   private userClosing: { code: number; reason: string } | undefined;
   private attempt = 0;
+  /** Connections tried so far: with --reconnect each is named by its number (the trace's `conn` when tracing). */
+  private attempts = 0;
   private everOpened = false;
   private done = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -115,6 +117,7 @@ export class ClientSession {
   private open(): void {
     const socket = new WebSocket(this.options.url, this.options.client);
     this.socket = socket;
+    this.attempts++;
     let failedByUs = false;
     this.view.attach(socket);
     socket.on('error', (error: Error & { code?: string }) => {
@@ -133,7 +136,8 @@ export class ClientSession {
       this.attempt = 0;
       const negotiated = [socket.protocol && `, subprotocol ${socket.protocol}`, socket.extensions && `, ${socket.extensions}`].join('');
       const hint = this.printer.interactive ? ' (press Ctrl-C to quit)' : '';
-      this.printer.status(`${reconnected ? 'reconnected' : 'connected'} to ${redactUrl(socket.url)}${negotiated}${hint}`);
+      const id = this.options.reconnect === undefined ? '' : ` (connection #${traceConnectionId(socket) ?? this.attempts})`;
+      this.printer.status(`${reconnected ? 'reconnected' : 'connected'} to ${redactUrl(socket.url)}${id}${negotiated}${hint}`);
       if (this.options.echo) echoMessages(socket);
       this.onOpen?.(socket, reconnected);
       this.flushQueue();

@@ -73,7 +73,8 @@ describe('reconnect', { timeout: 30_000 }, () => {
     let server = await startServer();
     const cli = new CliProcess(['-c', `ws://127.0.0.1:${port}`, '--reconnect', '20']);
     try {
-      await cli.waitFor('stderr', /connected to/);
+      // With --reconnect every connection is named, so a reader can tell which one a line belongs to.
+      await cli.waitFor('stderr', /connected to ws:\/\/127\.0\.0\.1:\d+\/ \(connection #1\)/);
       cli.write('before restart\n');
       await eventually(() => received.includes('before restart'), 'the first line');
 
@@ -86,7 +87,9 @@ describe('reconnect', { timeout: 30_000 }, () => {
       cli.write('while down 3\n');
 
       server = await startServer();
-      await cli.waitFor('stderr', /reconnected to ws:\/\/127\.0\.0\.1:\d+\//, 10_000);
+      const reconnected = await cli.waitFor('stderr', /reconnected to ws:\/\/127\.0\.0\.1:\d+\/ \(connection #(\d+)\)/, 10_000);
+      // The first connection, then at least the refused attempt above, then this one.
+      assert.ok(Number(reconnected[1]) >= 3, `connection #${reconnected[1]}`);
       await eventually(() => received.length === 4, 'the queued lines');
       cli.write('after restart\n');
       cli.end();
