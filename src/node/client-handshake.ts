@@ -221,7 +221,7 @@ function tunnel(proxy: string, host: string, port: number, track: Track): Promis
 }
 
 function readHead(socket: Socket, maxHeaderSize: number): Promise<{ head: Buffer; rest: Buffer }> {
-  const reader = new HeadReader({ maxHeaderSize, maxHeaderCount: 1000 });
+  const reader = new HeadReader({ maxHeaderSize, maxHeaderCount: 1000 }, 'response');
   return new Promise((resolve, reject) => {
     const cleanup = () => {
       socket.off('data', onData);

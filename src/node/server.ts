@@ -4,7 +4,7 @@ import { createServer as createNetServer, type AddressInfo, type Server as NetSe
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { HandshakeError } from '../protocol/errors.js';
-import { buildAcceptResponse, checkUpgradeRequest, type HeaderList, type UpgradeRequest } from '../protocol/handshake.js';
+import { buildAcceptResponse, checkRequestFraming, checkUpgradeRequest, type HeaderList, type UpgradeRequest } from '../protocol/handshake.js';
 import { acceptDeflateOffer, checkDeflateOptions } from '../protocol/extensions/permessage-deflate.js';
 import { deflateOptions } from './deflate-session.js';
 import { readUpgradeRequest, requestFromIncoming, sendRefusal, type HeadReadingOptions } from './server-handshake.js';
@@ -164,6 +164,7 @@ export class WebSocketServer extends EventEmitter {
     const info = describe(request, socket);
     try {
       if (this.closing) throw new HandshakeError('WS_ERR_SERVER_CLOSING', 503, 'the server is shutting down');
+      checkRequestFraming(request);
       if (this.options.path !== undefined && info.path !== this.options.path) {
         throw new HandshakeError('WS_ERR_NOT_FOUND', 404, `no WebSocket endpoint at ${info.path}`);
       }
