@@ -88,6 +88,12 @@ function toUpgradeRequest(method: string, target: string, httpVersion: string, r
   return { method, target, httpVersion, headers, rawHeaders };
 }
 
+/** The path of a request target: what comes before its query. */
+export function pathOf(target: string): string {
+  const query = target.indexOf('?');
+  return query === -1 ? target : target.slice(0, query);
+}
+
 /** Answer a refused handshake with its HTTP error and close; a client that never reads its answer is cut after 1 s. */
 export function sendRefusal(socket: Duplex, error: HandshakeError): void {
   if (socket.destroyed) return;

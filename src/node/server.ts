@@ -7,8 +7,9 @@ import { HandshakeError } from '../protocol/errors.js';
 import { buildAcceptResponse, checkRequestFraming, checkUpgradeRequest, type HeaderList, type UpgradeRequest } from '../protocol/handshake.js';
 import { acceptDeflateOffer, checkDeflateOptions } from '../protocol/extensions/permessage-deflate.js';
 import { deflateOptions } from './deflate-session.js';
-import { readUpgradeRequest, requestFromIncoming, sendRefusal, type HeadReadingOptions } from './server-handshake.js';
+import { pathOf, readUpgradeRequest, requestFromIncoming, sendRefusal, type HeadReadingOptions } from './server-handshake.js';
 import { ServerSocket } from './server-socket.js';
+import { attachRoute } from './upgrade-router.js';
 import type { SocketOptions } from './socket-types.js';
 import type { WebSocket } from './websocket.js';
 
@@ -40,9 +41,12 @@ export interface ServerOptions extends SocketOptions, HeadReadingOptions {
   host?: string;
   /** TLS for the server's own port: key, cert, ca, passphrase... */
   tls?: TlsOptions;
-  /** Attach to an existing http(s).Server's 'upgrade' event instead of a port of our own. */
+  /** Attach to an existing http(s).Server's 'upgrade' event instead of a port of our own; close() detaches. */
   server?: HttpServer;
-  /** Only this path is served; others get 404. */
+  /**
+   * Only this path is served; others get 404. On an http.Server shared by several
+   * WebSocketServers, each serves its own path and a request no one serves gets the 404.
+   */
   path?: string;
   /** Subprotocols the server speaks, in preference order. Default: accept the client's first. */
   protocols?: readonly string[];
@@ -67,6 +71,8 @@ export class WebSocketServer extends EventEmitter {
   private readonly forgetPending = deleter(this.pending);
   private readonly forgetClient = deleter(this.clients);
   private closing = false;
+  /** Takes our route off the shared http.Server's 'upgrade' listener: after close() it is not ours to answer. */
+  private readonly detach: (() => void) | undefined;
 
   constructor(
     readonly options: ServerOptions = {},
@@ -77,7 +83,7 @@ export class WebSocketServer extends EventEmitter {
     if (deflate) checkDeflateOptions(deflate);
     if (onListening) this.once('listening', onListening);
     if (options.server) {
-      options.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
+      this.detach = attachRoute(options.server, { path: options.path, handle: (req, socket, head) => this.handleUpgrade(req, socket, head) });
     } else if (options.port !== undefined) {
       const onSocket = (socket: Socket) => this.readHandshake(socket);
       this.netServer = options.tls ? createTlsServer(options.tls, onSocket) : createNetServer(onSocket);
@@ -115,6 +121,9 @@ export class WebSocketServer extends EventEmitter {
   /** Feed an upgrade request parsed by Node's HTTP server (the 'upgrade' event's arguments). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     this.trackPending(socket);
+    // Node's HTTP server drops its own 'error' listener on an upgraded socket: without one, a
+    // client resetting while we answer would crash the process.
+    socket.on('error', destroySocket);
     void this.upgrade(requestFromIncoming(req), socket as Socket, head);
   }
 
@@ -125,6 +134,7 @@ export class WebSocketServer extends EventEmitter {
   async close(code = 1001, reason = 'server shutting down'): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.detach?.();
     const stopped = this.netServer ? new Promise<void>((resolve) => this.netServer!.close(() => resolve())) : Promise.resolve();
     for (const socket of this.pending) socket.destroy();
     const closed = [...this.clients].map(
@@ -255,8 +265,7 @@ function destroySocket(this: Duplex): void {
 function describe(request: UpgradeRequest, socket: Duplex): HandshakeRequest {
   const headers: Record<string, string> = {};
   for (const [name, values] of request.headers) headers[name] = values.join(', ');
-  const query = request.target.indexOf('?');
-  const path = query === -1 ? request.target : request.target.slice(0, query);
+  const path = pathOf(request.target);
   const netSocket = socket as Partial<Socket>;
   return {
     method: request.method,
