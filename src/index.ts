@@ -2,6 +2,7 @@
 export { WebSocket } from './node/websocket.js';
 export type { ClientOptions, SocketOptions, SendOptions, SendData, ObservedFrame, MessageInfo } from './node/socket-types.js';
 export { connect } from './node/connect.js';
+export { RedirectError } from './node/client-handshake.js';
 export { WebSocketServer, type ServerOptions, type HandshakeRequest, type AcceptDecision } from './node/server.js';
 export type { HeartbeatOptions } from './node/heartbeat.js';
 export { zlibLimiter, type DeflateTuning } from './node/deflate.js';
