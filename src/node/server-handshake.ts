@@ -34,7 +34,7 @@ export function readUpgradeRequest(
     maxHeaderSize: options.maxHeaderSize ?? DEFAULT_HEAD_LIMITS.maxHeaderSize,
     maxHeaderCount: options.maxHeaderCount ?? DEFAULT_HEAD_LIMITS.maxHeaderCount,
   };
-  const reader = new HeadReader(limits);
+  const reader = new HeadReader(limits, 'request');
   const timer = setTimeout(() => {
     stop();
     onError(new HandshakeError('WS_ERR_HANDSHAKE_TIMEOUT', 408, 'the opening handshake took too long'));

@@ -42,9 +42,10 @@ export class HeadReader {
   private afterCr = false;
   private startLineDone = false;
 
+  /** `kind` also checks the first line as it arrives; without it, either kind of head is read. */
   constructor(
     private readonly limits: HeadLimits = DEFAULT_HEAD_LIMITS,
-    private readonly kind: HeadKind = 'request',
+    private readonly kind?: HeadKind,
   ) {}
 
   /**
@@ -97,6 +98,7 @@ export class HeadReader {
 
   /** The first line, so far (`complete`: its CRLF has arrived), must be able to become a start line of our kind. */
   private checkStartLine(end: number, complete: boolean): void {
+    if (this.kind === undefined) return;
     const line = this.buffer.toString('latin1', 0, end);
     const problem = this.kind === 'request' ? requestLineProblem(line, complete) : statusLinePrefixProblem(line);
     if (problem) throw malformed(problem);

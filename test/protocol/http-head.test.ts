@@ -84,16 +84,19 @@ describe('HeadReader', () => {
 });
 
 describe('HeadReader: a head that cannot become valid fails at its first bad byte', () => {
-  /** Push `text` in one piece; the error it throws, or undefined when the reader waits for more. */
-  function firstPush(text: string | Buffer, kind?: 'request' | 'response'): unknown {
+  /** Push `text` in one piece into a reader for `kind` ('any': none given): the error it throws, undefined when it waits for more. */
+  function firstPush(text: string | Buffer, kind: 'request' | 'response' | 'any' = 'request'): unknown {
     try {
-      return new HeadReader(DEFAULT_HEAD_LIMITS, kind).push(typeof text === 'string' ? Buffer.from(text, 'latin1') : text) === undefined ? undefined : 'done';
+      return new HeadReader(DEFAULT_HEAD_LIMITS, kind === 'any' ? undefined : kind).push(typeof text === 'string' ? Buffer.from(text, 'latin1') : text) ===
+        undefined
+        ? undefined
+        : 'done';
     } catch (error) {
       return error;
     }
   }
 
-  function assert400(text: string | Buffer, message: string, kind?: 'request' | 'response'): void {
+  function assert400(text: string | Buffer, message: string, kind: 'request' | 'response' | 'any' = 'request'): void {
     const error = firstPush(text, kind);
     assert.ok(error instanceof HandshakeError, `${JSON.stringify(String(text))}: expected a 400, got ${String(error)}`);
     assert.equal(error.status, 400);
@@ -135,6 +138,13 @@ describe('HeadReader: a head that cannot become valid fails at its first bad byt
       for (let cut = 1; cut < valid.length; cut++) assert.equal(firstPush(valid.slice(0, cut)), undefined, `cut at ${cut}`);
       assert.equal(firstPush(valid), 'done');
     }
+  });
+
+  test('without a kind, a request and a response head are both read (only line ends and control characters are checked early)', () => {
+    assert.equal(firstPush('HTTP/1.1 101 Switching Protocols\r\n\r\n', 'any'), 'done');
+    assert.equal(firstPush(REQUEST, 'any'), 'done');
+    assert.equal(firstPush('SSH-2.0-OpenSSH_9.6\r\n', 'any'), undefined);
+    assert400('SSH-2.0\n', 'bare LF in the head (lines end in CRLF)', 'any');
   });
 
   test('a response head: the status line must start with HTTP/; bare LF and control characters fail the same way', () => {
