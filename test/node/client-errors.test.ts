@@ -142,6 +142,21 @@ describe('a ws:// URL to a server that speaks TLS', () => {
   }
 });
 
+describe('a ws:// URL to a Node TLS server (ours included), which answers a plain request with nothing', () => {
+  test('fails at once with WS_ERR_HANDSHAKE_CLOSED: no byte says TLS, so only a probe can tell (the CLI makes one)', T, async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1', tls });
+    await server.ready();
+    try {
+      const started = performance.now();
+      const error = await failureOf(connect(`ws://127.0.0.1:${server.address().port}/`));
+      assert.equal(error.code, 'WS_ERR_HANDSHAKE_CLOSED');
+      assert.ok(performance.now() - started < 2000, 'not after a handshake timeout');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('a redirect without followRedirects', () => {
   for (const status of [301, 302, 307, 308]) {
     test(`${status}: a RedirectError (a HandshakeError) with the status and the Location resolved against the URL`, T, async () => {
