@@ -5,6 +5,7 @@ export { connect } from './node/connect.js';
 export { TRACE_CHANNEL, setTraceOptions, type TraceOptions } from './node/trace-channel.js';
 export { traceConnectionId } from './node/trace-socket.js';
 export * from './trace/index.js';
+export { RedirectError } from './node/client-handshake.js';
 export { WebSocketServer, type ServerOptions, type HandshakeRequest, type AcceptDecision } from './node/server.js';
 export type { HeartbeatOptions } from './node/heartbeat.js';
 export { zlibLimiter, type DeflateTuning } from './node/deflate.js';

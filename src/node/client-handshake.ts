@@ -44,6 +44,27 @@ export interface OpenedClient {
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
+/**
+ * The server answered with a redirect and followRedirects is off (as in browsers, following is
+ * opt-in): `status` and `location` (resolved against the URL asked for) say where it points.
+ * Its `name` stays 'HandshakeError': it is one, and callers sort failures by name.
+ */
+export class RedirectError extends HandshakeError {
+  readonly location: string;
+
+  constructor(status: number, reason: string, location: string, headers: Record<string, string>) {
+    super('WS_ERR_REDIRECT', status, `the server redirects to ${location} (${reason ? `${status} ${reason}` : status})`, headers);
+    this.location = location;
+  }
+}
+
+/** A client failure that is not the server's HTTP answer: `code` says which, `cause` holds the underlying error. */
+export type ConnectFailure = Error & { code: string };
+
+function failure(code: string, message: string, cause?: unknown): ConnectFailure {
+  return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { code });
+}
+
 /** Parse and normalise a WebSocket URL; http(s) are accepted as aliases, as browsers do. */
 export function parseWebSocketUrl(input: string | URL): URL {
   let url: URL;
@@ -116,9 +137,12 @@ async function handshakeOnce(url: URL, options: ClientHandshakeOptions, deadline
     trace?.responseRead(parsed);
     const status = Number(parsed.startLine[1]);
     const location = parsed.headers.get('location')?.[0];
-    if (options.followRedirects && REDIRECT_STATUSES.has(status) && location) {
+    if (REDIRECT_STATUSES.has(status) && location) {
       socket.destroy();
-      throw new RedirectSignal(status, location);
+      if (options.followRedirects) throw new RedirectSignal(status, location);
+      const error = new RedirectError(status, parsed.startLine[2], resolveLocation(location, url), headerRecord(parsed.headers));
+      trace?.failed(error);
+      throw error;
     }
     try {
       const result = checkServerResponse(parsed, { key, protocols: options.protocols ?? [], extensionsOffered });
@@ -126,10 +150,23 @@ async function handshakeOnce(url: URL, options: ClientHandshakeOptions, deadline
     } catch (error) {
       socket.destroy();
       trace?.failed(error);
-      if (error instanceof HandshakeError) Object.assign(error, { headers: Object.fromEntries([...parsed.headers].map(([k, v]) => [k, v.join(', ')])) });
+      if (error instanceof HandshakeError) Object.assign(error, { headers: headerRecord(parsed.headers) });
       throw error;
     }
   });
+}
+
+function headerRecord(headers: Map<string, string[]>): Record<string, string> {
+  return Object.fromEntries([...headers].map(([k, v]) => [k, v.join(', ')]));
+}
+
+/** A Location resolved against the URL that was asked for, as a WebSocket URL when it can be one. */
+function resolveLocation(location: string, base: URL): string {
+  try {
+    return parseWebSocketUrl(new URL(location, base)).href;
+  } catch {
+    return location;
+  }
 }
 
 type Track = (socket: Socket) => void;
@@ -178,10 +215,18 @@ async function openTransport(host: string, port: number, secure: boolean, option
   track(tls);
   await new Promise<void>((resolve, reject) => {
     tls.once('secureConnect', resolve);
-    tls.once('error', reject);
+    tls.once('error', (error: NodeJS.ErrnoException) => {
+      reject(NOT_TLS_RECORD.has(error.code ?? '') ? failure('WS_ERR_NOT_TLS', 'the server does not speak TLS (try ws://)', error) : error);
+    });
   });
   return tls;
 }
+
+/**
+ * What OpenSSL says when the first bytes back are no TLS record: a plain HTTP server's answer
+ * ("HTTP/1.1 400") read as a record header has no valid version, or an absurd length.
+ */
+const NOT_TLS_RECORD = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
 function tcpConnect(host: string, port: number, track: Track): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -224,16 +269,24 @@ function tunnel(proxy: string, host: string, port: number, track: Track): Promis
   });
 }
 
+const TLS_ALERT = 0x15;
+const TLS_HANDSHAKE = 0x16;
+
 function readHead(socket: Socket, maxHeaderSize: number): Promise<{ head: Buffer; rest: Buffer }> {
-  const reader = new HeadReader({ maxHeaderSize, maxHeaderCount: 1000 });
+  const reader = new HeadReader({ maxHeaderSize, maxHeaderCount: 1000 }, 'response');
   return new Promise((resolve, reject) => {
     const cleanup = () => {
       socket.off('data', onData);
       socket.off('error', onError);
       socket.off('close', onClose);
     };
+    let first = true;
     const onData = (chunk: Buffer) => {
       try {
+        // RFC 8446 §5.1: a TLS record starts with its content type, 0x15 (alert) or 0x16
+        // (handshake) from a server that got our plain request: no HTTP answer starts so.
+        if (first && (chunk[0] === TLS_ALERT || chunk[0] === TLS_HANDSHAKE)) throw failure('WS_ERR_TLS_SERVER', 'the server speaks TLS (try wss://)');
+        first = false;
         const done = reader.push(chunk);
         if (!done) return;
         cleanup();

@@ -4,12 +4,13 @@ import { createServer as createNetServer, type AddressInfo, type Server as NetSe
 import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { HandshakeError } from '../protocol/errors.js';
-import { buildAcceptResponse, buildErrorResponse, checkUpgradeRequest, type HeaderList, type UpgradeRequest } from '../protocol/handshake.js';
-import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead } from '../protocol/http-head.js';
+import { buildAcceptResponse, checkRequestFraming, checkUpgradeRequest, type HeaderList, type UpgradeRequest } from '../protocol/handshake.js';
 import { acceptDeflateOffer, checkDeflateOptions } from '../protocol/extensions/permessage-deflate.js';
 import { deflateOptions } from './deflate-session.js';
+import { pathOf, readUpgradeRequest, refusalResponse, requestFromIncoming, sendRefusal, type HeadReadingOptions } from './server-handshake.js';
 import { traceServerHandshake, traceServerResponse } from './trace-handshake.js';
 import { ServerSocket } from './server-socket.js';
+import { attachRoute } from './upgrade-router.js';
 import type { SocketOptions } from './socket-types.js';
 import type { WebSocket } from './websocket.js';
 
@@ -35,26 +36,23 @@ export type AcceptDecision =
   | { accept: true; protocol?: string; headers?: HeaderList }
   | { accept: false; status?: number; message?: string; headers?: HeaderList };
 
-export interface ServerOptions extends SocketOptions {
+export interface ServerOptions extends SocketOptions, HeadReadingOptions {
   /** Listen on this port (0: any free one). Without `port` or `server`, call handleUpgrade yourself. */
   port?: number;
   host?: string;
   /** TLS for the server's own port: key, cert, ca, passphrase... */
   tls?: TlsOptions;
-  /** Attach to an existing http(s).Server's 'upgrade' event instead of a port of our own. */
+  /** Attach to an existing http(s).Server's 'upgrade' event instead of a port of our own; close() detaches. */
   server?: HttpServer;
-  /** Only this path is served; others get 404. */
+  /**
+   * Only this path is served; others get 404. On an http.Server shared by several
+   * WebSocketServers, each serves its own path and a request no one serves gets the 404.
+   */
   path?: string;
   /** Subprotocols the server speaks, in preference order. Default: accept the client's first. */
   protocols?: readonly string[];
   /** Decide on each handshake: authentication, origin checks, subprotocol choice, rejection with a status. */
   accept?: (request: HandshakeRequest) => AcceptDecision | Promise<AcceptDecision>;
-  /** Milliseconds a client has to complete its opening handshake (default 10 000): slowloris protection. */
-  handshakeTimeout?: number;
-  /** Bytes of request head allowed (default 16 KiB); over it: 431. */
-  maxHeaderSize?: number;
-  /** Header fields allowed (default 100); over it: 431. */
-  maxHeaderCount?: number;
   /** Keep the set of open connections in `clients` (default true). */
   clientTracking?: boolean;
 }
@@ -74,6 +72,8 @@ export class WebSocketServer extends EventEmitter {
   private readonly forgetPending = deleter(this.pending);
   private readonly forgetClient = deleter(this.clients);
   private closing = false;
+  /** Takes our route off the shared http.Server's 'upgrade' listener: after close() it is not ours to answer. */
+  private readonly detach: (() => void) | undefined;
 
   constructor(
     readonly options: ServerOptions = {},
@@ -84,7 +84,7 @@ export class WebSocketServer extends EventEmitter {
     if (deflate) checkDeflateOptions(deflate);
     if (onListening) this.once('listening', onListening);
     if (options.server) {
-      options.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));
+      this.detach = attachRoute(options.server, { path: options.path, handle: (req, socket, head) => this.handleUpgrade(req, socket, head) });
     } else if (options.port !== undefined) {
       const onSocket = (socket: Socket) => this.readHandshake(socket);
       this.netServer = options.tls ? createTlsServer(options.tls, onSocket) : createNetServer(onSocket);
@@ -121,10 +121,11 @@ export class WebSocketServer extends EventEmitter {
 
   /** Feed an upgrade request parsed by Node's HTTP server (the 'upgrade' event's arguments). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const rawHeaders: Array<[string, string]> = [];
-    for (let i = 0; i < req.rawHeaders.length; i += 2) rawHeaders.push([req.rawHeaders[i]!, req.rawHeaders[i + 1]!]);
     this.trackPending(socket);
-    void this.upgrade(toUpgradeRequest(req.method ?? '', req.url ?? '/', `HTTP/${req.httpVersion}`, rawHeaders), socket as Socket, head);
+    // Node's HTTP server drops its own 'error' listener on an upgraded socket: without one, a
+    // client resetting while we answer would crash the process.
+    socket.on('error', destroySocket);
+    void this.upgrade(requestFromIncoming(req), socket as Socket, head);
   }
 
   /**
@@ -134,6 +135,7 @@ export class WebSocketServer extends EventEmitter {
   async close(code = 1001, reason = 'server shutting down'): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    this.detach?.();
     const stopped = this.netServer ? new Promise<void>((resolve) => this.netServer!.close(() => resolve())) : Promise.resolve();
     for (const socket of this.pending) socket.destroy();
     const closed = [...this.clients].map(
@@ -161,41 +163,12 @@ export class WebSocketServer extends EventEmitter {
     }
     this.trackPending(socket);
     socket.on('error', destroySocket);
-    const limits = {
-      maxHeaderSize: this.options.maxHeaderSize ?? DEFAULT_HEAD_LIMITS.maxHeaderSize,
-      maxHeaderCount: this.options.maxHeaderCount ?? DEFAULT_HEAD_LIMITS.maxHeaderCount,
-    };
-    const reader = new HeadReader(limits);
-    const timer = setTimeout(() => {
-      socket.off('data', onData);
-      this.reject(socket, new HandshakeError('WS_ERR_HANDSHAKE_TIMEOUT', 408, 'the opening handshake took too long'), undefined);
-    }, this.options.handshakeTimeout ?? 10_000);
-    // Removed once the head is read, so nothing of this handshake's scope (reader, timer) is
-    // kept for the connection's lifetime: ~1 KiB per idle connection.
-    const stopTimer = (): void => clearTimeout(timer);
-    socket.once('close', stopTimer);
-    const onData = (chunk: Buffer) => {
-      let done: { head: Buffer; rest: Buffer } | undefined;
-      let request: UpgradeRequest;
-      try {
-        done = reader.push(chunk);
-        if (!done) return;
-        socket.off('data', onData);
-        socket.off('close', stopTimer);
-        socket.pause();
-        clearTimeout(timer);
-        const head = parseHttpHead(done.head, limits);
-        request = toUpgradeRequest(head.startLine[0], head.startLine[1], head.startLine[2], head.rawHeaders);
-      } catch (error) {
-        socket.off('data', onData);
-        socket.off('close', stopTimer);
-        clearTimeout(timer);
-        this.reject(socket, error instanceof HandshakeError ? error : new HandshakeError('WS_ERR_MALFORMED_HTTP', 400, 'malformed request'), undefined);
-        return;
-      }
-      void this.upgrade(request, socket, done.rest.length > 0 ? Buffer.from(done.rest) : NO_BYTES);
-    };
-    socket.on('data', onData);
+    readUpgradeRequest(
+      socket,
+      this.options,
+      (request, rest) => void this.upgrade(request, socket, rest),
+      (error) => this.reject(socket, error, undefined),
+    );
   }
 
   private async upgrade(request: UpgradeRequest, socket: Socket, rest: Buffer): Promise<void> {
@@ -203,6 +176,7 @@ export class WebSocketServer extends EventEmitter {
     traceServerHandshake(request, socket);
     try {
       if (this.closing) throw new HandshakeError('WS_ERR_SERVER_CLOSING', 503, 'the server is shutting down');
+      checkRequestFraming(request);
       if (this.options.path !== undefined && info.path !== this.options.path) {
         throw new HandshakeError('WS_ERR_NOT_FOUND', 404, `no WebSocket endpoint at ${info.path}`);
       }
@@ -279,11 +253,9 @@ export class WebSocketServer extends EventEmitter {
   private reject(socket: Duplex, error: HandshakeError, request: HandshakeRequest | undefined): void {
     this.emit('rejected', error, request);
     if (socket.destroyed) return;
-    const response = buildErrorResponse(error.status, error.message, { ...error.headers });
+    const response = refusalResponse(error);
     traceServerResponse(socket, response, error);
-    socket.end(response);
-    // A client that never reads its answer must not hold the socket open.
-    setTimeout(() => socket.destroy(), 1000).unref();
+    sendRefusal(socket, error, response);
   }
 }
 
@@ -297,24 +269,10 @@ function destroySocket(this: Duplex): void {
   this.destroy();
 }
 
-const NO_BYTES = Buffer.alloc(0);
-
-function toUpgradeRequest(method: string, target: string, httpVersion: string, rawHeaders: Array<[string, string]>): UpgradeRequest {
-  const headers = new Map<string, string[]>();
-  for (const [name, value] of rawHeaders) {
-    const key = name.toLowerCase();
-    const list = headers.get(key);
-    if (list) list.push(value);
-    else headers.set(key, [value]);
-  }
-  return { method, target, httpVersion, headers, rawHeaders };
-}
-
 function describe(request: UpgradeRequest, socket: Duplex): HandshakeRequest {
   const headers: Record<string, string> = {};
   for (const [name, values] of request.headers) headers[name] = values.join(', ');
-  const query = request.target.indexOf('?');
-  const path = query === -1 ? request.target : request.target.slice(0, query);
+  const path = pathOf(request.target);
   const netSocket = socket as Partial<Socket>;
   return {
     method: request.method,

@@ -144,6 +144,7 @@ export interface ValidUpgrade {
  * version (§4.4), 426 for a plain HTTP request, 400 for anything malformed.
  */
 export function checkUpgradeRequest(request: UpgradeRequest): ValidUpgrade {
+  checkRequestFraming(request);
   const headers = request.headers;
   if (request.method !== 'GET') {
     throw new HandshakeError('WS_ERR_METHOD_NOT_ALLOWED', 405, `method ${request.method} not allowed; the opening handshake is a GET`, { Allow: 'GET' });
@@ -170,6 +171,34 @@ export function checkUpgradeRequest(request: UpgradeRequest): ValidUpgrade {
   }
   if (new Set(protocols).size !== protocols.length) throw bad('WS_ERR_INVALID_SUBPROTOCOL', 'duplicate subprotocol in Sec-WebSocket-Protocol');
   return { key: key[0]!, protocols, extensions: (headers.get('sec-websocket-extensions') ?? []).join(', ') };
+}
+
+/**
+ * The shapes of request smuggling, refused with 400 before anything else is looked at: a proxy
+ * in front of us and we must never disagree on where this request ends and the next bytes
+ * begin. An opening handshake has no body (RFC 6455 §4.1: a GET), so every byte after its head
+ * is a WebSocket frame; a body announced here would be parsed as frames by us and as a body by
+ * the proxy.
+ */
+export function checkRequestFraming(request: UpgradeRequest): void {
+  // RFC 9112 §3.2: the target holds no whitespace or control character. Node's HTTP parser
+  // refuses them already; a head of our own reading is checked here.
+  for (let i = 0; i < request.target.length; i++) {
+    const c = request.target.charCodeAt(i);
+    if (c <= 0x20 || c === 0x7f) throw bad('WS_ERR_INVALID_TARGET', `control character 0x${c.toString(16).padStart(2, '0')} in the request target`);
+  }
+  const lengths = request.headers.get('content-length');
+  const transferEncoding = request.headers.get('transfer-encoding');
+  // RFC 9112 §6.3: "a request with both ... ought to be handled as an error" (smuggling).
+  if (lengths && transferEncoding) throw bad('WS_ERR_AMBIGUOUS_FRAMING', 'Content-Length together with Transfer-Encoding');
+  if (lengths) {
+    const values = splitList(lengths);
+    // RFC 9112 §6.3: differing or invalid Content-Length values are "an unrecoverable error".
+    if (values.length === 0 || values.some((value) => !/^\d+$/.test(value))) throw bad('WS_ERR_AMBIGUOUS_FRAMING', 'invalid Content-Length');
+    if (new Set(values.map(Number)).size > 1) throw bad('WS_ERR_AMBIGUOUS_FRAMING', 'two different Content-Length values');
+    if (Number(values[0]) > 0) throw bad('WS_ERR_UPGRADE_BODY', 'a request body on an upgrade (the opening handshake has none)');
+  }
+  if (transferEncoding) throw bad('WS_ERR_UPGRADE_BODY', 'Transfer-Encoding on an upgrade (the opening handshake has no body)');
 }
 
 function bad(code: string, message: string): HandshakeError {

@@ -23,20 +23,35 @@ export interface HeadLimits {
 
 export const DEFAULT_HEAD_LIMITS: HeadLimits = { maxHeaderSize: 16 * 1024, maxHeaderCount: 100 };
 
+/** Which start line a head opens with: a request line (servers read these) or a status line (clients). */
+export type HeadKind = 'request' | 'response';
+
 /**
- * Accumulates bytes until the blank line that ends the head. Each byte is copied and searched
- * once (the search resumes 3 bytes back, for a terminator cut in two), and no more than
- * `maxHeaderSize` bytes are ever held, however the peer slices its writes.
+ * Accumulates bytes until the blank line that ends the head. Each byte is copied and checked
+ * once, and no more than `maxHeaderSize` bytes are ever held, however the peer slices its
+ * writes. A head that cannot become valid fails at its first bad byte instead of waiting for a
+ * terminator that may never come: bare LF or bare CR line ends (RFC 9112 §2.2, a parser that
+ * accepts them reads lines differently from one that does not, the root of request smuggling),
+ * control characters, and a first line that is not a request line or status line.
  */
 export class HeadReader {
   private buffer = Buffer.allocUnsafe(1024);
   private size = 0;
+  /** Where the line being read starts, and whether the previous byte was a CR. */
+  private lineStart = 0;
+  private afterCr = false;
+  private startLineDone = false;
 
-  constructor(private readonly limits: HeadLimits = DEFAULT_HEAD_LIMITS) {}
+  /** `kind` also checks the first line as it arrives; without it, either kind of head is read. */
+  constructor(
+    private readonly limits: HeadLimits = DEFAULT_HEAD_LIMITS,
+    private readonly kind?: HeadKind,
+  ) {}
 
   /**
    * Returns the head and the bytes after it (a view into `chunk`) once the terminator has
-   * arrived, undefined before. Throws HandshakeError 431 as soon as the head outgrows its limit.
+   * arrived, undefined before. Throws HandshakeError 431 as soon as the head outgrows its
+   * limit, 400 as soon as it cannot be a valid head.
    */
   push(chunk: Buffer): { head: Buffer; rest: Buffer } | undefined {
     const before = this.size;
@@ -47,18 +62,100 @@ export class HeadReader {
       this.buffer = grown;
     }
     chunk.copy(this.buffer, before, 0, take);
-    this.size += take;
-    const end = this.buffer.subarray(0, this.size).indexOf(TERMINATOR, Math.max(0, before - 3));
-    if (end === -1) {
+    const headEnd = this.scan(before, before + take);
+    if (headEnd === -1) {
+      this.size += take;
+      // The method and the start of the target, where garbage shows, are in the first bytes;
+      // checking only those keeps a target dripped byte by byte linear.
+      if (!this.startLineDone && before < EARLY_CHECK_BYTES) this.checkStartLine(this.afterCr ? this.size - 1 : this.size, false);
       if (this.size >= this.limits.maxHeaderSize) throw tooLarge(`head over ${this.limits.maxHeaderSize} bytes`);
       return undefined;
     }
-    const headEnd = end + 4;
+    this.size = headEnd;
     return { head: this.buffer.subarray(0, headEnd), rest: chunk.subarray(headEnd - before) };
+  }
+
+  /** Check bytes [from, to) of the buffer; returns the end of the head when its blank line is among them, else -1. */
+  private scan(from: number, to: number): number {
+    const buffer = this.buffer;
+    for (let i = from; i < to; i++) {
+      const byte = buffer[i]!;
+      if (this.afterCr) {
+        if (byte !== LF) throw malformed('bare CR in the head (lines end in CRLF)');
+        this.afterCr = false;
+        const lineLength = i - 1 - this.lineStart;
+        this.lineStart = i + 1;
+        if (!this.startLineDone) {
+          this.checkStartLine(i - 1, true);
+          this.startLineDone = true;
+        } else if (lineLength === 0) return i + 1;
+      } else if (byte === CR) this.afterCr = true;
+      else if (byte === LF) throw malformed('bare LF in the head (lines end in CRLF)');
+      else if ((byte < 0x20 && byte !== TAB) || byte === DEL) throw malformed(`control character 0x${byte.toString(16).padStart(2, '0')} in the head`);
+    }
+    return -1;
+  }
+
+  /** The first line, so far (`complete`: its CRLF has arrived), must be able to become a start line of our kind. */
+  private checkStartLine(end: number, complete: boolean): void {
+    if (this.kind === undefined) return;
+    const line = this.buffer.toString('latin1', 0, end);
+    const problem = this.kind === 'request' ? requestLineProblem(line, complete) : statusLinePrefixProblem(line);
+    if (problem) throw malformed(problem);
   }
 }
 
-const TERMINATOR = Buffer.from('\r\n\r\n');
+const EARLY_CHECK_BYTES = 64;
+const CR = 0x0d;
+const LF = 0x0a;
+const TAB = 0x09;
+const DEL = 0x7f;
+
+/**
+ * RFC 9112 §3: request-line = method SP request-target SP HTTP-version. Checked left to right,
+ * so a prefix of a valid line passes with `complete` false and garbage fails at its first byte.
+ * The target may hold no control character (the caller has already refused CR, LF, NUL...), so
+ * it ends at the next space.
+ */
+export function requestLineProblem(line: string, complete: boolean): string | undefined {
+  const firstSpace = line.indexOf(' ');
+  const method = firstSpace === -1 ? line : line.slice(0, firstSpace);
+  if (!isTokenPrefix(method) || firstSpace === 0) return 'not an HTTP request line';
+  if (firstSpace === -1) return complete ? 'malformed start line' : undefined;
+  const secondSpace = line.indexOf(' ', firstSpace + 1);
+  if (secondSpace === firstSpace + 1) return 'malformed start line';
+  if (secondSpace === -1) return complete ? 'malformed start line' : undefined;
+  const version = line.slice(secondSpace + 1);
+  if (!isVersionPrefix(version) || (complete && version.length !== VERSION_SHAPE.length)) return 'malformed start line';
+  return undefined;
+}
+
+/** RFC 9112 §2.3: HTTP-version = "HTTP/" DIGIT "." DIGIT; 'd' stands for a digit. */
+const VERSION_SHAPE = 'HTTP/d.d';
+
+function isVersionPrefix(text: string): boolean {
+  if (text.length > VERSION_SHAPE.length) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (VERSION_SHAPE[i] === 'd' ? c < 0x30 || c > 0x39 : text[i] !== VERSION_SHAPE[i]) return false;
+  }
+  return true;
+}
+
+const HTTP_VERSION = 'HTTP/';
+
+/** A status line starts with "HTTP/": anything else (an SSH banner, a TLS record) is not an HTTP server. */
+function statusLinePrefixProblem(line: string): string | undefined {
+  const n = Math.min(line.length, HTTP_VERSION.length);
+  return line.slice(0, n) === HTTP_VERSION.slice(0, n) ? undefined : 'not an HTTP response';
+}
+
+function isTokenPrefix(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    if (TOKEN_CHARS[text.charCodeAt(i)] !== 1) return false;
+  }
+  return true;
+}
 
 function tooLarge(message: string): HandshakeError {
   return new HandshakeError('WS_ERR_HEADERS_TOO_LARGE', 431, message);

@@ -7,6 +7,7 @@ import {
   buildAcceptResponse,
   buildClientRequest,
   buildErrorResponse,
+  checkRequestFraming,
   checkServerResponse,
   checkUpgradeRequest,
   generateKey,
@@ -298,6 +299,44 @@ describe('checkUpgradeRequest', () => {
 
   test('400 for HTTP/1.0', () => {
     assertHandshakeError(() => checkUpgradeRequest(request(GOOD_REQUEST, 'GET /chat HTTP/1.0')), 400, 'WS_ERR_HTTP_VERSION');
+  });
+
+  test('400 for a control character, NUL or DEL in the request target', () => {
+    for (const c of [0x00, 0x01, 0x09, 0x1b, 0x7f]) {
+      const target = `/chat${String.fromCharCode(c)}x`;
+      const bad = { ...request(GOOD_REQUEST), target };
+      assertHandshakeError(() => checkUpgradeRequest(bad), 400, 'WS_ERR_INVALID_TARGET');
+      assertHandshakeError(() => checkRequestFraming(bad), 400, 'WS_ERR_INVALID_TARGET');
+    }
+    assert.doesNotThrow(() => checkRequestFraming({ ...request(GOOD_REQUEST), target: '/chat?q=%00&x=caf%C3%A9' }));
+  });
+
+  test('request smuggling shapes: Content-Length with Transfer-Encoding, differing or invalid Content-Lengths → 400', () => {
+    const cases: Array<[string[], string, string]> = [
+      [['Content-Length: 0', 'Transfer-Encoding: chunked'], 'WS_ERR_AMBIGUOUS_FRAMING', 'Content-Length together with Transfer-Encoding'],
+      [['Content-Length: 5', 'Content-Length: 6'], 'WS_ERR_AMBIGUOUS_FRAMING', 'two different Content-Length values'],
+      [['Content-Length: 0, 7'], 'WS_ERR_AMBIGUOUS_FRAMING', 'two different Content-Length values'],
+      [['Content-Length: -1'], 'WS_ERR_AMBIGUOUS_FRAMING', 'invalid Content-Length'],
+      [['Content-Length: 0x10'], 'WS_ERR_AMBIGUOUS_FRAMING', 'invalid Content-Length'],
+      [['Content-Length:'], 'WS_ERR_AMBIGUOUS_FRAMING', 'invalid Content-Length'],
+    ];
+    for (const [extra, code, message] of cases) {
+      assert.throws(
+        () => checkUpgradeRequest(request([...GOOD_REQUEST, ...extra])),
+        (error: unknown) => error instanceof HandshakeError && error.status === 400 && error.code === code && error.message === message,
+        extra.join(' / '),
+      );
+    }
+  });
+
+  test('400 for any body on an upgrade: Content-Length over 0 or Transfer-Encoding (the GET has none)', () => {
+    for (const extra of [['Content-Length: 5'], ['Content-Length: 5', 'Content-Length: 5'], ['Transfer-Encoding: chunked'], ['Transfer-Encoding: identity']]) {
+      assertHandshakeError(() => checkUpgradeRequest(request([...GOOD_REQUEST, ...extra])), 400, 'WS_ERR_UPGRADE_BODY');
+    }
+  });
+
+  test('Content-Length: 0 (some clients send it) is no body and is accepted', () => {
+    assert.equal(checkUpgradeRequest(request([...GOOD_REQUEST, 'Content-Length: 0'])).key, KEY);
   });
 });
 

@@ -41,11 +41,10 @@ describe('HeadReader', () => {
     assert.equal(result?.rest.length, 0);
   });
 
-  test('CR LF CR without the last LF is not the end', () => {
+  test('CR LF CR followed by anything but LF is a bare CR: 400 at once', () => {
     const reader = new HeadReader();
     assert.equal(reader.push(Buffer.from('GET / HTTP/1.1\r\nHost: a\r\n\r')), undefined);
-    assert.equal(reader.push(Buffer.from('X')), undefined);
-    assert.equal(reader.push(Buffer.from('-B: c\r\n\r\n'))?.head.toString(), 'GET / HTTP/1.1\r\nHost: a\r\n\rX-B: c\r\n\r\n');
+    assertHttpError(() => reader.push(Buffer.from('X')), 400, 'WS_ERR_MALFORMED_HTTP');
   });
 
   test('a small head followed by 100 KB of frames in the same read is not too large', () => {
@@ -81,6 +80,79 @@ describe('HeadReader', () => {
     assert.equal(exact.length, 100);
     assert.equal(new HeadReader(limits).push(Buffer.from(exact))?.head.length, 100);
     assertHttpError(() => new HeadReader(limits).push(Buffer.from(`${prefix + 'a'.repeat(100 - prefix.length - 3)}\r\n\r\n`)), 431, 'WS_ERR_HEADERS_TOO_LARGE');
+  });
+});
+
+describe('HeadReader: a head that cannot become valid fails at its first bad byte', () => {
+  /** Push `text` in one piece into a reader for `kind` ('any': none given): the error it throws, undefined when it waits for more. */
+  function firstPush(text: string | Buffer, kind: 'request' | 'response' | 'any' = 'request'): unknown {
+    try {
+      return new HeadReader(DEFAULT_HEAD_LIMITS, kind === 'any' ? undefined : kind).push(typeof text === 'string' ? Buffer.from(text, 'latin1') : text) ===
+        undefined
+        ? undefined
+        : 'done';
+    } catch (error) {
+      return error;
+    }
+  }
+
+  function assert400(text: string | Buffer, message: string, kind: 'request' | 'response' | 'any' = 'request'): void {
+    const error = firstPush(text, kind);
+    assert.ok(error instanceof HandshakeError, `${JSON.stringify(String(text))}: expected a 400, got ${String(error)}`);
+    assert.equal(error.status, 400);
+    assert.equal(error.code, 'WS_ERR_MALFORMED_HTTP');
+    assert.equal(error.message, message);
+  }
+
+  test('bare LF line ends: 400 at the first LF, no terminator needed', () => {
+    assert400('GET / HTTP/1.1\n', 'bare LF in the head (lines end in CRLF)');
+    assert400('GET / HTTP/1.1\r\nHost: a\nUpgrade: websocket', 'bare LF in the head (lines end in CRLF)');
+    assert400('GET / HTTP/1.1\r\nHost: a\r\n\n', 'bare LF in the head (lines end in CRLF)');
+  });
+
+  test('a bare CR: 400 as soon as the next byte is not LF', () => {
+    assert400('GET / HTTP/1.1\rHost: a', 'bare CR in the head (lines end in CRLF)');
+  });
+
+  test('control characters anywhere in the head: 400 at once', () => {
+    assert400('GET / HTTP/1.1\r\nX: a\u0000b', 'control character 0x00 in the head');
+    assert400('GET /a\u0001b', 'control character 0x01 in the head');
+    assert400('GET / HTTP/1.1\r\nX: \u001b[2J', 'control character 0x1b in the head');
+    assert400(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00]), 'control character 0x16 in the head');
+  });
+
+  test('binary garbage or a line that is not a request line: 400 at its first byte or at its end', () => {
+    assert400(Buffer.from([0xff, 0xfe, 0x41]), 'not an HTTP request line');
+    assert400(' GET / HTTP/1.1', 'not an HTTP request line');
+    assert400('{"type":"hello"}', 'not an HTTP request line');
+    assert400('SSH-2.0-OpenSSH_9.6\r\n', 'malformed start line');
+    assert400('hello world\r\n', 'malformed start line');
+    assert400('GET  / HTTP/1.1', 'malformed start line');
+    assert400('GET / HTTP/2.0.1', 'malformed start line');
+    assert400('GET / XTTP', 'malformed start line');
+    assert400('GET / HTTP/1.1 \r\n', 'malformed start line');
+  });
+
+  test('every prefix of a valid request (and of one with a long target) waits for more', () => {
+    for (const valid of [REQUEST, `GET /${'x'.repeat(200)}?a=b HTTP/1.1\r\nHost: a\r\n\r\n`]) {
+      for (let cut = 1; cut < valid.length; cut++) assert.equal(firstPush(valid.slice(0, cut)), undefined, `cut at ${cut}`);
+      assert.equal(firstPush(valid), 'done');
+    }
+  });
+
+  test('without a kind, a request and a response head are both read (only line ends and control characters are checked early)', () => {
+    assert.equal(firstPush('HTTP/1.1 101 Switching Protocols\r\n\r\n', 'any'), 'done');
+    assert.equal(firstPush(REQUEST, 'any'), 'done');
+    assert.equal(firstPush('SSH-2.0-OpenSSH_9.6\r\n', 'any'), undefined);
+    assert400('SSH-2.0\n', 'bare LF in the head (lines end in CRLF)', 'any');
+  });
+
+  test('a response head: the status line must start with HTTP/; bare LF and control characters fail the same way', () => {
+    assert.equal(firstPush('HTTP/1.1 101 Switching Protocols\r\n\r\n', 'response'), 'done');
+    assert.equal(firstPush('HTT', 'response'), undefined);
+    assert400('SSH-2.0-OpenSSH_9.6', 'not an HTTP response', 'response');
+    assert400('<html>', 'not an HTTP response', 'response');
+    assert400('HTTP/1.1 101 Switching Protocols\nUpgrade: websocket', 'bare LF in the head (lines end in CRLF)', 'response');
   });
 });
 
@@ -151,10 +223,10 @@ describe('parseHttpHead', () => {
       for (const text of heads) {
         const wire = Buffer.from(text);
         const reader = new HeadReader();
-        let result: ReturnType<HeadReader['push']> | undefined;
-        for (let i = 0; i < wire.length && !result; i += 7) result = reader.push(wire.subarray(i, i + 7));
-        assert.ok(result);
         try {
+          let result: ReturnType<HeadReader['push']> | undefined;
+          for (let i = 0; i < wire.length && !result; i += 7) result = reader.push(wire.subarray(i, i + 7));
+          assert.ok(result);
           parseHttpHead(result.head);
         } catch (error) {
           assert.ok(error instanceof HandshakeError && (error.status === 400 || error.status === 431));
