@@ -192,6 +192,8 @@ function renderDocs(rows: readonly Row[], microRows: readonly MicroRow[], checks
     "- Client side: the library's own client drives the load against `bench/servers/reflector.ts`, a byte-counting server that answers every",
     "  frame with a pre-built one, so the client is the bottleneck; the CPU column is then the client process's share of one core.",
     '- Micro-benchmarks (`node dist/bench/micro.js`): each case alternates ours and ws for several timed samples; medians.',
+    '- CPU per message (`node dist/bench/cost.js --size 1024 --text --deflate`, see its header): a fixed number of echoes per round against',
+    "  each server, alternating, the server's CPU time over exactly those echoes; on a busy machine it moves far less than throughput.",
     '',
   );
   return out.join('\n');

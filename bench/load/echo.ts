@@ -68,6 +68,74 @@ export async function runEcho(job: EchoJob): Promise<EchoResult> {
   return { ...window, messages, bytes: messages * job.size };
 }
 
+export interface EchoCountJob extends Omit<EchoJob, 'mode' | 'warmupMs' | 'durationMs'> {
+  mode: 'echo-count';
+  /** Echoes before the count starts (JIT, buffers and TCP windows warm). */
+  warmup: number;
+  /** Echoes counted once the warm-up is over. */
+  count: number;
+}
+
+/**
+ * Like `runEcho`, but for a fixed number of echoes instead of a fixed time: the harness reads the
+ * server's CPU time at the start and end of the count (`window-start`, `window-end`), so what is
+ * compared is the CPU each echo costs, which moves far less than throughput on a shared machine.
+ */
+export async function runEchoCount(job: EchoCountJob): Promise<EchoResult> {
+  const payload = job.binary ? binaryPayload(job.size) : textPayload(job.size);
+  const frame = clientFrame(payload, job.binary, job.deflate);
+  const batch = Buffer.concat(Array.from({ length: job.inFlight }, () => frame));
+  const echoSize = serverFrameSize(job.size);
+  const peers = await openMany(job.port, upgradeRequest(job.port, job.deflate), job.connections, 50);
+  if (job.deflate) assertDeflateNegotiated(peers);
+  const total = job.warmup + job.count;
+  let completed = 0;
+  let sent = 0;
+  let cpu0 = process.cpuUsage();
+  let t0 = 0;
+  const done = new Promise<void>((resolve) => {
+    for (const { socket, onBytes } of peers) {
+      let pending = 0;
+      const skipper = job.deflate ? new FrameSkipper() : undefined;
+      const send = (n: number): void => {
+        const more = Math.min(n, total - sent);
+        if (more <= 0) return;
+        sent += more;
+        socket.write(more === job.inFlight ? batch : batch.subarray(0, more * frame.length));
+      };
+      onBytes((chunk) => {
+        let echoes: number;
+        if (skipper) {
+          echoes = skipper.feed(chunk);
+        } else {
+          pending += chunk.length;
+          echoes = Math.floor(pending / echoSize);
+          pending -= echoes * echoSize;
+        }
+        if (echoes === 0) return;
+        const before = completed;
+        completed += echoes;
+        if (before < job.warmup && completed >= job.warmup) {
+          process.send?.({ type: 'window-start' });
+          cpu0 = process.cpuUsage();
+          t0 = performance.now();
+        }
+        if (completed >= total) resolve();
+        else send(echoes);
+      });
+      socket.on('error', () => {});
+      send(job.inFlight);
+    }
+  });
+  await done;
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  process.send?.({ type: 'window-end' });
+  for (const { socket } of peers) socket.destroy();
+  const messages = completed - job.warmup;
+  return { seconds, clientCpu: (cpu.user + cpu.system) / 1e6 / seconds, messages, bytes: messages * job.size };
+}
+
 export function assertDeflateNegotiated(peers: readonly Upgraded[]): void {
   const head = peers[0]?.head ?? '';
   if (!/sec-websocket-extensions:\s*permessage-deflate/i.test(head)) throw new Error('the server did not accept permessage-deflate');

@@ -6,16 +6,18 @@
  *   node dist/bench/load/loadgen.js '{"mode":"echo","port":9001,"connections":100,"inFlight":8,
  *     "size":16,"binary":true,"deflate":false,"warmupMs":500,"durationMs":3000}'
  */
-import { runEcho, runLatency, type EchoJob, type LatencyJob } from './echo.js';
+import { runEcho, runEchoCount, runLatency, type EchoCountJob, type EchoJob, type LatencyJob } from './echo.js';
 import { runHandshakes, runIdle, type HandshakeJob, type IdleJob } from './connections.js';
 import type { ClientJob } from './client-side.js';
 
-export type LoadJob = EchoJob | LatencyJob | HandshakeJob | IdleJob | ClientJob;
+export type LoadJob = EchoJob | EchoCountJob | LatencyJob | HandshakeJob | IdleJob | ClientJob;
 
 async function run(job: LoadJob): Promise<unknown> {
   switch (job.mode) {
     case 'echo':
       return runEcho(job);
+    case 'echo-count':
+      return runEchoCount(job);
     case 'latency':
       return runLatency(job);
     case 'handshakes':

@@ -20,6 +20,12 @@
  * and every connection's zlib work passes through one process-wide limiter: the thread pool
  * and memory fragmentation are shared (nodejs/node#8871, websockets/ws#1202).
  *
+ * One zlib call per message and direction: both streams are made with `flush: Z_SYNC_FLUSH`, so
+ * a single `write` compresses (or inflates) and flushes in one trip to the thread pool, where a
+ * `write` and then a `flush()` take two (and inflating a payload, then its tail, then a flush,
+ * three). On a small message the zlib work itself is a few microseconds; the trips cost far
+ * more: each wakes a pool thread and the main thread again (futex waits, context switches).
+ *
  * Memory: zlib streams are created on first use and, when the direction has no context
  * takeover, freed after each message, so an idle connection without context takeover holds
  * no zlib memory. Inflating stops at the first output chunk past the size limit.
@@ -37,6 +43,12 @@ import type { Role } from '../protocol/connection.js';
 
 /** RFC 7692 §7.2.1: a sync flush ends in an empty stored block, 00 00 FF FF, which is not sent. */
 const SYNC_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
+/**
+ * Up to this size a compressed payload is copied together with its tail, so that inflating it is
+ * one zlib call; a larger one is written as it is, then the tail (two calls, no copy).
+ */
+const JOIN_TAIL_BELOW = 16 * 1024;
+const EMPTY_BLOCK = Buffer.from([0x00]);
 
 export const DEFAULT_THRESHOLD = 1024;
 export const DEFAULT_ZLIB_CONCURRENCY = 10;
@@ -151,9 +163,15 @@ export class PerMessageDeflate {
 
   private async deflateOne(data: Uint8Array | string): Promise<Buffer> {
     if (this.closed) throw closedError();
-    const deflater = (this.deflater ??= this.watch(createDeflateRaw({ windowBits: this.local.deflateWindowBits, level: this.level, memLevel: this.memLevel })));
-    const { chunks, size } = await this.pump(deflater, [typeof data === 'string' ? Buffer.from(data) : data], {
-      flush: constants.Z_SYNC_FLUSH,
+    const input = typeof data === 'string' ? Buffer.from(data) : data;
+    // An empty write after a sync flush gives nothing (zlib will not flush twice in a row), so an
+    // empty message is written by hand: RFC 7692 §7.2.3.6, an empty stored block, 00 once its
+    // tail is removed. It takes nothing from the window, and the stream stays byte-aligned.
+    if (input.length === 0) return Buffer.from(EMPTY_BLOCK);
+    const deflater = (this.deflater ??= this.watch(
+      createDeflateRaw({ windowBits: this.local.deflateWindowBits, level: this.level, memLevel: this.memLevel, flush: constants.Z_SYNC_FLUSH }),
+    ));
+    const { chunks, size } = await this.pump(deflater, [input], {
       failure: (error) => new ProtocolError('WS_ERR_INTERNAL', `compression failed: ${error.message}`),
       setAbort: (abort) => (this.abortDeflate = abort),
     });
@@ -169,9 +187,10 @@ export class PerMessageDeflate {
 
   private async inflateOne(payload: Uint8Array, maxSize: number): Promise<Buffer> {
     if (this.closed) throw closedError();
-    const inflater = (this.inflater ??= this.watch(createInflateRaw({ windowBits: this.local.inflateWindowBits })));
+    const inflater = (this.inflater ??= this.watch(createInflateRaw({ windowBits: this.local.inflateWindowBits, flush: constants.Z_SYNC_FLUSH })));
     // RFC 7692 §7.2.2: "Append 4 octets of 0x00 0x00 0xff 0xff to the tail end of the payload of the message."
-    const { chunks, size } = await this.pump(inflater, [payload, SYNC_TAIL], {
+    const inputs = payload.length < JOIN_TAIL_BELOW ? [Buffer.concat([payload, SYNC_TAIL])] : [payload, SYNC_TAIL];
+    const { chunks, size } = await this.pump(inflater, inputs, {
       maxSize,
       tooBig: () => new ProtocolError('WS_ERR_MESSAGE_TOO_BIG', `message over the ${maxSize}-byte limit once inflated`),
       failure: (error) => new ProtocolError('WS_ERR_INVALID_COMPRESSED_DATA', `invalid compressed data: ${error.message}`),
@@ -184,14 +203,15 @@ export class PerMessageDeflate {
   }
 
   /**
-   * Write `inputs` to a zlib stream, flush, and collect the output. Every outcome removes the
+   * Write `inputs` to a zlib stream (each write ends in a sync flush, see the top of the file)
+   * and collect the output until the last one is done. Every outcome removes the
    * listeners; an error or output past `maxSize` drops the stream (zlib stops there: the rest
    * is never produced, let alone kept); `setAbort` lets close() settle a call in flight.
    */
   private pump(
     stream: DeflateRaw | InflateRaw,
     inputs: Uint8Array[],
-    how: { flush?: number; maxSize?: number; tooBig?: () => Error; failure: (error: Error) => Error; setAbort: (abort: (() => void) | undefined) => void },
+    how: { maxSize?: number; tooBig?: () => Error; failure: (error: Error) => Error; setAbort: (abort: (() => void) | undefined) => void },
   ): Promise<{ chunks: Buffer[]; size: number }> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
@@ -214,6 +234,7 @@ export class PerMessageDeflate {
         chunks.push(chunk);
       };
       const onError = (error: Error) => {
+        if (settled) return;
         settle();
         this.drop(stream);
         reject(how.failure(error));
@@ -224,14 +245,14 @@ export class PerMessageDeflate {
       });
       stream.on('data', onData);
       stream.on('error', onError);
-      for (const input of inputs) stream.write(input);
       const done = () => {
         if (settled) return;
         settle();
         resolve({ chunks, size });
       };
-      if (how.flush === undefined) stream.flush(done);
-      else stream.flush(how.flush, done);
+      const last = inputs.length - 1;
+      for (let i = 0; i < last; i++) stream.write(inputs[i]!);
+      stream.write(inputs[last]!, (error?: Error | null) => (error ? onError(error) : done()));
     });
   }
 

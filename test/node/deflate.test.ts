@@ -96,6 +96,16 @@ describe('RFC 7692 §7.2.3 examples', () => {
     assert.deepEqual(payload, hex('00'));
     assert.equal((await client().decompress(payload, 0)).length, 0);
   });
+
+  test('§7.2.3.6: an empty message after others is 00, and what follows still reads back', async () => {
+    const sender = server();
+    const receiver = client();
+    for (const text of ['Hello', '', '', 'Hello', '']) {
+      const payload = await sender.compress(text);
+      if (text === '') assert.deepEqual(payload, hex('00'));
+      assert.equal((await receiver.decompress(payload, 1024)).toString(), text);
+    }
+  });
 });
 
 describe('window bits', () => {
