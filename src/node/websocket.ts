@@ -128,7 +128,8 @@ export class WebSocket extends EventEmitter {
 
   /**
    * Take over a socket whose opening handshake is done. `head` holds bytes that arrived after
-   * the handshake; they are parsed once the caller has had a chance to attach listeners.
+   * the handshake, in the same read as its end: they go back into the socket, in front of
+   * whatever it has buffered since, so every byte reaches the parser through one door, in order.
    */
   protected attach(socket: Socket, head: Buffer, role: Role, options: SocketOptions & { allowRsv1?: boolean }, deflate?: DeflateParams): void {
     this.options = options;
@@ -156,6 +157,9 @@ export class WebSocket extends EventEmitter {
     }
     socket.setNoDelay(true);
     socket.setTimeout(0);
+    // Paused until the caller has had its turn (below): a 'data' listener must not start the flow.
+    socket.pause();
+    if (head.length > 0) socket.unshift(head);
     // Shared listeners that find this WebSocket on the socket (as ws does): five closures per
     // connection would cost a few hundred bytes of every idle connection.
     (socket as OwnedSocket)[kOwner] = this;
@@ -164,8 +168,6 @@ export class WebSocket extends EventEmitter {
     socket.on('error', WebSocket.onSocketError);
     socket.on('close', WebSocket.onSocketClose);
     socket.on('drain', WebSocket.onSocketDrain);
-    // The handshake reader paused the socket so no frame bytes were lost before we listened.
-    socket.resume();
     this.readyState = WebSocket.OPEN;
     if (options.heartbeat) {
       this.heartbeat = new Heartbeat(options.heartbeat, {
@@ -179,8 +181,11 @@ export class WebSocket extends EventEmitter {
     }
     this.emit('open');
     // setImmediate, not nextTick: a caller awaiting `connect()` must get to attach its
-    // listeners (or start a `for await`) before the first message is dispatched.
-    if (head.length > 0) setImmediate(() => this.receive(head));
+    // listeners (or start a `for await`) before the first message is dispatched. A `pause()`
+    // made meanwhile is kept.
+    setImmediate(() => {
+      if (!this.readingPaused) socket.resume();
+    });
   }
 
   send(data: SendData, options?: SendOptions | SendCallback, callback?: SendCallback): boolean {
