@@ -142,8 +142,9 @@ export class WebSocket extends EventEmitter {
       ...(options.autoPong !== undefined && { autoPong: options.autoPong }),
       allowRsv1: options.allowRsv1 ?? deflate !== undefined,
       observeFrames: this.listenerCount('frame') > 0,
-      // We answer the peer's Close when its 'close' event is dispatched (see dispatchNow): by
-      // then every message before it has been delivered and the replies to them queued.
+      // We answer the peer's Close, or send the Close failing the connection, when its 'close' or
+      // 'error' event is dispatched (see dispatchNow): by then every message before it has been
+      // delivered and the replies to them queued.
       holdCloseReply: true,
     });
     if (deflate) {
@@ -432,8 +433,6 @@ export class WebSocket extends EventEmitter {
     const connection = this.connection!;
     connection.fail(error);
     this.dispatchNow(connection.takeEvents());
-    this.flush();
-    this.afterStateChange();
   }
 
   /** `wireLength`: the message's size on the wire, given where permessage-deflate was agreed. */
@@ -451,21 +450,27 @@ export class WebSocket extends EventEmitter {
           break;
         case 'close':
           if (this.readyState === WebSocket.OPEN) this.readyState = WebSocket.CLOSING;
-          this.afterSends(() => {
-            this.connection!.answerClose();
-            this.flush();
-            this.afterStateChange();
-          });
+          this.sendDueClose();
           break;
         case 'error':
           this.readyState = WebSocket.CLOSING;
           this.emitError(event.error);
+          this.sendDueClose();
           break;
         case 'frame':
           this.emit('frame', { ...event.frame, timestamp: performance.timeOrigin + performance.now() });
           break;
       }
     }
+  }
+
+  /** The Close the core holds back (our answer, or the failure's): after every reply still being compressed. */
+  private sendDueClose(): void {
+    this.afterSends(() => {
+      this.connection!.answerClose();
+      this.flush();
+      this.afterStateChange();
+    });
   }
 
   /** Write what the core queued; header and payload of one frame leave together (cork). */
