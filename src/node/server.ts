@@ -6,6 +6,7 @@ import type { Duplex } from 'node:stream';
 import { HandshakeError } from '../protocol/errors.js';
 import { buildAcceptResponse, buildErrorResponse, checkUpgradeRequest, type HeaderList, type UpgradeRequest } from '../protocol/handshake.js';
 import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead } from '../protocol/http-head.js';
+import { checkMaxMessageSize } from '../protocol/connection.js';
 import { acceptDeflateOffer, checkDeflateOptions } from '../protocol/extensions/permessage-deflate.js';
 import { deflateOptions } from './deflate-session.js';
 import { ServerSocket } from './server-socket.js';
@@ -81,6 +82,7 @@ export class WebSocketServer extends EventEmitter {
     super();
     const deflate = deflateOptions(options.perMessageDeflate);
     if (deflate) checkDeflateOptions(deflate);
+    if (options.maxMessageSize !== undefined) checkMaxMessageSize(options.maxMessageSize);
     if (onListening) this.once('listening', onListening);
     if (options.server) {
       options.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.handleUpgrade(req, socket, head));

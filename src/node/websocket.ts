@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { encodeClosePayload } from '../protocol/close-frame.js';
-import { Connection, type ConnectionEvent, type Role } from '../protocol/connection.js';
+import { checkMaxMessageSize, Connection, type ConnectionEvent, type Role } from '../protocol/connection.js';
 import type { ProtocolError } from '../protocol/errors.js';
 import { buildDeflateOffer, checkDeflateResponse, type DeflateParams } from '../protocol/extensions/permessage-deflate.js';
 import type { OutgoingFrame } from '../protocol/frame.js';
@@ -86,6 +86,7 @@ export class WebSocket extends EventEmitter {
   }
 
   private startClient(url: string | URL, options: ClientOptions): void {
+    if (options.maxMessageSize !== undefined) checkMaxMessageSize(options.maxMessageSize);
     const deflate = options.extensions === undefined ? deflateOptions(options.perMessageDeflate) : undefined;
     const offer = deflate && buildDeflateOffer(deflate);
     openClient(url, offer ? { ...options, extensions: offer } : options).then(
