@@ -116,6 +116,8 @@ export class WebSocket extends EventEmitter {
 
   /** The connection could not be opened: 'error' (if listened to), then 'close' 1006 with why. */
   private failConnecting(error: Error): void {
+    // Already given up (close() while connecting): the handshake failing afterwards says nothing new.
+    if (this.closeEmitted) return;
     this.connectError = error;
     this.emitError(error);
     this.localCloseReason ??= error.message;
@@ -300,7 +302,9 @@ export class WebSocket extends EventEmitter {
   close(code?: number, reason?: string): void {
     if (this.readyState === WebSocket.CLOSED) return;
     if (this.readyState === WebSocket.CONNECTING) {
-      this.abort('closed before the connection was established');
+      // WHATWG close(): "If this's ready state is CONNECTING: fail the WebSocket connection",
+      // which fires 'error', then 'close'.
+      this.failConnecting(Object.assign(new Error('closed before the connection was established'), { code: 'WS_ERR_CLOSED_BEFORE_OPEN' }));
       return;
     }
     const connection = this.connection!;
@@ -361,7 +365,11 @@ export class WebSocket extends EventEmitter {
           return () => this.off('message', listener);
         },
         onEnd: (listener) => {
-          if (this.readyState === WebSocket.CLOSED) queueMicrotask(listener);
+          // Closed already: no 'close' is coming, so nothing to listen for (it would stay forever).
+          if (this.readyState === WebSocket.CLOSED) {
+            queueMicrotask(listener);
+            return ignore;
+          }
           this.once('close', listener);
           return () => this.off('close', listener);
         },
@@ -635,6 +643,8 @@ function toBuffer(data: Buffer | ArrayBuffer | ArrayBufferView): Buffer {
   if (data instanceof ArrayBuffer) return Buffer.from(data);
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
+
+function ignore(): void {}
 
 const STATE_NAMES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
 
