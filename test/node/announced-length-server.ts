@@ -1,11 +1,14 @@
 /**
- * A wscope server in a process of its own, for announced-length.test.ts: it listens on a free
+ * A wscope server in a process of its own, for announced-length.test.ts (run with --serve): it listens on a free
  * port (printed as {"port": N}) with the default maxMessageSize (100 MiB), and answers each
  * line on stdin with {"connections", "errors", "arrayBuffers", "rss"} once it has collected
  * garbage, so what is still held is what the connections hold.
  */
 import { createInterface } from 'node:readline';
 import { WebSocketServer, type WebSocket } from '../../src/index.js';
+
+// `node --test dist/test/` runs every file under test/ too: only serve when asked to.
+if (!process.argv.includes('--serve')) process.exit(0);
 
 const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
 let connections = 0;

@@ -22,7 +22,7 @@ const ADDRESS_SPACE_KB = 3_000_000;
 const SERVER = join(dirname(fileURLToPath(import.meta.url)), 'announced-length-server.js');
 
 test(`${CONNECTIONS} connections announcing ${ANNOUNCED} B and sending 1 B each: the server survives and holds little`, { timeout: 30_000 }, async (t) => {
-  const child = spawn('/bin/sh', ['-c', `ulimit -v ${ADDRESS_SPACE_KB} && exec "$0" --expose-gc "$1"`, process.execPath, SERVER], {
+  const child = spawn('/bin/sh', ['-c', `ulimit -v ${ADDRESS_SPACE_KB} && exec "$0" --expose-gc "$1" --serve`, process.execPath, SERVER], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
