@@ -25,6 +25,8 @@ export class Heartbeat {
   private attempt = 0;
   private waited: number[] = [];
   private stopped = false;
+  /** Every ping gets a payload of its own, so a late pong is paired with its own ping (and RTT). */
+  private sent = 0;
   private readonly retries: number;
   private readonly backoff: number;
 
@@ -59,7 +61,7 @@ export class Heartbeat {
     const wait = Math.round(this.options.timeout * this.backoff ** this.attempt);
     this.attempt++;
     this.waited.push(wait);
-    this.hooks.sendPing(Buffer.from(`wscope-heartbeat-${this.attempt}`));
+    this.hooks.sendPing(Buffer.from(`wscope-heartbeat-${++this.sent}`));
     this.schedule(() => this.missed(), wait);
   }
 

@@ -5,6 +5,7 @@ import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { HandshakeError } from '../protocol/errors.js';
 import { buildAcceptResponse, checkRequestFraming, checkUpgradeRequest, type HeaderList, type UpgradeRequest } from '../protocol/handshake.js';
+import { checkMaxMessageSize } from '../protocol/connection.js';
 import { acceptDeflateOffer, checkDeflateOptions } from '../protocol/extensions/permessage-deflate.js';
 import { deflateOptions } from './deflate-session.js';
 import { pathOf, readUpgradeRequest, refusalResponse, requestFromIncoming, sendRefusal, type HeadReadingOptions } from './server-handshake.js';
@@ -82,6 +83,7 @@ export class WebSocketServer extends EventEmitter {
     super();
     const deflate = deflateOptions(options.perMessageDeflate);
     if (deflate) checkDeflateOptions(deflate);
+    if (options.maxMessageSize !== undefined) checkMaxMessageSize(options.maxMessageSize);
     if (onListening) this.once('listening', onListening);
     if (options.server) {
       this.detach = attachRoute(options.server, { path: options.path, handle: (req, socket, head) => this.handleUpgrade(req, socket, head) });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { encodeClosePayload } from '../protocol/close-frame.js';
-import { Connection, type ConnectionEvent, type Role } from '../protocol/connection.js';
+import { checkMaxMessageSize, Connection, type ConnectionEvent, type Role } from '../protocol/connection.js';
 import type { ProtocolError } from '../protocol/errors.js';
 import { buildDeflateOffer, checkDeflateResponse, type DeflateParams } from '../protocol/extensions/permessage-deflate.js';
 import type { OutgoingFrame } from '../protocol/frame.js';
@@ -88,6 +88,7 @@ export class WebSocket extends EventEmitter {
   }
 
   private startClient(url: string | URL, options: ClientOptions): void {
+    if (options.maxMessageSize !== undefined) checkMaxMessageSize(options.maxMessageSize);
     const deflate = options.extensions === undefined ? deflateOptions(options.perMessageDeflate) : undefined;
     const offer = deflate && buildDeflateOffer(deflate);
     openClient(url, offer ? { ...options, extensions: offer } : options).then(
@@ -117,6 +118,8 @@ export class WebSocket extends EventEmitter {
 
   /** The connection could not be opened: 'error' (if listened to), then 'close' 1006 with why. */
   private failConnecting(error: Error): void {
+    // Already given up (close() while connecting): the handshake failing afterwards says nothing new.
+    if (this.closeEmitted) return;
     this.connectError = error;
     this.emitError(error);
     this.localCloseReason ??= error.message;
@@ -130,7 +133,8 @@ export class WebSocket extends EventEmitter {
 
   /**
    * Take over a socket whose opening handshake is done. `head` holds bytes that arrived after
-   * the handshake; they are parsed once the caller has had a chance to attach listeners.
+   * the handshake, in the same read as its end: they go back into the socket, in front of
+   * whatever it has buffered since, so every byte reaches the parser through one door, in order.
    */
   protected attach(socket: Socket, head: Buffer, role: Role, options: SocketOptions & { allowRsv1?: boolean }, deflate?: DeflateParams): void {
     this.options = options;
@@ -143,8 +147,9 @@ export class WebSocket extends EventEmitter {
       ...(options.autoPong !== undefined && { autoPong: options.autoPong }),
       allowRsv1: options.allowRsv1 ?? deflate !== undefined,
       observeFrames: this.listenerCount('frame') > 0,
-      // We answer the peer's Close when its 'close' event is dispatched (see dispatchNow): by
-      // then every message before it has been delivered and the replies to them queued.
+      // We answer the peer's Close, or send the Close failing the connection, when its 'close' or
+      // 'error' event is dispatched (see dispatchNow): by then every message before it has been
+      // delivered and the replies to them queued.
       holdCloseReply: true,
     });
     if (deflate) {
@@ -159,6 +164,9 @@ export class WebSocket extends EventEmitter {
     if (tracing()) trace.traceAttach(this, socket);
     socket.setNoDelay(true);
     socket.setTimeout(0);
+    // Paused until the caller has had its turn (below): a 'data' listener must not start the flow.
+    socket.pause();
+    if (head.length > 0) socket.unshift(head);
     // Shared listeners that find this WebSocket on the socket (as ws does): five closures per
     // connection would cost a few hundred bytes of every idle connection.
     (socket as OwnedSocket)[kOwner] = this;
@@ -167,8 +175,6 @@ export class WebSocket extends EventEmitter {
     socket.on('error', WebSocket.onSocketError);
     socket.on('close', WebSocket.onSocketClose);
     socket.on('drain', WebSocket.onSocketDrain);
-    // The handshake reader paused the socket so no frame bytes were lost before we listened.
-    socket.resume();
     this.readyState = WebSocket.OPEN;
     if (options.heartbeat) {
       this.heartbeat = new Heartbeat(options.heartbeat, {
@@ -182,8 +188,11 @@ export class WebSocket extends EventEmitter {
     }
     this.emit('open');
     // setImmediate, not nextTick: a caller awaiting `connect()` must get to attach its
-    // listeners (or start a `for await`) before the first message is dispatched.
-    if (head.length > 0) setImmediate(() => this.receive(head));
+    // listeners (or start a `for await`) before the first message is dispatched. A `pause()`
+    // made meanwhile is kept.
+    setImmediate(() => {
+      if (!this.readingPaused) socket.resume();
+    });
   }
 
   send(data: SendData, options?: SendOptions | SendCallback, callback?: SendCallback): boolean {
@@ -299,7 +308,9 @@ export class WebSocket extends EventEmitter {
   close(code?: number, reason?: string): void {
     if (this.readyState === WebSocket.CLOSED) return;
     if (this.readyState === WebSocket.CONNECTING) {
-      this.abort('closed before the connection was established');
+      // WHATWG close(): "If this's ready state is CONNECTING: fail the WebSocket connection",
+      // which fires 'error', then 'close'.
+      this.failConnecting(Object.assign(new Error('closed before the connection was established'), { code: 'WS_ERR_CLOSED_BEFORE_OPEN' }));
       return;
     }
     const connection = this.connection!;
@@ -360,7 +371,11 @@ export class WebSocket extends EventEmitter {
           return () => this.off('message', listener);
         },
         onEnd: (listener) => {
-          if (this.readyState === WebSocket.CLOSED) queueMicrotask(listener);
+          // Closed already: no 'close' is coming, so nothing to listen for (it would stay forever).
+          if (this.readyState === WebSocket.CLOSED) {
+            queueMicrotask(listener);
+            return ignore;
+          }
           this.once('close', listener);
           return () => this.off('close', listener);
         },
@@ -433,8 +448,6 @@ export class WebSocket extends EventEmitter {
     const connection = this.connection!;
     connection.fail(error);
     this.dispatchNow(connection.takeEvents());
-    this.flush();
-    this.afterStateChange();
   }
 
   /** `wireLength`: the message's size on the wire, given where permessage-deflate was agreed. */
@@ -455,21 +468,27 @@ export class WebSocket extends EventEmitter {
         case 'close':
           if (tracing()) trace.traceCloseReceived(this, event.code, event.reason);
           if (this.readyState === WebSocket.OPEN) this.readyState = WebSocket.CLOSING;
-          this.afterSends(() => {
-            this.connection!.answerClose();
-            this.flush();
-            this.afterStateChange();
-          });
+          this.sendDueClose();
           break;
         case 'error':
           this.readyState = WebSocket.CLOSING;
           this.emitError(event.error);
+          this.sendDueClose();
           break;
         case 'frame':
           this.emit('frame', { ...event.frame, timestamp: performance.timeOrigin + performance.now() });
           break;
       }
     }
+  }
+
+  /** The Close the core holds back (our answer, or the failure's): after every reply still being compressed. */
+  private sendDueClose(): void {
+    this.afterSends(() => {
+      this.connection!.answerClose();
+      this.flush();
+      this.afterStateChange();
+    });
   }
 
   /** Write what the core queued; header and payload of one frame leave together (cork). */
@@ -637,6 +656,8 @@ function toBuffer(data: Buffer | ArrayBuffer | ArrayBufferView): Buffer {
   if (data instanceof ArrayBuffer) return Buffer.from(data);
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
 }
+
+function ignore(): void {}
 
 const STATE_NAMES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
 

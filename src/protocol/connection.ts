@@ -1,3 +1,4 @@
+import { constants as bufferConstants } from 'node:buffer';
 import { decodeClosePayload, encodeClosePayload, MAX_CLOSE_REASON_BYTES, truncateUtf8 } from './close-frame.js';
 import { ProtocolError } from './errors.js';
 import {
@@ -32,9 +33,10 @@ export interface ConnectionOptions {
   /** An extension (permessage-deflate) gave RSV1 a meaning: "this message is compressed". */
   allowRsv1?: boolean;
   /**
-   * Keep the answer to the peer's Close until `answerClose()`, instead of releasing it with the
-   * next `takeOutgoing()`. For adapters that deliver messages later than they take them
-   * (permessage-deflate inflates asynchronously): the answer then waits for every message before it.
+   * Keep the Close that is due (the answer to the peer's Close, or the one failing the
+   * connection) until `answerClose()`, instead of releasing it with the next `takeOutgoing()`.
+   * For adapters that deliver messages later than they take them (permessage-deflate inflates
+   * asynchronously): the Close then waits for every message before it, and the replies to them.
    */
   holdCloseReply?: boolean;
 }
@@ -59,7 +61,12 @@ export type ConnectionEvent =
   | { type: 'pong'; data: Buffer }
   /** A Close frame arrived. */
   | { type: 'close'; code: number; reason: string }
-  /** The peer broke the protocol; a Close frame with `error.closeCode` has been queued. */
+  /**
+   * The peer broke the protocol (or, with `WS_ERR_INTERNAL`, we could not go on). Nothing after
+   * it is read; the events before it still stand, and what is sent in reply to them leaves
+   * before the Close with `error.closeCode`, which the next `takeOutgoing()` releases (with
+   * `holdCloseReply`: `answerClose()`).
+   */
   | { type: 'error'; error: ProtocolError }
   | { type: 'frame'; frame: FrameInfo };
 
@@ -105,6 +112,11 @@ export class Connection {
   private closeReplyDue = false;
   private readonly holdCloseReply: boolean;
   private failed = false;
+  /**
+   * The connection failed while parsing, and its Close is not out yet: like `closeReplyDue`, it
+   * waits until the replies to the messages read before the error have been queued.
+   */
+  private failureDue: ProtocolError | undefined;
   private eof = false;
   /** What the peer's Close frame said, once it came. */
   receivedClose: { code: number; reason: string } | undefined;
@@ -113,7 +125,7 @@ export class Connection {
 
   constructor(options: ConnectionOptions) {
     this.role = options.role;
-    this.maxMessageSize = options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE;
+    this.maxMessageSize = checkMaxMessageSize(options.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE);
     this.autoPong = options.autoPong ?? true;
     this.observeFrames = options.observeFrames ?? false;
     this.allowRsv1 = options.allowRsv1 ?? false;
@@ -122,6 +134,7 @@ export class Connection {
   }
 
   get readyState(): ReadyState {
+    if (this.failureDue) return 'closing';
     if (this.eof || this.failed || (this.closeSent && this.closeReceived)) return 'closed';
     return this.closeSent || this.closeReceived ? 'closing' : 'open';
   }
@@ -141,6 +154,7 @@ export class Connection {
    * connection either side drops it (§7.1.7).
    */
   get shouldCloseTransport(): boolean {
+    if (this.failureDue) return false;
     return this.failed || this.eof || (this.closeHandshakeDone && this.role === 'server');
   }
 
@@ -158,33 +172,39 @@ export class Connection {
 
   /** May data, pings and pongs still be sent? (Until our Close is on its way.) */
   get canSend(): boolean {
-    return !this.closeSent && !this.failed && !this.eof;
+    return !this.closeSent && !this.eof && (!this.failed || this.failureDue !== undefined);
   }
 
-  /** Bytes to write, in order. Unless `holdCloseReply`, this also releases a Close answer that is due. */
+  /** Bytes to write, in order. Unless `holdCloseReply`, this also releases a Close that is due. */
   takeOutgoing(): Uint8Array[] {
-    if (this.closeReplyDue && !this.holdCloseReply) this.answerClose();
+    if ((this.closeReplyDue || this.failureDue) && !this.holdCloseReply) this.answerClose();
     const out = this.outgoing;
     if (out.length === 0) return NO_BYTES;
     this.outgoing = [];
     return out;
   }
 
-  /** Feed bytes from the peer. The connection takes ownership: masked payloads are unmasked in place. */
+  /**
+   * Feed bytes from the peer. The connection takes ownership: masked payloads are unmasked in
+   * place. It never throws: a broken rule is an 'error' event (python-websockets' fuzz
+   * contract), and so is anything unforeseen, as 1011 without details.
+   */
   receiveData(chunk: Uint8Array): void {
     if (this.inputDone()) return;
     this.queue.push(chunk);
     try {
       this.parse();
     } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      this.fail(error);
+      const failure = error instanceof ProtocolError ? error : new ProtocolError('WS_ERR_INTERNAL', 'internal error', { cause: error });
+      // The messages before the error are events already: their replies go out before our Close.
+      if (!this.failed && !this.eof) this.fail(failure);
     }
   }
 
   /** The peer closed the TCP connection. */
   receiveEof(): void {
     this.eof = true;
+    this.failureDue = undefined;
     this.queue.clear();
   }
 
@@ -221,6 +241,8 @@ export class Connection {
    * them anyway.
    */
   close(code?: number, reason = ''): void {
+    // A failure's Close is due: that one goes, with its code.
+    if (this.failureDue) this.answerClose();
     if (this.closeSent || this.failed || this.eof) return;
     const payload = encodeClosePayload(code, reason);
     // Answering the peer's Close with a code of our own is allowed (RFC 6455 §5.5.1 only says "typically").
@@ -231,10 +253,17 @@ export class Connection {
   }
 
   /**
-   * Answer the peer's Close now, echoing its code and reason as ws and python-websockets do
-   * (RFC 6455 §5.5.1: the answer "typically echos the status code it received").
+   * Send the Close that is due now: the one failing the connection, or the answer to the peer's
+   * Close, echoing its code and reason as ws and python-websockets do (RFC 6455 §5.5.1: the
+   * answer "typically echos the status code it received").
    */
   answerClose(): void {
+    const failure = this.failureDue;
+    if (failure) {
+      this.failureDue = undefined;
+      this.sendFailureClose(failure);
+      return;
+    }
     if (!this.closeReplyDue || this.closeSent || this.failed || this.eof) return;
     this.closeReplyDue = false;
     const { code, reason } = this.receivedClose!;
@@ -244,22 +273,30 @@ export class Connection {
   }
 
   /**
-   * Fail the connection (RFC 6455 §7.1.7): send a Close with the error's code if we still may,
-   * and ignore everything the peer sends from now on.
+   * Fail the connection (RFC 6455 §7.1.7): ignore everything the peer sends from now on, and
+   * send a Close with the error's code, released like any due Close (see `takeOutgoing`). An
+   * adapter that finds a message broken after the core let it through (permessage-deflate:
+   * 1007, 1009) calls this; a failure the core found further on in the same read, still due,
+   * gives way to it, as it came later in the stream.
    */
   fail(error: ProtocolError): void {
-    if (this.failed || this.eof) return;
+    if ((this.failed && !this.failureDue) || this.eof) return;
     this.failed = true;
     this.queue.clear();
     this.events.push({ type: 'error', error });
     if (!this.closeSent) {
-      this.closeSent = true;
       this.closeReplyDue = false;
-      // python-websockets' rule: no details for internal errors, they may be security-sensitive.
-      const reason = error.closeCode === 1011 ? '' : truncateUtf8(error.message, MAX_CLOSE_REASON_BYTES);
-      this.sentClose = { code: error.closeCode, reason };
-      this.pushFrame(Opcode.Close, encodeClosePayload(error.closeCode, reason), true, false);
+      this.failureDue = error;
     }
+  }
+
+  private sendFailureClose(error: ProtocolError): void {
+    if (this.closeSent || this.eof) return;
+    this.closeSent = true;
+    // python-websockets' rule: no details for internal errors, they may be security-sensitive.
+    const reason = error.closeCode === 1011 ? '' : truncateUtf8(error.message, MAX_CLOSE_REASON_BYTES);
+    this.sentClose = { code: error.closeCode, reason };
+    this.pushFrame(Opcode.Close, encodeClosePayload(error.closeCode, reason), true, false);
   }
 
   /**
@@ -274,9 +311,10 @@ export class Connection {
     if (maskKey) applyMask(body, maskKey);
     this.outgoing.push(Buffer.concat([header, body]));
     if (frame.opcode === Opcode.Close) {
-      // A raw Close replaces the echo we owed, and is what we report as sent.
+      // A raw Close replaces the Close we owed, and is what we report as sent.
       this.closeSent = true;
       this.closeReplyDue = false;
+      this.failureDue = undefined;
       this.sentClose = {
         code: payload.length >= 2 ? (payload[0]! << 8) | payload[1]! : 1005,
         reason: payload.length > 2 ? asBuffer(payload.subarray(2)).toString('utf8') : '',
@@ -502,6 +540,14 @@ function outFrameInfo(opcode: number, fin: boolean, rsv1: boolean, rsv2: boolean
   return { direction: 'out', opcode, fin, rsv1, rsv2, rsv3, masked: maskKey !== undefined, maskKey, payloadLength: payload.length, payload };
 }
 
+/** A message must fit in one Buffer (buffer.constants.MAX_LENGTH; 4 GiB on Node 20). */
+export function checkMaxMessageSize(size: number): number {
+  if (!(Number.isSafeInteger(size) && size >= 0 && size <= MAX_LENGTH)) {
+    throw new RangeError(`maxMessageSize must be an integer from 0 to ${MAX_LENGTH} (the largest Buffer), got ${size}`);
+  }
+  return size;
+}
+
 function checkControlPayload(data: Uint8Array | string): Uint8Array | string {
   const length = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
   if (length > 125) throw new RangeError(`control frame payload is ${length} bytes; the limit is 125`);
@@ -509,6 +555,7 @@ function checkControlPayload(data: Uint8Array | string): Uint8Array | string {
 }
 
 const EMPTY = new Uint8Array(0);
+const MAX_LENGTH = bufferConstants.MAX_LENGTH;
 const EMPTY_BUFFER = Buffer.alloc(0);
 // Shared by every connection when there is nothing to take, so frozen: a caller that pushes
 // onto one gets a TypeError instead of leaking entries into every other connection.

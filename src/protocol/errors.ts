@@ -32,8 +32,8 @@ export class ProtocolError extends Error {
   readonly code: ProtocolErrorCode;
   readonly closeCode: number;
 
-  constructor(code: ProtocolErrorCode, message: string) {
-    super(message);
+  constructor(code: ProtocolErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'ProtocolError';
     this.code = code;
     this.closeCode = ERRORS[code];

@@ -39,7 +39,7 @@ describe('heartbeat', { timeout: 30_000 }, () => {
     await server.ready();
     try {
       const cli = new CliProcess(['-c', `ws://127.0.0.1:${server.address().port}`, '--ping-interval', '0.1', '-P']);
-      await cli.waitFor('stderr', /< pong "wscope-heartbeat-1" \(rtt \d+\.\d\d ms\)[\s\S]*< pong "wscope-heartbeat-1"/);
+      await cli.waitFor('stderr', /< pong "wscope-heartbeat-1" \(rtt \d+\.\d\d ms\)[\s\S]*< pong "wscope-heartbeat-2"/);
       cli.end();
       assert.equal((await cli.result()).code, 0);
     } finally {

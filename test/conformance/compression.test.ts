@@ -5,7 +5,7 @@
  * our replies come back compressed from the threshold on, with the context and window agreed.
  * The other groups run again with compression on as well (WITH_DEFLATE in each group file).
  */
-import { awaitClose, awaitReplies, binary, close, cont, echoes, fails, frame, Op, pattern, ping, pong, text, together, type Case } from './case.js';
+import { asciiText, awaitClose, awaitReplies, binary, close, cont, echoes, fails, frame, Op, pattern, ping, pong, text, together, type Case } from './case.js';
 import { deflated } from './deflate-peer.js';
 import { conformance, type ConformanceCase } from './runner.js';
 
@@ -253,6 +253,16 @@ const corrupt: ConformanceCase[] = [
     title: 'a compressed message echoed, then a corrupt one and a valid one in one write: 1007, the valid one dropped',
     steps: [text(deflated('before'), z), awaitReplies(1), together(text(hex('ff'), z), text(deflated('never'), z)), close(1000)],
     echo: ['before'],
+    close: fails(1007),
+  },
+  {
+    id: 'D.4.7',
+    title: 'two compressed messages and a ping, then a corrupt one, in one write: both echoed and the pong sent before the 1007 Close',
+    // The seam between inflating and dispatching: the echoes are compressed asynchronously,
+    // and the failure found while inflating must wait for them (it used to cut them off).
+    steps: [together(text(deflated(asciiText(50_000)), z), ping('p'), text(deflated('two'), z), text(hex('ff'), z), text(deflated('never'), z)), close(1000)],
+    echo: [asciiText(50_000), 'two'],
+    pongs: ['p'],
     close: fails(1007),
   },
 ];

@@ -103,16 +103,17 @@ describe('heartbeat: a vanished peer', () => {
       // Ignore pings 1 and 2, answer ping 3 (the last chance).
       await peer.until(() => pingsSeen().length === 3, 3000, 'the third ping');
       await peer.write(peer.encode({ op: 0xa, data: pingsSeen()[2]!.payload }));
-      // Alive: a new round begins after one interval, counting from 1 again; this time stay silent.
+      // Alive: a new round begins after one interval; this time stay silent. Every ping has a
+      // payload of its own, across rounds too, so a late pong cannot be paired with a later ping.
       const result2 = await result;
       const pings = pingsSeen().map((f) => f.payload.toString());
       assert.deepEqual(pings, [
         'wscope-heartbeat-1',
         'wscope-heartbeat-2',
         'wscope-heartbeat-3',
-        'wscope-heartbeat-1',
-        'wscope-heartbeat-2',
-        'wscope-heartbeat-3',
+        'wscope-heartbeat-4',
+        'wscope-heartbeat-5',
+        'wscope-heartbeat-6',
       ]);
       assert.equal(rtts.length, 1, 'the answered ping reported its round-trip time');
       assert.equal(result2.close.code, 1006);

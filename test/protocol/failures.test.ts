@@ -293,6 +293,12 @@ describe('after a failure', () => {
     );
     server.receiveData(clientFrame(Opcode.Text, 'three'));
     assert.deepEqual(server.takeEvents(), []);
+    // The reply to "one" still goes out, before the Close (until takeOutgoing releases it).
+    server.sendText('reply');
+    assert.deepEqual(
+      frames(outgoing(server)).map((f) => f.opcode),
+      [Opcode.Text, Opcode.Close],
+    );
     assert.throws(() => server.sendText('late'), { code: 'WS_ERR_CONNECTION_CLOSING' });
   });
 
