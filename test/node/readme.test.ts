@@ -51,9 +51,12 @@ test('README: the echo server and the client work as written', { timeout: 20_000
   const serverCode = blocks.find((code) => code.includes('new WebSocketServer'));
   const clientCode = blocks.find((code) => code.includes('await connect(') && !code.includes('new WebSocketServer'));
   assert.ok(serverCode && clientCode, 'README has an echo server block and a client block');
+  // The trace block (indented in its list item) runs inside the echo server: its events go to stderr.
+  const traceCode = blocks.find((code) => code.includes('TRACE_CHANNEL'))?.replace(/^ {2}/gm, '');
+  assert.ok(traceCode, 'README has a trace subscriber block');
 
   const port = await freePort();
-  const serverFile = serverCode.replace('{ port: 8765 }', `{ port: ${port}, host: '127.0.0.1' }`);
+  const serverFile = `${traceCode}\n${serverCode.replace('{ port: 8765 }', `{ port: ${port}, host: '127.0.0.1' }`)}`;
   const clientFile = clientCode.replace('ws://127.0.0.1:8765/', `ws://127.0.0.1:${port}/`);
   assert.notEqual(serverFile, serverCode, 'the server block listens on port 8765');
   assert.notEqual(clientFile, clientCode, 'the client block connects to 127.0.0.1:8765');
@@ -77,6 +80,22 @@ test('README: the echo server and the client work as written', { timeout: 20_000
     assert.equal(stderr, '');
     assert.equal(code, 0, 'the client exits once the connection has closed');
     assert.equal(stdout, 'hello\n', "the client prints the server's echo");
+    // The server's side of that conversation, as the trace subscriber wrote it.
+    const deadline = performance.now() + 5000;
+    while (!serverStderr.includes('"event":"close"') && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    const events = serverStderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; dir: string; data?: string; code?: number });
+    assert.deepEqual(
+      events.map((e) => [e.event, e.dir, e.event === 'close' ? e.code : e.data]),
+      [
+        ['handshake', 'in', undefined],
+        ['message', 'in', 'hello'],
+        ['message', 'out', 'hello'],
+        ['close', 'in', 1000],
+      ],
+    );
   } finally {
     server.kill();
     await new Promise((r) => (server.exitCode !== null || server.signalCode !== null ? r(undefined) : server.once('exit', r)));
