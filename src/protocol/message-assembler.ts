@@ -40,6 +40,12 @@ export class MessageAssembler {
 
   add(piece: Uint8Array): void {
     if (piece.length === 0) return;
+    // The common case first: a message's first piece, or all of it, kept as a view.
+    if (this.size === 0 && (this.expected === 0 || piece.length === this.expected)) {
+      this.pieces.push(piece);
+      this.size = piece.length;
+      return;
+    }
     const exact = this.exact ?? this.gatherExactly(piece.length);
     if (exact) {
       exact.set(piece, this.size);
