@@ -5,6 +5,7 @@
  * checks commander cannot express. Flags mean what they mean in wscat 6.x; where a flag means
  * something else for a server (`--host`, `-s`), the role picks the help text.
  */
+import { constants } from 'node:buffer';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { BinaryView } from './format.js';
 import { UsageError } from './usage-error.js';
@@ -252,7 +253,9 @@ export const compressionFlags = {
     add(
       command,
       group,
-      new Option('--max-payload <bytes>', 'largest message accepted; larger ones close with 1009').argParser(integer(1, Number.MAX_SAFE_INTEGER)),
+      new Option('--max-payload <bytes>', 'largest message accepted; larger ones close with 1009 (at most 4 GiB, what a Buffer holds)').argParser(
+        integer(1, constants.MAX_LENGTH),
+      ),
     );
   },
   read(raw: RawOptions): CompressionSettings {

@@ -215,6 +215,13 @@ for (const [name, makeServer] of [
 }
 
 describe('pipe mode: failures and their exit codes', { timeout: 30_000 }, () => {
+  test('--max-payload above what a Buffer holds: one line, exit code 2, nothing opened', async () => {
+    // It used to be accepted, and the first large frame then threw out of the data handler.
+    const result = await runCli(['-c', 'ws://127.0.0.1:1', '--max-payload', '5000000000'], '');
+    assert.match(result.stderr, /^error: option '--max-payload <bytes>' argument '5000000000' is invalid\. expected an integer from 1 to 4294967296\n/);
+    assert.equal(result.code, 2);
+  });
+
   test('a refused connection: one error line, exit code 3', async () => {
     const port = await freePort();
     const result = await runCli(['-c', `ws://127.0.0.1:${port}`], 'never sent\n');
