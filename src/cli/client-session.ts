@@ -6,7 +6,7 @@ import { traceConnectionId, WebSocket, type ClientOptions } from '../index.js';
 import { backoffDelay, type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
 import { echoMessages } from './echo.js';
 import { explainConnectError } from './connect-problems.js';
-import { redactUrl } from './redact.js';
+import { redactUrlPasswords } from '../index.js';
 import { ExitCode, exitCodeForClose } from './exit-codes.js';
 import { formatClose } from './format.js';
 import type { TrafficView } from './output.js';
@@ -137,7 +137,7 @@ export class ClientSession {
       const negotiated = [socket.protocol && `, subprotocol ${socket.protocol}`, socket.extensions && `, ${socket.extensions}`].join('');
       const hint = this.printer.interactive ? ' (press Ctrl-C to quit)' : '';
       const id = this.options.reconnect === undefined ? '' : ` (connection #${traceConnectionId(socket) ?? this.attempts})`;
-      this.printer.status(`${reconnected ? 'reconnected' : 'connected'} to ${redactUrl(socket.url)}${id}${negotiated}${hint}`);
+      this.printer.status(`${reconnected ? 'reconnected' : 'connected'} to ${redactUrlPasswords(socket.url)}${id}${negotiated}${hint}`);
       if (this.options.echo) echoMessages(socket);
       this.onOpen?.(socket, reconnected);
       this.flushQueue();

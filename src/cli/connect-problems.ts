@@ -8,7 +8,7 @@
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ExitCode, exitCodeForConnectError } from './exit-codes.js';
-import { redactUrl } from './redact.js';
+import { redactUrlPasswords } from '../index.js';
 
 export type ConnectError = Error & { code?: string; status?: number; headers?: Record<string, string>; location?: string };
 
@@ -99,16 +99,16 @@ export async function explainConnectError(
 }
 
 async function explain(url: string, error: ConnectError, proxied: boolean, probes: Probes): Promise<{ text: string; notTls?: true; tlsServer?: true }> {
-  const shown = redactUrl(url);
+  const shown = redactUrlPasswords(url);
   const secure = /^(wss|https):/i.test(url);
   const target = targetOf(url, proxied);
   const canProbe = target !== undefined && !proxied;
   const code = error.code ?? '';
-  const message = redactUrl(error.message.trim());
+  const message = redactUrlPasswords(error.message.trim());
 
   if (error.name === 'HandshakeError' && error.status !== undefined && REDIRECTS.has(error.status)) {
     const location = error.location ?? error.headers?.['location'];
-    const to = location ? ` to ${redactUrl(location)}` : '';
+    const to = location ? ` to ${redactUrlPasswords(location)}` : '';
     return { text: `handshake with ${shown} failed (HTTP ${error.status}): the server redirects${to}; follow it with -L` };
   }
   if (error.name === 'HandshakeError') return { text: `handshake with ${shown} failed${error.status ? ` (HTTP ${error.status})` : ''}: ${message}` };

@@ -11,7 +11,7 @@ import type { Subcommand } from './commands/subcommand.js';
 import { defineWscatForm } from './commands/wscat.js';
 import { ExitCode } from './exit-codes.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from './help-text.js';
-import { redactUrl } from './redact.js';
+import { redactUrlPasswords } from '../index.js';
 import { USAGE_HINT, UsageError } from './usage-error.js';
 
 /** The subcommands, in the order `wscope --help` lists them. The tools to come (proxy, record, replay...) each add a row. */
@@ -108,7 +108,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
     return await work();
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`error: ${redactUrl(error.message)}\n${usageHint(commandName)}\n`);
+    process.stderr.write(`error: ${redactUrlPasswords(error.message)}\n${usageHint(commandName)}\n`);
     return ExitCode.Usage;
   }
 }

@@ -1,6 +1,6 @@
 /** The trace model: events of a connection's life as JSON, their payload rule, redaction, and JSONL. */
 export * from './events.js';
 export { encodePayload, decodePayload } from './payload.js';
-export { redactEvent, redactHeaders, redactUrl, SECRET_HEADERS } from './redact.js';
+export { redactEvent, redactHeaders, redactUrl, redactUrlPasswords, SECRET_HEADERS } from './redact.js';
 export { TraceFormatError, validateTraceEvent } from './validate.js';
 export { encodeTraceLine, encodeJsonl, parseTraceLine, decodeJsonl } from './jsonl.js';

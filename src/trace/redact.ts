@@ -25,11 +25,23 @@ export function redactUrl(url: string): string {
   return parsed.href;
 }
 
+/**
+ * Every URL password in a text (`ws://user:pw@host/` → `ws://user:***@host/`): an error message
+ * may quote the URL it failed on, and what we print or record must not carry the password.
+ */
+export function redactUrlPasswords(text: string): string {
+  return text.replace(USERINFO_PASSWORD, `$1:${REDACTED_PASSWORD}@`);
+}
+
+const USERINFO_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#@]*@/gi;
+
 /** The same event with its secrets (credential headers, URL passwords) replaced. */
 export function redactEvent<T extends TraceEvent>(event: T): T {
   if (event.event === 'handshake') {
     return { ...event, url: redactUrl(event.url), requestHeaders: redactHeaders(event.requestHeaders), responseHeaders: redactHeaders(event.responseHeaders) };
   }
-  if (event.event === 'error' && event.url !== undefined) return { ...event, url: redactUrl(event.url) };
+  if (event.event === 'error') {
+    return { ...event, message: redactUrlPasswords(event.message), ...(event.url !== undefined && { url: redactUrl(event.url) }) };
+  }
   return event;
 }

@@ -10,6 +10,7 @@ import {
   parseTraceLine,
   redactEvent,
   redactUrl,
+  redactUrlPasswords,
   TraceFormatError,
   type TraceEvent,
 } from '../../src/trace/index.js';
@@ -148,5 +149,22 @@ describe('redaction', () => {
     assert.equal(handshake.requestHeaders[0]![1], 'Bearer T', 'the original is left alone');
     assert.equal(redactUrl('ws://only-user@host/'), 'ws://only-user@host/');
     assert.equal(redactUrl('not a url @'), 'not a url @');
+  });
+
+  test('an error quoting its URL does not carry the password, in its message or its url', () => {
+    const error = {
+      time: 1764581813.6,
+      conn: 2,
+      event: 'error' as const,
+      dir: 'in' as const,
+      code: 'ECONNREFUSED',
+      message: 'could not connect to ws://bob:hunter2@127.0.0.1:1/x: connect ECONNREFUSED',
+      url: 'ws://bob:hunter2@127.0.0.1:1/x',
+    };
+    const redacted = redactEvent(error);
+    assert.equal(redacted.message, 'could not connect to ws://bob:***@127.0.0.1:1/x: connect ECONNREFUSED');
+    assert.equal(redacted.url, 'ws://bob:***@127.0.0.1:1/x');
+    assert.equal(redactUrlPasswords('see wss://a:b@h/ and http://c:d@e:80/'), 'see wss://a:***@h/ and http://c:***@e:80/');
+    assert.equal(redactUrlPasswords('ws://only-user@host/ user@mail'), 'ws://only-user@host/ user@mail');
   });
 });

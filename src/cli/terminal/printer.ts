@@ -4,7 +4,7 @@
  */
 import type { Palette } from './colors.js';
 import { formatTimestamp } from '../format.js';
-import { redactUrl } from '../redact.js';
+import { redactUrlPasswords } from '../../index.js';
 import { escapeControls } from './escape.js';
 
 export interface PromptHooks {
@@ -81,7 +81,7 @@ export class Printer {
   }
 
   private safe(text: string): string {
-    return escapeControls(redactUrl(text));
+    return escapeControls(redactUrlPasswords(text));
   }
 
   private stamp(line: string): string {
