@@ -606,20 +606,10 @@ export class WebSocket extends EventEmitter {
     if (this.closeTimer) clearTimeout(this.closeTimer);
     this.heartbeat?.stop();
     const connection = this.connection;
-    const received = connection?.receivedClose;
-    let code = 1006;
-    let reason = this.localCloseReason ?? '';
-    if (connection?.hasFailed && connection.sentClose) {
-      // We failed the connection: report the code we sent, as the peer will see it.
-      code = connection.sentClose.code;
-      reason = connection.sentClose.reason;
-    } else if (received) {
-      // The peer's Close decides the code even when TCP closed before our answer left (wasClean
-      // then says the handshake did not complete).
-      code = received.code;
-      reason = received.reason;
-    }
-    const wasClean = Boolean(connection?.closeHandshakeDone && !connection.hasFailed && this.localCloseReason === undefined);
+    // Never opened (no connection): 1006, with why the opening failed.
+    const { code, reason, wasClean } = connection
+      ? connection.closeOutcome(this.localCloseReason)
+      : { code: 1006, reason: this.localCloseReason ?? '', wasClean: false };
     if (tracing()) trace.traceClosed(this, code, reason, wasClean, connection, this.localCloseReason);
     this.emit('close', code, reason, wasClean);
   }
