@@ -1,12 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { encodeClosePayload } from '../protocol/close-frame.js';
-import { checkMaxMessageSize, Connection, type ConnectionEvent, type Role } from '../protocol/connection.js';
+import { Connection, type ConnectionEvent, type Role } from '../protocol/connection.js';
 import type { ProtocolError } from '../protocol/errors.js';
-import { buildDeflateOffer, checkDeflateResponse, type DeflateParams } from '../protocol/extensions/permessage-deflate.js';
+import type { DeflateParams } from '../protocol/extensions/permessage-deflate.js';
 import type { OutgoingFrame } from '../protocol/frame.js';
 import { Opcode } from '../protocol/opcodes.js';
-import { openClient, parseWebSocketUrl } from './client-handshake.js';
+import { parseWebSocketUrl } from './client-handshake.js';
+import { clientOptionsOf, openClientSocket } from './client-opening.js';
 import { DeflateSession, deflateOptions } from './deflate-session.js';
 import { Heartbeat } from './heartbeat.js';
 import { tracing } from './trace-channel.js';
@@ -80,40 +81,19 @@ export class WebSocket extends EventEmitter {
     this.on('newListener', WebSocket.frameListenerAdded);
     this.on('removeListener', WebSocket.frameListenerRemoved);
     if (url === undefined) return;
-    const clientOptions: ClientOptions = typeof protocols === 'object' && !Array.isArray(protocols) ? { ...(protocols as ClientOptions) } : { ...options };
-    if (typeof protocols === 'string') clientOptions.protocols = [protocols];
-    else if (Array.isArray(protocols)) clientOptions.protocols = protocols;
+    const clientOptions = clientOptionsOf(protocols, options);
     this.url = parseWebSocketUrl(url).href;
-    this.startClient(url, clientOptions);
-  }
-
-  private startClient(url: string | URL, options: ClientOptions): void {
-    if (options.maxMessageSize !== undefined) checkMaxMessageSize(options.maxMessageSize);
-    const deflate = options.extensions === undefined ? deflateOptions(options.perMessageDeflate) : undefined;
-    const offer = deflate && buildDeflateOffer(deflate);
-    openClient(url, offer ? { ...options, extensions: offer } : options).then(
-      ({ socket, head, result, url: finalUrl }) => {
-        if (this.readyState !== WebSocket.CONNECTING) {
-          socket.destroy();
-          return;
-        }
-        let params: DeflateParams | undefined;
-        try {
-          // RFC 7692 §5: a response the offer did not allow fails the connection.
-          params = deflate && checkDeflateResponse(result.extensions, deflate, result.status);
-        } catch (error) {
-          socket.destroy();
-          this.failConnecting(error as Error);
-          return;
-        }
+    openClientSocket(url, clientOptions, {
+      stillConnecting: () => this.readyState === WebSocket.CONNECTING,
+      opened: ({ socket, head, result, url: finalUrl }, deflate) => {
         this.url = finalUrl.href;
         this.protocol = result.protocol;
         this.extensions = result.extensions;
         this.responseHeaders = result.headers;
-        this.attach(socket, head, 'client', options, params);
+        this.attach(socket, head, 'client', clientOptions, deflate);
       },
-      (error: Error) => this.failConnecting(error),
-    );
+      failed: (error) => this.failConnecting(error),
+    });
   }
 
   /** The connection could not be opened: 'error' (if listened to), then 'close' 1006 with why. */
