@@ -13,12 +13,11 @@ import { Heartbeat } from './heartbeat.js';
 import { tracing } from './trace-channel.js';
 import * as trace from './trace-socket.js';
 import { messageIterator } from './message-iterator.js';
+import { SendPath, stateError } from './send-path.js';
 import type { ClientOptions, MessageInfo, SendCallback, SendData, SendOptions, SocketOptions } from './socket-types.js';
 import { addEventListener, defineEventHandlers, removeEventListener, type BinaryType } from './whatwg-events.js';
 
 const DEFAULT_CLOSE_TIMEOUT = 5000;
-/** While one read's messages are dispatched, replies are held back (corked) up to this many bytes. */
-const BATCH_LIMIT = 16 * 1024;
 const MAX_TRACKED_PINGS = 16;
 
 /**
@@ -58,14 +57,12 @@ export class WebSocket extends EventEmitter {
   /** Created by the first `ping()`: most connections never send one. */
   private pingsInFlight: Map<string, number> | undefined;
   private closeEmitted = false;
-  /** A read's messages are being dispatched with the socket corked (see `receive`). */
-  private batching = false;
   /** permessage-deflate, when negotiated. */
   private compression: DeflateSession | undefined;
+  /** The way out, once the socket is taken over. */
+  private sender: SendPath | undefined;
   /** `pause()` was called: inflating must not resume reading behind the caller's back. */
   private readingPaused = false;
-  /** A `send()` returned false and its 'drain' is still owed. */
-  private waitingForDrain = false;
   /** Why a client connection could not be opened (network error or HandshakeError). */
   connectError: Error | undefined;
   /** The server's 101 response headers (client side). */
@@ -134,13 +131,14 @@ export class WebSocket extends EventEmitter {
     });
     if (deflate) {
       this.compression = new DeflateSession(deflate, role, deflateOptions(options.perMessageDeflate) ?? {}, this.connection.maxMessageSize, {
-        writeMessage: (payload, binary, compressed, callback) => this.writeMessage(payload, binary, compressed, callback),
+        writeMessage: (payload, binary, compressed, callback) => this.sender!.writeMessage(payload, binary, compressed, callback),
         holdReading: (hold) => {
           if (hold) socket.pause();
           else if (!this.readingPaused) socket.resume();
         },
       });
     }
+    this.sender = new SendPath(this, socket, this.connection, this.compression, (events) => this.dispatch(events));
     if (tracing()) trace.traceAttach(this, socket);
     socket.setNoDelay(true);
     socket.setTimeout(0);
@@ -187,27 +185,7 @@ export class WebSocket extends EventEmitter {
     }
     const binary = options?.binary ?? typeof data !== 'string';
     const payload = typeof data === 'string' ? (binary ? Buffer.from(data) : data) : toBuffer(data);
-    this.sendMessage(payload, binary, callback);
-    if (!this.backedUp()) return true;
-    this.waitingForDrain = true;
-    return false;
-  }
-
-  /**
-   * Over the high-water mark: the socket's buffer, or the messages still waiting to be
-   * compressed (they hold memory too, and would otherwise grow with no signal).
-   */
-  private backedUp(): boolean {
-    const socket = this.socket;
-    if (!socket) return false;
-    return socket.writableNeedDrain || (this.compression?.bufferedAmount ?? 0) >= socket.writableHighWaterMark;
-  }
-
-  /** After a `send()` said false: 'drain' once both the socket and the compression queue are below the mark. */
-  private drainIfReady(): void {
-    if (!this.waitingForDrain || this.backedUp()) return;
-    this.waitingForDrain = false;
-    this.emit('drain');
+    return this.sender!.send(payload, binary, callback);
   }
 
   /** Like `send`, resolved once the message has been handed to the kernel. */
@@ -219,34 +197,6 @@ export class WebSocket extends EventEmitter {
         reject(error);
       }
     });
-  }
-
-  /** The one path every outgoing message takes (extensions hook in here). */
-  protected sendMessage(payload: string | Buffer, binary: boolean, callback?: SendCallback): void {
-    if (this.compression) this.compression.send(payload, binary, tracing() ? trace.traceDeflating(payload, binary, callback) : callback);
-    else this.writeMessage(payload, binary, false, callback);
-  }
-
-  /** RFC 7692 §6: RSV1 on the first frame marks a compressed message. */
-  private writeMessage(payload: string | Buffer, binary: boolean, compressed: boolean, callback?: SendCallback): void {
-    try {
-      this.connection!.sendDataFrame(binary ? Opcode.Binary : Opcode.Text, payload, true, compressed);
-    } catch (error) {
-      // Still being compressed when the peer's Close came: it can no longer be sent.
-      if (!compressed && !this.compression) throw error;
-      callback?.(error as Error);
-      return;
-    }
-    if (tracing()) trace.traceWritten(this, payload, binary, compressed, callback);
-    this.flush(callback);
-    // A message leaving the compression queue may bring it under the mark.
-    if (this.compression) this.drainIfReady();
-  }
-
-  /** Run `step` after the messages still being compressed, so what is sent leaves in order. */
-  private afterSends(step: () => void): void {
-    if (this.compression) this.compression.afterSends(step);
-    else step();
   }
 
   /**
@@ -268,7 +218,7 @@ export class WebSocket extends EventEmitter {
     const pings = (this.pingsInFlight ??= new Map());
     pings.set(key, performance.now());
     if (pings.size > MAX_TRACKED_PINGS) pings.delete(pings.keys().next().value!);
-    this.flush(callback);
+    this.sender!.flush(callback);
   }
 
   pong(data: string | Buffer = Buffer.alloc(0), callback?: SendCallback): void {
@@ -278,7 +228,7 @@ export class WebSocket extends EventEmitter {
     }
     this.connection!.pong(data);
     if (tracing()) trace.traceControlSent(this, 'pong', data);
-    this.flush(callback);
+    this.sender!.flush(callback);
   }
 
   /**
@@ -297,9 +247,10 @@ export class WebSocket extends EventEmitter {
     // The Close may wait for messages still being compressed; a code that cannot be sent throws now all the same.
     if (connection.readyState === 'open') encodeClosePayload(code, reason ?? '');
     this.readyState = WebSocket.CLOSING;
-    this.afterSends(() => {
+    const sender = this.sender!;
+    sender.afterSends(() => {
       connection.close(code, reason);
-      this.flush();
+      sender.flush();
       this.afterStateChange();
     });
   }
@@ -314,9 +265,10 @@ export class WebSocket extends EventEmitter {
     const connection = this.connection;
     if (!connection) throw stateError('sendFrame', this.readyState);
     if (frame.opcode === Opcode.Close && this.readyState === WebSocket.OPEN) this.readyState = WebSocket.CLOSING;
-    this.afterSends(() => {
+    const sender = this.sender!;
+    sender.afterSends(() => {
       connection.sendFrame(frame);
-      this.flush(callback);
+      sender.flush(callback);
       this.afterStateChange();
     });
   }
@@ -325,9 +277,10 @@ export class WebSocket extends EventEmitter {
   sendRaw(bytes: Uint8Array, callback?: SendCallback): void {
     const connection = this.connection;
     if (!connection) throw stateError('sendRaw', this.readyState);
-    this.afterSends(() => {
+    const sender = this.sender!;
+    sender.afterSends(() => {
       connection.sendRaw(bytes);
-      this.flush(callback);
+      sender.flush(callback);
     });
   }
 
@@ -385,17 +338,15 @@ export class WebSocket extends EventEmitter {
     const connection = this.connection!;
     // Whatever the listeners send while this read's messages are dispatched (an echo, a
     // reply per message) leaves in one writev when the read is done, not one write each.
-    const socket = this.socket;
-    socket?.cork();
-    this.batching = true;
+    const sender = this.sender!;
+    sender.startBatch();
     try {
       connection.receiveData(chunk);
       this.dispatch(connection.takeEvents());
-      this.flush();
+      sender.flush();
       this.afterStateChange();
     } finally {
-      this.batching = false;
-      socket?.uncork();
+      sender.endBatch();
     }
   }
 
@@ -464,43 +415,12 @@ export class WebSocket extends EventEmitter {
 
   /** The Close the core holds back (our answer, or the failure's): after every reply still being compressed. */
   private sendDueClose(): void {
-    this.afterSends(() => {
+    const sender = this.sender!;
+    sender.afterSends(() => {
       this.connection!.answerClose();
-      this.flush();
+      sender.flush();
       this.afterStateChange();
     });
-  }
-
-  /** Write what the core queued; header and payload of one frame leave together (cork). */
-  protected flush(callback?: SendCallback): void {
-    const socket = this.socket;
-    const connection = this.connection!;
-    const chunks = connection.takeOutgoing();
-    if (tracing()) trace.traceFlush(this, connection);
-    // Frames going out are observed as they leave, so their timestamps are the send times.
-    if (connection.observeFrames) this.dispatch(connection.takeEvents());
-    if (!socket || socket.destroyed) {
-      if (callback) process.nextTick(callback, stateError('send', this.readyState));
-      return;
-    }
-    if (chunks.length === 0) {
-      if (callback) process.nextTick(callback);
-      return;
-    }
-    if (chunks.length === 1) {
-      socket.write(chunks[0]!, callback);
-    } else {
-      socket.cork();
-      for (let i = 0; i < chunks.length - 1; i++) socket.write(chunks[i]!);
-      socket.write(chunks[chunks.length - 1]!, callback);
-      socket.uncork();
-    }
-    // Batching pays for small messages only: a corked batch of large ones leaves as one huge
-    // writev that the kernel takes in parts (an echo of 64 KiB × 8 in flight ran 30% slower).
-    if (this.batching && socket.writableLength >= BATCH_LIMIT) {
-      socket.uncork();
-      socket.cork();
-    }
   }
 
   private static onSocketData(this: OwnedSocket, chunk: Buffer): void {
@@ -520,7 +440,7 @@ export class WebSocket extends EventEmitter {
   }
 
   private static onSocketDrain(this: OwnedSocket): void {
-    this[kOwner]!.drainIfReady();
+    this[kOwner]!.sender!.drainIfReady();
   }
 
   /** Observing frames costs nothing until someone listens for them. */
@@ -628,9 +548,3 @@ function toBuffer(data: Buffer | ArrayBuffer | ArrayBufferView): Buffer {
 }
 
 function ignore(): void {}
-
-const STATE_NAMES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
-
-function stateError(action: string, readyState: number): Error {
-  return Object.assign(new Error(`cannot ${action}: WebSocket is ${STATE_NAMES[readyState]}`), { code: 'WS_ERR_INVALID_STATE' });
-}
