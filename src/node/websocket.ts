@@ -13,12 +13,12 @@ import { Heartbeat } from './heartbeat.js';
 import { tracing } from './trace-channel.js';
 import * as trace from './trace-socket.js';
 import { messageIterator } from './message-iterator.js';
+import { RoundTrips } from './round-trips.js';
 import { SendPath, stateError } from './send-path.js';
 import type { ClientOptions, MessageInfo, SendCallback, SendData, SendOptions, SocketOptions } from './socket-types.js';
 import { addEventListener, defineEventHandlers, removeEventListener, type BinaryType } from './whatwg-events.js';
 
 const DEFAULT_CLOSE_TIMEOUT = 5000;
-const MAX_TRACKED_PINGS = 16;
 
 /**
  * A WebSocket connection over a Node socket: the WHATWG surface (send, close, readyState,
@@ -55,7 +55,7 @@ export class WebSocket extends EventEmitter {
   private heartbeat: Heartbeat | undefined;
   private localCloseReason: string | undefined;
   /** Created by the first `ping()`: most connections never send one. */
-  private pingsInFlight: Map<string, number> | undefined;
+  private roundTrips: RoundTrips | undefined;
   private closeEmitted = false;
   /** permessage-deflate, when negotiated. */
   private compression: DeflateSession | undefined;
@@ -214,10 +214,7 @@ export class WebSocket extends EventEmitter {
     }
     this.connection!.ping(data);
     if (tracing()) trace.traceControlSent(this, 'ping', data);
-    const key = Buffer.from(data).toString('latin1');
-    const pings = (this.pingsInFlight ??= new Map());
-    pings.set(key, performance.now());
-    if (pings.size > MAX_TRACKED_PINGS) pings.delete(pings.keys().next().value!);
+    (this.roundTrips ??= new RoundTrips()).pingSent(data);
     this.sender!.flush(callback);
   }
 
@@ -453,14 +450,8 @@ export class WebSocket extends EventEmitter {
   }
 
   private receivePong(data: Buffer): void {
-    const key = data.toString('latin1');
-    const sentAt = this.pingsInFlight?.get(key);
-    let rtt: number | undefined;
-    if (sentAt !== undefined) {
-      this.pingsInFlight!.delete(key);
-      rtt = performance.now() - sentAt;
-      this.emit('rtt', rtt);
-    }
+    const rtt = this.roundTrips?.pongReceived(data);
+    if (rtt !== undefined) this.emit('rtt', rtt);
     this.heartbeat?.pongReceived();
     if (tracing()) trace.tracePongReceived(this, data, rtt);
     this.emit('pong', data, rtt);
