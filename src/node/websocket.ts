@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { encodeClosePayload } from '../protocol/close-frame.js';
 import { Connection, type ConnectionEvent, type Role } from '../protocol/connection.js';
@@ -28,7 +27,7 @@ const DEFAULT_CLOSE_TIMEOUT = 5000;
  * 'close' (code, reason, wasClean), 'error' (error), 'frame' (ObservedFrame), 'drain',
  * 'heartbeat-timeout' (reason), 'rtt' (ms).
  */
-export class WebSocket extends EventEmitter {
+export class WebSocket extends SendPath {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
   static readonly CLOSING = 2;
@@ -48,8 +47,6 @@ export class WebSocket extends EventEmitter {
   remoteAddress: string | undefined;
   remotePort: number | undefined;
 
-  protected socket: Socket | undefined;
-  protected connection: Connection | undefined;
   protected options: SocketOptions = {};
   private closeTimer: NodeJS.Timeout | undefined;
   private heartbeat: Heartbeat | undefined;
@@ -57,10 +54,6 @@ export class WebSocket extends EventEmitter {
   /** Created by the first `ping()`: most connections never send one. */
   private roundTrips: RoundTrips | undefined;
   private closeEmitted = false;
-  /** permessage-deflate, when negotiated. */
-  private compression: DeflateSession | undefined;
-  /** The way out, once the socket is taken over. */
-  private sender: SendPath | undefined;
   /** `pause()` was called: inflating must not resume reading behind the caller's back. */
   private readingPaused = false;
   /** Why a client connection could not be opened (network error or HandshakeError). */
@@ -131,14 +124,13 @@ export class WebSocket extends EventEmitter {
     });
     if (deflate) {
       this.compression = new DeflateSession(deflate, role, deflateOptions(options.perMessageDeflate) ?? {}, this.connection.maxMessageSize, {
-        writeMessage: (payload, binary, compressed, callback) => this.sender!.writeMessage(payload, binary, compressed, callback),
+        writeMessage: (payload, binary, compressed, callback) => this.writeMessage(payload, binary, compressed, callback),
         holdReading: (hold) => {
           if (hold) socket.pause();
           else if (!this.readingPaused) socket.resume();
         },
       });
     }
-    this.sender = new SendPath(this, socket, this.connection, this.compression, (events) => this.dispatch(events));
     if (tracing()) trace.traceAttach(this, socket);
     socket.setNoDelay(true);
     socket.setTimeout(0);
@@ -185,7 +177,7 @@ export class WebSocket extends EventEmitter {
     }
     const binary = options?.binary ?? typeof data !== 'string';
     const payload = typeof data === 'string' ? (binary ? Buffer.from(data) : data) : toBuffer(data);
-    return this.sender!.send(payload, binary, callback);
+    return this.sendPayload(payload, binary, callback);
   }
 
   /** Like `send`, resolved once the message has been handed to the kernel. */
@@ -215,7 +207,7 @@ export class WebSocket extends EventEmitter {
     this.connection!.ping(data);
     if (tracing()) trace.traceControlSent(this, 'ping', data);
     (this.roundTrips ??= new RoundTrips()).pingSent(data);
-    this.sender!.flush(callback);
+    this.flush(callback);
   }
 
   pong(data: string | Buffer = Buffer.alloc(0), callback?: SendCallback): void {
@@ -225,7 +217,7 @@ export class WebSocket extends EventEmitter {
     }
     this.connection!.pong(data);
     if (tracing()) trace.traceControlSent(this, 'pong', data);
-    this.sender!.flush(callback);
+    this.flush(callback);
   }
 
   /**
@@ -244,10 +236,9 @@ export class WebSocket extends EventEmitter {
     // The Close may wait for messages still being compressed; a code that cannot be sent throws now all the same.
     if (connection.readyState === 'open') encodeClosePayload(code, reason ?? '');
     this.readyState = WebSocket.CLOSING;
-    const sender = this.sender!;
-    sender.afterSends(() => {
+    this.afterSends(() => {
       connection.close(code, reason);
-      sender.flush();
+      this.flush();
       this.afterStateChange();
     });
   }
@@ -262,10 +253,9 @@ export class WebSocket extends EventEmitter {
     const connection = this.connection;
     if (!connection) throw stateError('sendFrame', this.readyState);
     if (frame.opcode === Opcode.Close && this.readyState === WebSocket.OPEN) this.readyState = WebSocket.CLOSING;
-    const sender = this.sender!;
-    sender.afterSends(() => {
+    this.afterSends(() => {
       connection.sendFrame(frame);
-      sender.flush(callback);
+      this.flush(callback);
       this.afterStateChange();
     });
   }
@@ -274,10 +264,9 @@ export class WebSocket extends EventEmitter {
   sendRaw(bytes: Uint8Array, callback?: SendCallback): void {
     const connection = this.connection;
     if (!connection) throw stateError('sendRaw', this.readyState);
-    const sender = this.sender!;
-    sender.afterSends(() => {
+    this.afterSends(() => {
       connection.sendRaw(bytes);
-      sender.flush(callback);
+      this.flush(callback);
     });
   }
 
@@ -333,17 +322,15 @@ export class WebSocket extends EventEmitter {
 
   protected receive(chunk: Buffer): void {
     const connection = this.connection!;
-    // Whatever the listeners send while this read's messages are dispatched (an echo, a
-    // reply per message) leaves in one writev when the read is done, not one write each.
-    const sender = this.sender!;
-    sender.startBatch();
+    // What the listeners send while this read is dispatched leaves in one writev (see startBatch).
+    this.startBatch();
     try {
       connection.receiveData(chunk);
       this.dispatch(connection.takeEvents());
-      sender.flush();
+      this.flush();
       this.afterStateChange();
     } finally {
-      sender.endBatch();
+      this.endBatch();
     }
   }
 
@@ -354,7 +341,7 @@ export class WebSocket extends EventEmitter {
   }
 
   /** With compression, each event waits for the compressed messages before it to be inflated. */
-  protected dispatch(events: ConnectionEvent[]): void {
+  protected override dispatch(events: ConnectionEvent[]): void {
     const compression = this.compression;
     if (!compression) {
       this.dispatchNow(events);
@@ -412,10 +399,9 @@ export class WebSocket extends EventEmitter {
 
   /** The Close the core holds back (our answer, or the failure's): after every reply still being compressed. */
   private sendDueClose(): void {
-    const sender = this.sender!;
-    sender.afterSends(() => {
+    this.afterSends(() => {
       this.connection!.answerClose();
-      sender.flush();
+      this.flush();
       this.afterStateChange();
     });
   }
@@ -437,7 +423,7 @@ export class WebSocket extends EventEmitter {
   }
 
   private static onSocketDrain(this: OwnedSocket): void {
-    this[kOwner]!.sender!.drainIfReady();
+    this[kOwner]!.drainIfReady();
   }
 
   /** Observing frames costs nothing until someone listens for them. */
