@@ -7,9 +7,14 @@ import assert from 'node:assert/strict';
 import { Opcode, type Connection } from '../../src/protocol/index.js';
 import { clientFrame, connection, hex, outgoing, serverFrame } from './helpers.js';
 
-/** Move everything `from` queued into `to`, as a socket pair would. */
-function deliver(from: Connection, to: Connection): void {
-  to.receiveData(outgoing(from));
+/** A client and a server that went through the closing handshake the client started. */
+function closedPair(code: number, reason: string): { client: Connection; server: Connection } {
+  const client = connection('client');
+  const server = connection('server');
+  client.close(code, reason);
+  server.receiveData(outgoing(client));
+  client.receiveData(outgoing(server));
+  return { client, server };
 }
 
 describe('closeOutcome', () => {
@@ -22,11 +27,7 @@ describe('closeOutcome', () => {
   });
 
   test('a completed closing handshake is clean, with the code and reason of the Close', () => {
-    const client = connection('client');
-    const server = connection('server');
-    client.close(1000, 'bye');
-    deliver(client, server);
-    deliver(server, client);
+    const { client, server } = closedPair(1000, 'bye');
     for (const side of [client, server]) assert.deepEqual(side.closeOutcome(), { code: 1000, reason: 'bye', wasClean: true });
   });
 
@@ -44,11 +45,7 @@ describe('closeOutcome', () => {
   });
 
   test('cut locally after the handshake (close timeout): the code stands, not clean', () => {
-    const client = connection('client');
-    const server = connection('server');
-    client.close(1001, 'away');
-    deliver(client, server);
-    deliver(server, client);
+    const { client } = closedPair(1001, 'away');
     assert.deepEqual(client.closeOutcome('the server did not close the TCP connection'), { code: 1001, reason: 'away', wasClean: false });
   });
 
@@ -63,7 +60,7 @@ describe('closeOutcome', () => {
     });
   });
 
-  test('we failed the connection: the code we sent, as the peer sees it, even after its Close', () => {
+  test('we failed the connection: the code we sent, as the peer sees it', () => {
     const client = connection('client');
     // RFC 6455 §5.2: a frame from the server must not be masked.
     client.receiveData(clientFrame(Opcode.Text, 'x'));
