@@ -7,7 +7,7 @@ import { ProtocolError } from '../protocol/errors.js';
 import type { DeflateParams, PerMessageDeflateOptions } from '../protocol/extensions/permessage-deflate.js';
 import { isValidUtf8 } from '../protocol/utf8.js';
 import { PerMessageDeflate } from './deflate.js';
-import type { DeflateTuning, PerMessageDeflateSetting } from './socket-types.js';
+import type { DeflateTuning, PerMessageDeflateSetting, SendCallback } from './socket-types.js';
 
 /** The negotiation options inside a setting, or undefined when compression is off. */
 export function deflateOptions(setting: PerMessageDeflateSetting | undefined): (PerMessageDeflateOptions & DeflateTuning) | undefined {
@@ -63,8 +63,6 @@ export class InOrder {
     if (this.queue.length === 0) this.onIdle?.();
   }
 }
-
-type SendCallback = (error?: Error | null) => void;
 
 /** What the session needs from its WebSocket. */
 export interface DeflateSessionHost {

@@ -57,7 +57,7 @@ export interface ClientHandshakeOptions {
   randomBytes?: (n: number) => Uint8Array;
 }
 
-/** Keep-alive: see heartbeat.ts. */
+/** `heartbeat`: ping on a schedule, and give the connection up when pongs stop coming (heartbeat.ts runs it). */
 export interface HeartbeatOptions {
   /** Milliseconds between the last pong and the next ping. */
   interval: number;
