@@ -1,15 +1,23 @@
 /** wscope: an RFC 6455 WebSocket engine with a Node client and server. */
 export { WebSocket } from './node/websocket.js';
-export type { ClientOptions, SocketOptions, SendOptions, SendData, ObservedFrame, MessageInfo } from './node/socket-types.js';
+export type {
+  ClientOptions,
+  SocketOptions,
+  SendOptions,
+  SendData,
+  ObservedFrame,
+  MessageInfo,
+  HeartbeatOptions,
+  DeflateTuning,
+  PerMessageDeflateSetting,
+} from './node/socket-types.js';
 export { connect } from './node/connect.js';
 export { TRACE_CHANNEL, setTraceOptions, type TraceOptions } from './node/trace-channel.js';
 export { traceConnectionId } from './node/trace-socket.js';
 export * from './trace/index.js';
 export { RedirectError } from './node/client-handshake.js';
 export { WebSocketServer, type ServerOptions, type HandshakeRequest, type AcceptDecision } from './node/server.js';
-export type { HeartbeatOptions } from './node/heartbeat.js';
-export { zlibLimiter, type DeflateTuning } from './node/deflate.js';
-export type { PerMessageDeflateSetting } from './node/deflate-session.js';
+export { zlibLimiter } from './node/deflate.js';
 export type { PerMessageDeflateOptions, DeflateParams } from './protocol/extensions/permessage-deflate.js';
 export type { MessageEvent, CloseEvent, ErrorEvent, BinaryType } from './node/whatwg-events.js';
 export {

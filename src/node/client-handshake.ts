@@ -1,38 +1,11 @@
 import { request as httpRequest } from 'node:http';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, type ConnectionOptions as TlsOptions } from 'node:tls';
+import { connect as tlsConnect } from 'node:tls';
 import { HandshakeError } from '../protocol/errors.js';
-import { buildClientRequest, checkServerResponse, generateKey, headerEntries, type ClientHandshakeResult, type HeaderList } from '../protocol/handshake.js';
+import { buildClientRequest, checkServerResponse, generateKey, headerEntries, type ClientHandshakeResult } from '../protocol/handshake.js';
 import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead } from '../protocol/http-head.js';
+import type { ClientHandshakeOptions } from './socket-types.js';
 import { traceClientHandshake } from './trace-handshake.js';
-
-export interface ClientHandshakeOptions {
-  protocols?: readonly string[];
-  headers?: HeaderList;
-  origin?: string;
-  /** Override the Host header (and the TLS server name). */
-  host?: string;
-  /** "user:pass" for HTTP Basic authentication (the URL's user info works too). */
-  auth?: string;
-  /** Milliseconds for everything up to the 101: DNS, TCP, TLS, proxy, HTTP (default 10 000). */
-  handshakeTimeout?: number;
-  /** Follow 3xx redirects (off by default, as in browsers' WebSocket: it is opt-in). */
-  followRedirects?: boolean;
-  maxRedirects?: number;
-  /** The Sec-WebSocket-Extensions offer, as a header value. */
-  extensions?: string;
-  /** HTTP proxy to tunnel through with CONNECT, e.g. http://user:pass@127.0.0.1:3128 */
-  proxy?: string;
-  ca?: TlsOptions['ca'];
-  cert?: TlsOptions['cert'];
-  key?: TlsOptions['key'];
-  passphrase?: string;
-  rejectUnauthorized?: boolean;
-  servername?: string;
-  maxHeaderSize?: number;
-  /** Randomness for the handshake key (tests inject it). */
-  randomBytes?: (n: number) => Uint8Array;
-}
 
 export interface OpenedClient {
   socket: Socket;

@@ -6,10 +6,8 @@ import type { ConnectionEvent, Role } from '../protocol/connection.js';
 import { ProtocolError } from '../protocol/errors.js';
 import type { DeflateParams, PerMessageDeflateOptions } from '../protocol/extensions/permessage-deflate.js';
 import { isValidUtf8 } from '../protocol/utf8.js';
-import { PerMessageDeflate, type DeflateTuning } from './deflate.js';
-
-/** `perMessageDeflate`: false turns it off; true or an object turns it on (the default). */
-export type PerMessageDeflateSetting = boolean | (PerMessageDeflateOptions & DeflateTuning);
+import { PerMessageDeflate } from './deflate.js';
+import type { DeflateTuning, PerMessageDeflateSetting, SendCallback } from './socket-types.js';
 
 /** The negotiation options inside a setting, or undefined when compression is off. */
 export function deflateOptions(setting: PerMessageDeflateSetting | undefined): (PerMessageDeflateOptions & DeflateTuning) | undefined {
@@ -65,8 +63,6 @@ export class InOrder {
     if (this.queue.length === 0) this.onIdle?.();
   }
 }
-
-type SendCallback = (error?: Error | null) => void;
 
 /** What the session needs from its WebSocket. */
 export interface DeflateSessionHost {

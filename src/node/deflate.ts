@@ -40,6 +40,7 @@ import { constants, createDeflateRaw, createInflateRaw, type DeflateRaw, type In
 import { ProtocolError } from '../protocol/errors.js';
 import { localDeflateParams, type DeflateParams } from '../protocol/extensions/permessage-deflate.js';
 import type { Role } from '../protocol/connection.js';
+import type { DeflateTuning, ZlibSlots } from './socket-types.js';
 
 /** RFC 7692 §7.2.1: a sync flush ends in an empty stored block, 00 00 FF FF, which is not sent. */
 const SYNC_TAIL = Buffer.from([0x00, 0x00, 0xff, 0xff]);
@@ -93,24 +94,13 @@ export class ZlibLimiter {
 /** Shared by every connection in the process; set `concurrency` before heavy use to change it. */
 export const zlibLimiter = new ZlibLimiter();
 
-export interface DeflateTuning {
-  /** Messages smaller than this many bytes are sent uncompressed. Default 1024. */
-  threshold?: number;
-  /** zlib compression level, 0-9. Default zlib's (6). */
-  level?: number;
-  /** zlib memLevel, 1-9: memory for the compressor's hash table. Default 8. */
-  memLevel?: number;
-  /** Where zlib work waits for a slot. Default the process-wide `zlibLimiter`. */
-  limiter?: ZlibLimiter;
-}
-
 export class PerMessageDeflate {
   readonly params: DeflateParams;
   readonly threshold: number;
   private readonly local: ReturnType<typeof localDeflateParams>;
   private readonly level: number;
   private readonly memLevel: number;
-  private readonly limiter: ZlibLimiter;
+  private readonly limiter: ZlibSlots;
   private deflater: DeflateRaw | undefined;
   private inflater: InflateRaw | undefined;
   private deflating: Promise<unknown> = SETTLED;

@@ -1,19 +1,10 @@
+import type { HeartbeatOptions } from './socket-types.js';
+
 /**
  * The seed's keep-alive: ping every `interval`; when no pong comes, ping again a few times,
  * each time waiting longer; then give the connection up. Timers live here, in the adapter,
  * never in the protocol core.
  */
-export interface HeartbeatOptions {
-  /** Milliseconds between the last pong and the next ping. */
-  interval: number;
-  /** Milliseconds to wait for the first pong. */
-  timeout: number;
-  /** Extra pings after the first one goes unanswered. */
-  retries?: number;
-  /** Each retry waits this many times longer than the one before. */
-  backoff?: number;
-}
-
 export interface HeartbeatHooks {
   sendPing(payload: Buffer): void;
   /** No pong came after every retry: the connection counts as dead. */

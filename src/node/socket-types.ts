@@ -1,9 +1,11 @@
+import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { FrameInfo } from '../protocol/connection.js';
-import type { ClientHandshakeOptions } from './client-handshake.js';
-import type { PerMessageDeflateSetting } from './deflate-session.js';
-import type { HeartbeatOptions } from './heartbeat.js';
+import type { PerMessageDeflateOptions } from '../protocol/extensions/permessage-deflate.js';
+import type { HeaderList } from '../protocol/handshake.js';
 
-// The vocabulary of the socket API: its options, what send() takes, what events carry.
+// The vocabulary of the socket API: its options, what send() takes, what events carry. It sits
+// below every module of the adapter (heartbeat, deflate, the client's handshake import their
+// options from here), so the words are defined once and nothing here depends on how they are used.
 
 export interface SocketOptions {
   /** Largest message accepted, in bytes (default 100 MiB); larger ones close the connection with 1009. */
@@ -26,6 +28,65 @@ export interface SocketOptions {
 }
 
 export interface ClientOptions extends SocketOptions, ClientHandshakeOptions {}
+
+export interface ClientHandshakeOptions {
+  protocols?: readonly string[];
+  headers?: HeaderList;
+  origin?: string;
+  /** Override the Host header (and the TLS server name). */
+  host?: string;
+  /** "user:pass" for HTTP Basic authentication (the URL's user info works too). */
+  auth?: string;
+  /** Milliseconds for everything up to the 101: DNS, TCP, TLS, proxy, HTTP (default 10 000). */
+  handshakeTimeout?: number;
+  /** Follow 3xx redirects (off by default, as in browsers' WebSocket: it is opt-in). */
+  followRedirects?: boolean;
+  maxRedirects?: number;
+  /** The Sec-WebSocket-Extensions offer, as a header value. */
+  extensions?: string;
+  /** HTTP proxy to tunnel through with CONNECT, e.g. http://user:pass@127.0.0.1:3128 */
+  proxy?: string;
+  ca?: TlsOptions['ca'];
+  cert?: TlsOptions['cert'];
+  key?: TlsOptions['key'];
+  passphrase?: string;
+  rejectUnauthorized?: boolean;
+  servername?: string;
+  maxHeaderSize?: number;
+  /** Randomness for the handshake key (tests inject it). */
+  randomBytes?: (n: number) => Uint8Array;
+}
+
+/** `heartbeat`: ping on a schedule, and give the connection up when pongs stop coming (heartbeat.ts runs it). */
+export interface HeartbeatOptions {
+  /** Milliseconds between the last pong and the next ping. */
+  interval: number;
+  /** Milliseconds to wait for the first pong. */
+  timeout: number;
+  /** Extra pings after the first one goes unanswered. */
+  retries?: number;
+  /** Each retry waits this many times longer than the one before. */
+  backoff?: number;
+}
+
+/** `perMessageDeflate`: false turns it off; true or an object turns it on (the default). */
+export type PerMessageDeflateSetting = boolean | (PerMessageDeflateOptions & DeflateTuning);
+
+export interface DeflateTuning {
+  /** Messages smaller than this many bytes are sent uncompressed. Default 1024. */
+  threshold?: number;
+  /** zlib compression level, 0-9. Default zlib's (6). */
+  level?: number;
+  /** zlib memLevel, 1-9: memory for the compressor's hash table. Default 8. */
+  memLevel?: number;
+  /** Where zlib work waits for a slot. Default the process-wide `zlibLimiter`. */
+  limiter?: ZlibSlots;
+}
+
+/** What `DeflateTuning.limiter` must do (deflate.ts's ZlibLimiter does): run each job when a slot is free. */
+export interface ZlibSlots {
+  run<T>(job: () => Promise<T>): Promise<T>;
+}
 
 export interface SendOptions {
   /** Send as a binary message; default: strings as text, bytes as binary. */

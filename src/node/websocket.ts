@@ -1,24 +1,23 @@
-import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import { encodeClosePayload } from '../protocol/close-frame.js';
-import { checkMaxMessageSize, Connection, type ConnectionEvent, type Role } from '../protocol/connection.js';
+import { Connection, type ConnectionEvent, type Role } from '../protocol/connection.js';
 import type { ProtocolError } from '../protocol/errors.js';
-import { buildDeflateOffer, checkDeflateResponse, type DeflateParams } from '../protocol/extensions/permessage-deflate.js';
+import type { DeflateParams } from '../protocol/extensions/permessage-deflate.js';
 import type { OutgoingFrame } from '../protocol/frame.js';
 import { Opcode } from '../protocol/opcodes.js';
-import { openClient, parseWebSocketUrl } from './client-handshake.js';
+import { parseWebSocketUrl } from './client-handshake.js';
+import { clientOptionsOf, openClientSocket } from './client-opening.js';
 import { DeflateSession, deflateOptions } from './deflate-session.js';
 import { Heartbeat } from './heartbeat.js';
 import { tracing } from './trace-channel.js';
 import * as trace from './trace-socket.js';
 import { messageIterator } from './message-iterator.js';
+import { RoundTrips } from './round-trips.js';
+import { SendPath, stateError } from './send-path.js';
 import type { ClientOptions, MessageInfo, SendCallback, SendData, SendOptions, SocketOptions } from './socket-types.js';
 import { addEventListener, defineEventHandlers, removeEventListener, type BinaryType } from './whatwg-events.js';
 
 const DEFAULT_CLOSE_TIMEOUT = 5000;
-/** While one read's messages are dispatched, replies are held back (corked) up to this many bytes. */
-const BATCH_LIMIT = 16 * 1024;
-const MAX_TRACKED_PINGS = 16;
 
 /**
  * A WebSocket connection over a Node socket: the WHATWG surface (send, close, readyState,
@@ -28,7 +27,7 @@ const MAX_TRACKED_PINGS = 16;
  * 'close' (code, reason, wasClean), 'error' (error), 'frame' (ObservedFrame), 'drain',
  * 'heartbeat-timeout' (reason), 'rtt' (ms).
  */
-export class WebSocket extends EventEmitter {
+export class WebSocket extends SendPath {
   static readonly CONNECTING = 0;
   static readonly OPEN = 1;
   static readonly CLOSING = 2;
@@ -48,23 +47,15 @@ export class WebSocket extends EventEmitter {
   remoteAddress: string | undefined;
   remotePort: number | undefined;
 
-  protected socket: Socket | undefined;
-  protected connection: Connection | undefined;
   protected options: SocketOptions = {};
   private closeTimer: NodeJS.Timeout | undefined;
   private heartbeat: Heartbeat | undefined;
   private localCloseReason: string | undefined;
   /** Created by the first `ping()`: most connections never send one. */
-  private pingsInFlight: Map<string, number> | undefined;
+  private roundTrips: RoundTrips | undefined;
   private closeEmitted = false;
-  /** A read's messages are being dispatched with the socket corked (see `receive`). */
-  private batching = false;
-  /** permessage-deflate, when negotiated. */
-  private compression: DeflateSession | undefined;
   /** `pause()` was called: inflating must not resume reading behind the caller's back. */
   private readingPaused = false;
-  /** A `send()` returned false and its 'drain' is still owed. */
-  private waitingForDrain = false;
   /** Why a client connection could not be opened (network error or HandshakeError). */
   connectError: Error | undefined;
   /** The server's 101 response headers (client side). */
@@ -80,40 +71,19 @@ export class WebSocket extends EventEmitter {
     this.on('newListener', WebSocket.frameListenerAdded);
     this.on('removeListener', WebSocket.frameListenerRemoved);
     if (url === undefined) return;
-    const clientOptions: ClientOptions = typeof protocols === 'object' && !Array.isArray(protocols) ? { ...(protocols as ClientOptions) } : { ...options };
-    if (typeof protocols === 'string') clientOptions.protocols = [protocols];
-    else if (Array.isArray(protocols)) clientOptions.protocols = protocols;
+    const clientOptions = clientOptionsOf(protocols, options);
     this.url = parseWebSocketUrl(url).href;
-    this.startClient(url, clientOptions);
-  }
-
-  private startClient(url: string | URL, options: ClientOptions): void {
-    if (options.maxMessageSize !== undefined) checkMaxMessageSize(options.maxMessageSize);
-    const deflate = options.extensions === undefined ? deflateOptions(options.perMessageDeflate) : undefined;
-    const offer = deflate && buildDeflateOffer(deflate);
-    openClient(url, offer ? { ...options, extensions: offer } : options).then(
-      ({ socket, head, result, url: finalUrl }) => {
-        if (this.readyState !== WebSocket.CONNECTING) {
-          socket.destroy();
-          return;
-        }
-        let params: DeflateParams | undefined;
-        try {
-          // RFC 7692 §5: a response the offer did not allow fails the connection.
-          params = deflate && checkDeflateResponse(result.extensions, deflate, result.status);
-        } catch (error) {
-          socket.destroy();
-          this.failConnecting(error as Error);
-          return;
-        }
+    openClientSocket(url, clientOptions, {
+      stillConnecting: () => this.readyState === WebSocket.CONNECTING,
+      opened: ({ socket, head, result, url: finalUrl }, deflate) => {
         this.url = finalUrl.href;
         this.protocol = result.protocol;
         this.extensions = result.extensions;
         this.responseHeaders = result.headers;
-        this.attach(socket, head, 'client', options, params);
+        this.attach(socket, head, 'client', clientOptions, deflate);
       },
-      (error: Error) => this.failConnecting(error),
-    );
+      failed: (error) => this.failConnecting(error),
+    });
   }
 
   /** The connection could not be opened: 'error' (if listened to), then 'close' 1006 with why. */
@@ -207,27 +177,7 @@ export class WebSocket extends EventEmitter {
     }
     const binary = options?.binary ?? typeof data !== 'string';
     const payload = typeof data === 'string' ? (binary ? Buffer.from(data) : data) : toBuffer(data);
-    this.sendMessage(payload, binary, callback);
-    if (!this.backedUp()) return true;
-    this.waitingForDrain = true;
-    return false;
-  }
-
-  /**
-   * Over the high-water mark: the socket's buffer, or the messages still waiting to be
-   * compressed (they hold memory too, and would otherwise grow with no signal).
-   */
-  private backedUp(): boolean {
-    const socket = this.socket;
-    if (!socket) return false;
-    return socket.writableNeedDrain || (this.compression?.bufferedAmount ?? 0) >= socket.writableHighWaterMark;
-  }
-
-  /** After a `send()` said false: 'drain' once both the socket and the compression queue are below the mark. */
-  private drainIfReady(): void {
-    if (!this.waitingForDrain || this.backedUp()) return;
-    this.waitingForDrain = false;
-    this.emit('drain');
+    return this.sendPayload(payload, binary, callback);
   }
 
   /** Like `send`, resolved once the message has been handed to the kernel. */
@@ -239,34 +189,6 @@ export class WebSocket extends EventEmitter {
         reject(error);
       }
     });
-  }
-
-  /** The one path every outgoing message takes (extensions hook in here). */
-  protected sendMessage(payload: string | Buffer, binary: boolean, callback?: SendCallback): void {
-    if (this.compression) this.compression.send(payload, binary, tracing() ? trace.traceDeflating(payload, binary, callback) : callback);
-    else this.writeMessage(payload, binary, false, callback);
-  }
-
-  /** RFC 7692 §6: RSV1 on the first frame marks a compressed message. */
-  private writeMessage(payload: string | Buffer, binary: boolean, compressed: boolean, callback?: SendCallback): void {
-    try {
-      this.connection!.sendDataFrame(binary ? Opcode.Binary : Opcode.Text, payload, true, compressed);
-    } catch (error) {
-      // Still being compressed when the peer's Close came: it can no longer be sent.
-      if (!compressed && !this.compression) throw error;
-      callback?.(error as Error);
-      return;
-    }
-    if (tracing()) trace.traceWritten(this, payload, binary, compressed, callback);
-    this.flush(callback);
-    // A message leaving the compression queue may bring it under the mark.
-    if (this.compression) this.drainIfReady();
-  }
-
-  /** Run `step` after the messages still being compressed, so what is sent leaves in order. */
-  private afterSends(step: () => void): void {
-    if (this.compression) this.compression.afterSends(step);
-    else step();
   }
 
   /**
@@ -284,10 +206,7 @@ export class WebSocket extends EventEmitter {
     }
     this.connection!.ping(data);
     if (tracing()) trace.traceControlSent(this, 'ping', data);
-    const key = Buffer.from(data).toString('latin1');
-    const pings = (this.pingsInFlight ??= new Map());
-    pings.set(key, performance.now());
-    if (pings.size > MAX_TRACKED_PINGS) pings.delete(pings.keys().next().value!);
+    (this.roundTrips ??= new RoundTrips()).pingSent(data);
     this.flush(callback);
   }
 
@@ -403,19 +322,15 @@ export class WebSocket extends EventEmitter {
 
   protected receive(chunk: Buffer): void {
     const connection = this.connection!;
-    // Whatever the listeners send while this read's messages are dispatched (an echo, a
-    // reply per message) leaves in one writev when the read is done, not one write each.
-    const socket = this.socket;
-    socket?.cork();
-    this.batching = true;
+    // What the listeners send while this read is dispatched leaves in one writev (see startBatch).
+    this.startBatch();
     try {
       connection.receiveData(chunk);
       this.dispatch(connection.takeEvents());
       this.flush();
       this.afterStateChange();
     } finally {
-      this.batching = false;
-      socket?.uncork();
+      this.endBatch();
     }
   }
 
@@ -426,7 +341,7 @@ export class WebSocket extends EventEmitter {
   }
 
   /** With compression, each event waits for the compressed messages before it to be inflated. */
-  protected dispatch(events: ConnectionEvent[]): void {
+  protected override dispatch(events: ConnectionEvent[]): void {
     const compression = this.compression;
     if (!compression) {
       this.dispatchNow(events);
@@ -491,38 +406,6 @@ export class WebSocket extends EventEmitter {
     });
   }
 
-  /** Write what the core queued; header and payload of one frame leave together (cork). */
-  protected flush(callback?: SendCallback): void {
-    const socket = this.socket;
-    const connection = this.connection!;
-    const chunks = connection.takeOutgoing();
-    if (tracing()) trace.traceFlush(this, connection);
-    // Frames going out are observed as they leave, so their timestamps are the send times.
-    if (connection.observeFrames) this.dispatch(connection.takeEvents());
-    if (!socket || socket.destroyed) {
-      if (callback) process.nextTick(callback, stateError('send', this.readyState));
-      return;
-    }
-    if (chunks.length === 0) {
-      if (callback) process.nextTick(callback);
-      return;
-    }
-    if (chunks.length === 1) {
-      socket.write(chunks[0]!, callback);
-    } else {
-      socket.cork();
-      for (let i = 0; i < chunks.length - 1; i++) socket.write(chunks[i]!);
-      socket.write(chunks[chunks.length - 1]!, callback);
-      socket.uncork();
-    }
-    // Batching pays for small messages only: a corked batch of large ones leaves as one huge
-    // writev that the kernel takes in parts (an echo of 64 KiB × 8 in flight ran 30% slower).
-    if (this.batching && socket.writableLength >= BATCH_LIMIT) {
-      socket.uncork();
-      socket.cork();
-    }
-  }
-
   private static onSocketData(this: OwnedSocket, chunk: Buffer): void {
     this[kOwner]!.receive(chunk);
   }
@@ -553,14 +436,8 @@ export class WebSocket extends EventEmitter {
   }
 
   private receivePong(data: Buffer): void {
-    const key = data.toString('latin1');
-    const sentAt = this.pingsInFlight?.get(key);
-    let rtt: number | undefined;
-    if (sentAt !== undefined) {
-      this.pingsInFlight!.delete(key);
-      rtt = performance.now() - sentAt;
-      this.emit('rtt', rtt);
-    }
+    const rtt = this.roundTrips?.pongReceived(data);
+    if (rtt !== undefined) this.emit('rtt', rtt);
     this.heartbeat?.pongReceived();
     if (tracing()) trace.tracePongReceived(this, data, rtt);
     this.emit('pong', data, rtt);
@@ -606,20 +483,10 @@ export class WebSocket extends EventEmitter {
     if (this.closeTimer) clearTimeout(this.closeTimer);
     this.heartbeat?.stop();
     const connection = this.connection;
-    const received = connection?.receivedClose;
-    let code = 1006;
-    let reason = this.localCloseReason ?? '';
-    if (connection?.hasFailed && connection.sentClose) {
-      // We failed the connection: report the code we sent, as the peer will see it.
-      code = connection.sentClose.code;
-      reason = connection.sentClose.reason;
-    } else if (received) {
-      // The peer's Close decides the code even when TCP closed before our answer left (wasClean
-      // then says the handshake did not complete).
-      code = received.code;
-      reason = received.reason;
-    }
-    const wasClean = Boolean(connection?.closeHandshakeDone && !connection.hasFailed && this.localCloseReason === undefined);
+    // Never opened (no connection): 1006, with why the opening failed.
+    const { code, reason, wasClean } = connection
+      ? connection.closeOutcome(this.localCloseReason)
+      : { code: 1006, reason: this.localCloseReason ?? '', wasClean: false };
     if (tracing()) trace.traceClosed(this, code, reason, wasClean, connection, this.localCloseReason);
     this.emit('close', code, reason, wasClean);
   }
@@ -658,9 +525,3 @@ function toBuffer(data: Buffer | ArrayBuffer | ArrayBufferView): Buffer {
 }
 
 function ignore(): void {}
-
-const STATE_NAMES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'];
-
-function stateError(action: string, readyState: number): Error {
-  return Object.assign(new Error(`cannot ${action}: WebSocket is ${STATE_NAMES[readyState]}`), { code: 'WS_ERR_INVALID_STATE' });
-}

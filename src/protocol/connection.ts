@@ -70,6 +70,13 @@ export type ConnectionEvent =
   | { type: 'error'; error: ProtocolError }
   | { type: 'frame'; frame: FrameInfo };
 
+/** How a connection ended: what the close event reports (WHATWG's CloseEvent, python-websockets' `close_code` / `close_reason`). */
+export interface CloseOutcome {
+  code: number;
+  reason: string;
+  wasClean: boolean;
+}
+
 export const DEFAULT_MAX_MESSAGE_SIZE = 100 * 1024 * 1024;
 /** Below this size a frame is sent as one buffer; above it header and payload go out as two, uncopied. */
 const COPY_THRESHOLD = 16 * 1024;
@@ -161,6 +168,28 @@ export class Connection {
   /** Our Close is out and we wait for the peer's: the adapter arms its close timer. */
   get closeExpected(): boolean {
     return this.closeSent && !this.closeReceived && !this.failed && !this.eof;
+  }
+
+  /**
+   * How the connection ended, asked once the transport is closed. `localReason`: why the adapter
+   * cut the connection itself (heartbeat, close timeout): the reason of a 1006, and never clean.
+   * RFC 6455 §7.1.5: with no Close frame received, "_The WebSocket Connection Close Code_ is
+   * considered to be 1006".
+   */
+  closeOutcome(localReason?: string): CloseOutcome {
+    let code = 1006;
+    let reason = localReason ?? '';
+    if (this.failed && this.sentClose) {
+      // We failed the connection: report the code we sent, as the peer will see it.
+      code = this.sentClose.code;
+      reason = this.sentClose.reason;
+    } else if (this.receivedClose) {
+      // The peer's Close decides the code even when TCP closed before our answer left (wasClean
+      // then says the handshake did not complete).
+      code = this.receivedClose.code;
+      reason = this.receivedClose.reason;
+    }
+    return { code, reason, wasClean: this.closeHandshakeDone && !this.failed && localReason === undefined };
   }
 
   takeEvents(): ConnectionEvent[] {

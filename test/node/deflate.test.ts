@@ -6,7 +6,8 @@ import { compressZeros } from './helpers.js';
 import { randomBytes } from 'node:crypto';
 import { Connection, Opcode, ProtocolError, type ConnectionEvent } from '../../src/protocol/index.js';
 import type { DeflateParams } from '../../src/protocol/extensions/permessage-deflate.js';
-import { PerMessageDeflate, ZlibLimiter, type DeflateTuning } from '../../src/node/deflate.js';
+import { PerMessageDeflate, ZlibLimiter } from '../../src/node/deflate.js';
+import type { DeflateTuning } from '../../src/node/socket-types.js';
 import { InOrder } from '../../src/node/deflate-session.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
