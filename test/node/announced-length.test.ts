@@ -35,7 +35,8 @@ test(`${CONNECTIONS} connections announcing ${ANNOUNCED} B and sending 1 B each:
   const sockets: Socket[] = [];
   try {
     const { port } = await read();
-    const before = (child.stdin!.write('\n'), await read());
+    child.stdin!.write('\n');
+    const before = await read();
     // Upgrade request, frame header and one payload byte in one write, from every connection.
     const frame = encodeFrame({ op: 0x2, data: Buffer.of(0x42), declaredLength: ANNOUNCED }, true);
     const request = Buffer.concat([
