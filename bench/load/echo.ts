@@ -26,27 +26,43 @@ export interface EchoResult extends WindowResult {
   bytes: number;
 }
 
-export async function runEcho(job: EchoJob): Promise<EchoResult> {
+/** What both echo loads open: the connections, and the frame each keeps `inFlight` of. */
+async function openEchoLoad(job: Omit<EchoJob, 'mode' | 'warmupMs' | 'durationMs'>): Promise<{ frame: Buffer; batch: Buffer; peers: Upgraded[] }> {
   const payload = job.binary ? binaryPayload(job.size) : textPayload(job.size);
   const frame = clientFrame(payload, job.binary, job.deflate);
   const batch = Buffer.concat(Array.from({ length: job.inFlight }, () => frame));
-  const echoSize = serverFrameSize(job.size);
   const peers = await openMany(job.port, upgradeRequest(job.port, job.deflate), job.connections, 50);
   if (job.deflate) assertDeflateNegotiated(peers);
+  return { frame, batch, peers };
+}
+
+/**
+ * Counts the echoes in what one connection reads. Uncompressed echoes have a known size, so
+ * counting bytes is enough; compressed ones vary, so their frames are skipped one by one.
+ */
+function echoCounter(deflate: boolean, size: number): (chunk: Buffer) => number {
+  if (deflate) {
+    const skipper = new FrameSkipper();
+    return (chunk) => skipper.feed(chunk);
+  }
+  const echoSize = serverFrameSize(size);
+  let pending = 0;
+  return (chunk) => {
+    pending += chunk.length;
+    const echoes = Math.floor(pending / echoSize);
+    pending -= echoes * echoSize;
+    return echoes;
+  };
+}
+
+export async function runEcho(job: EchoJob): Promise<EchoResult> {
+  const { frame, batch, peers } = await openEchoLoad(job);
   let completed = 0;
   let running = true;
   for (const { socket, onBytes } of peers) {
-    let pending = 0;
-    const skipper = job.deflate ? new FrameSkipper() : undefined;
+    const countEchoes = echoCounter(job.deflate, job.size);
     onBytes((chunk) => {
-      let echoes: number;
-      if (skipper) {
-        echoes = skipper.feed(chunk);
-      } else {
-        pending += chunk.length;
-        echoes = Math.floor(pending / echoSize);
-        pending -= echoes * echoSize;
-      }
+      const echoes = countEchoes(chunk);
       if (echoes === 0) return;
       completed += echoes;
       if (running) socket.write(echoes === job.inFlight ? batch : batch.subarray(0, echoes * frame.length));
@@ -82,12 +98,7 @@ export interface EchoCountJob extends Omit<EchoJob, 'mode' | 'warmupMs' | 'durat
  * compared is the CPU each echo costs, which moves far less than throughput on a shared machine.
  */
 export async function runEchoCount(job: EchoCountJob): Promise<EchoResult> {
-  const payload = job.binary ? binaryPayload(job.size) : textPayload(job.size);
-  const frame = clientFrame(payload, job.binary, job.deflate);
-  const batch = Buffer.concat(Array.from({ length: job.inFlight }, () => frame));
-  const echoSize = serverFrameSize(job.size);
-  const peers = await openMany(job.port, upgradeRequest(job.port, job.deflate), job.connections, 50);
-  if (job.deflate) assertDeflateNegotiated(peers);
+  const { frame, batch, peers } = await openEchoLoad(job);
   const total = job.warmup + job.count;
   let completed = 0;
   let sent = 0;
@@ -95,8 +106,7 @@ export async function runEchoCount(job: EchoCountJob): Promise<EchoResult> {
   let t0 = 0;
   const done = new Promise<void>((resolve) => {
     for (const { socket, onBytes } of peers) {
-      let pending = 0;
-      const skipper = job.deflate ? new FrameSkipper() : undefined;
+      const countEchoes = echoCounter(job.deflate, job.size);
       const send = (n: number): void => {
         const more = Math.min(n, total - sent);
         if (more <= 0) return;
@@ -104,14 +114,7 @@ export async function runEchoCount(job: EchoCountJob): Promise<EchoResult> {
         socket.write(more === job.inFlight ? batch : batch.subarray(0, more * frame.length));
       };
       onBytes((chunk) => {
-        let echoes: number;
-        if (skipper) {
-          echoes = skipper.feed(chunk);
-        } else {
-          pending += chunk.length;
-          echoes = Math.floor(pending / echoSize);
-          pending -= echoes * echoSize;
-        }
+        const echoes = countEchoes(chunk);
         if (echoes === 0) return;
         const before = completed;
         completed += echoes;
