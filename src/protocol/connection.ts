@@ -2,6 +2,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { decodeClosePayload, encodeClosePayload, MAX_CLOSE_REASON_BYTES, truncateUtf8 } from './close-frame.js';
 import { ProtocolError } from './errors.js';
 import {
+  blankFrameHeader,
   encodeFrameHeader,
   frameHeaderLength,
   headerLengthFromSecondByte,
@@ -380,17 +381,7 @@ export class Connection {
         if (queue.length < 2) return;
         const headerLength = headerLengthFromSecondByte(queue.peek(1));
         if (queue.length < headerLength) return;
-        frame = this.header ??= {
-          fin: false,
-          rsv1: false,
-          rsv2: false,
-          rsv3: false,
-          opcode: 0,
-          masked: false,
-          maskKey: undefined,
-          payloadLength: 0,
-          headerLength: 0,
-        };
+        frame = this.header ??= blankFrameHeader();
         const keyBytes = (this.keyBytes ??= new Uint8Array(4));
         const chunk = queue.contiguous(headerLength);
         if (chunk) {

@@ -45,19 +45,14 @@ export function headerLengthFromSecondByte(secondByte: number): number {
  * extensions belong to the connection.
  */
 export function parseFrameHeader(bytes: Uint8Array): FrameHeader {
-  const header: FrameHeader = {
-    fin: false,
-    rsv1: false,
-    rsv2: false,
-    rsv3: false,
-    opcode: 0,
-    masked: false,
-    maskKey: undefined,
-    payloadLength: 0,
-    headerLength: 0,
-  };
+  const header = blankFrameHeader();
   readFrameHeader(bytes, 0, header, new Uint8Array(4));
   return header;
+}
+
+/** A header for `readFrameHeader` to fill: every field present, so it keeps one shape however it is filled. */
+export function blankFrameHeader(): FrameHeader {
+  return { fin: false, rsv1: false, rsv2: false, rsv3: false, opcode: 0, masked: false, maskKey: undefined, payloadLength: 0, headerLength: 0 };
 }
 
 /**
