@@ -10,6 +10,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { WebSocketServer, type WebSocket } from '../../src/index.js';
 
 /** The repository root (this file runs from dist/test/cli/). */
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -242,4 +243,15 @@ const tmuxSessions = new Set<TmuxCli>();
 
 export function killAllTmux(): void {
   for (const session of tmuxSessions) session.kill();
+}
+
+/**
+ * A server on a free loopback port whose replies are asked for by name: `answer` gets the text of
+ * every message a client sends, and the socket to reply on.
+ */
+export async function answeringServer(answer: (text: string, socket: WebSocket) => void): Promise<{ server: WebSocketServer; url: string }> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+  await server.ready();
+  server.on('connection', (socket: WebSocket) => socket.on('message', (data: Buffer) => answer(data.toString(), socket)));
+  return { server, url: `ws://127.0.0.1:${server.address().port}/` };
 }

@@ -6,8 +6,8 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket as WsClient } from 'ws';
-import { WebSocketServer, type WebSocket } from '../../src/index.js';
-import { CliProcess, eventually, killAll, runCli } from './helpers.js';
+import type { WebSocketServer } from '../../src/index.js';
+import { answeringServer, CliProcess, eventually, killAll, runCli } from './helpers.js';
 
 const NOT_UTF8 = Buffer.from([0xbe, 0x00, 0xff, 0x41, 0x0a, 0xc3]);
 
@@ -15,24 +15,18 @@ let server: WebSocketServer;
 let url: string;
 
 before(async () => {
-  server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  await server.ready();
-  url = `ws://127.0.0.1:${server.address().port}/`;
-  server.on('connection', (socket: WebSocket) => {
-    socket.on('message', (data: Buffer) => {
-      const text = data.toString();
-      if (text === 'binary') {
-        socket.send(NOT_UTF8, { binary: true });
-        socket.send(NOT_UTF8, { binary: true });
-      }
-      if (text === 'utf8 binary') socket.send(Buffer.from('plain bytes'), { binary: true });
-      if (text === 'lines') {
-        socket.send('first\nsecond');
-        socket.send('third\nfourth');
-      }
-      if (text === 'nul') socket.send('a\0b');
-    });
-  });
+  ({ server, url } = await answeringServer((text, socket) => {
+    if (text === 'binary') {
+      socket.send(NOT_UTF8, { binary: true });
+      socket.send(NOT_UTF8, { binary: true });
+    }
+    if (text === 'utf8 binary') socket.send(Buffer.from('plain bytes'), { binary: true });
+    if (text === 'lines') {
+      socket.send('first\nsecond');
+      socket.send('third\nfourth');
+    }
+    if (text === 'nul') socket.send('a\0b');
+  }));
 });
 
 after(async () => {

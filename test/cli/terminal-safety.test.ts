@@ -6,8 +6,8 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WebSocket as WsClient } from 'ws';
-import { WebSocketServer, type WebSocket } from '../../src/index.js';
-import { killAll, killAllTmux, runCli, TmuxCli } from './helpers.js';
+import type { WebSocketServer } from '../../src/index.js';
+import { answeringServer, killAll, killAllTmux, runCli, TmuxCli } from './helpers.js';
 
 const NASTY = '\u001b[2J\u001b[Hgotcha\u0007\rX\u001b]0;pwned\u0007';
 const SHOWN = '\\x1b[2J\\x1b[Hgotcha\\x07\\rX\\x1b]0;pwned\\x07';
@@ -16,18 +16,12 @@ let server: WebSocketServer;
 let url: string;
 
 before(async () => {
-  server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
-  await server.ready();
-  url = `ws://127.0.0.1:${server.address().port}/`;
-  server.on('connection', (socket: WebSocket) => {
-    socket.on('message', (data: Buffer) => {
-      const text = data.toString();
-      if (text === 'text') socket.send(NASTY);
-      if (text === 'json') socket.send(JSON.stringify({ k: 'a\u009b2Jb\u007f', e: '\u001b[31m' }));
-      if (text === 'binary') socket.send(Buffer.from(NASTY), { binary: true });
-      if (text === 'close') socket.close(4000, 'bye\u001b[2J\u009b');
-    });
-  });
+  ({ server, url } = await answeringServer((text, socket) => {
+    if (text === 'text') socket.send(NASTY);
+    if (text === 'json') socket.send(JSON.stringify({ k: 'a\u009b2Jb\u007f', e: '\u001b[31m' }));
+    if (text === 'binary') socket.send(Buffer.from(NASTY), { binary: true });
+    if (text === 'close') socket.close(4000, 'bye\u001b[2J\u009b');
+  }));
 });
 
 after(async () => {
