@@ -3,14 +3,14 @@
  * wss with a self-signed certificate (refused by default, accepted with its `ca`).
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { connect as netConnect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WebSocketServer, connect, HandshakeError, type WebSocket } from '../../src/index.js';
+import { selfSigned, type Certificate } from '../node/helpers.js';
 import { rawServer } from './raw-peer.js';
 
 const T = { timeout: 10_000 };
@@ -186,41 +186,6 @@ describe('handshake: HTTP CONNECT proxy', () => {
     assert.equal(error.status, 407);
   });
 });
-
-interface Certificate {
-  key: Buffer;
-  cert: Buffer;
-}
-
-/** A self-signed certificate made by openssl for the given subjectAltName. */
-function selfSigned(dir: string, name: string, altName: string): Certificate {
-  const key = join(dir, `${name}.key`);
-  const cert = join(dir, `${name}.pem`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      `/CN=wscope ${name}`,
-      '-addext',
-      `subjectAltName=${altName}`,
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore', timeout: 20_000 },
-  );
-  return { key: readFileSync(key), cert: readFileSync(cert) };
-}
 
 // openssl makes the certificates; .ci/run installs it, so a missing openssl fails these tests
 // rather than skipping them, and a lost TLS check cannot pass unnoticed.

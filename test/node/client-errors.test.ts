@@ -5,9 +5,8 @@
  * bytes that come in the same write as the proxy's 200 are not lost.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { connect as netConnect, createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WebSocketServer, connect, HandshakeError, RedirectError, type WebSocket } from '../../src/index.js';
 import { acceptFor, encodeFrame, readHead } from '../conformance/raw-peer.js';
+import { selfSigned } from './helpers.js';
 
 const T = { timeout: 10_000 };
 
@@ -57,30 +57,7 @@ let tls: { key: Buffer; cert: Buffer };
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'wscope-client-errors-'));
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=wscope test',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      join(dir, 'key.pem'),
-      '-out',
-      join(dir, 'cert.pem'),
-    ],
-    { stdio: 'ignore', timeout: 20_000 },
-  );
-  tls = { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) };
+  tls = selfSigned(dir, 'server', 'IP:127.0.0.1');
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { constants, createDeflateRaw } from 'node:zlib';
 import { WebSocketServer, type ServerOptions, type WebSocket } from '../../src/index.js';
 
@@ -48,4 +51,39 @@ export function compressZeros(size: number): Promise<Buffer> {
       resolve(out.subarray(0, out.length - 4));
     });
   });
+}
+
+export interface Certificate {
+  key: Buffer;
+  cert: Buffer;
+}
+
+/** A self-signed certificate made by openssl for the given subjectAltName. */
+export function selfSigned(dir: string, name: string, altName: string): Certificate {
+  const key = join(dir, `${name}.key`);
+  const cert = join(dir, `${name}.pem`);
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=wscope ${name}`,
+      '-addext',
+      `subjectAltName=${altName}`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore', timeout: 20_000 },
+  );
+  return { key: readFileSync(key), cert: readFileSync(cert) };
 }
