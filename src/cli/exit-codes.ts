@@ -25,6 +25,12 @@ export const ExitCode = {
   ClosedWithError: 8,
   /** Listen mode could not listen (port in use, no permission). */
   ListenFailed: 9,
+  /** replay --compare: a reply differed from the recorded one (the first difference is printed). */
+  ReplayMismatch: 10,
+  /** run: a scenario's check failed (a message, a close code or a timeout was not what was expected). */
+  CheckFailed: 11,
+  /** A file could not be read or is not valid (a recording, a scenario or collection file). */
+  BadFile: 12,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -39,6 +45,9 @@ export const EXIT_CODE_TABLE: ReadonlyArray<[ExitCode, string]> = [
   [ExitCode.ProtocolError, 'the peer broke the protocol; wscope closed with 1002/1007/1009...'],
   [ExitCode.ClosedWithError, 'closed with another code (1008, 1011, 4001...)'],
   [ExitCode.ListenFailed, 'listen mode could not listen (port in use, permission)'],
+  [ExitCode.ReplayMismatch, 'replay --compare: a reply differed from the recording'],
+  [ExitCode.CheckFailed, 'run: a scenario check failed'],
+  [ExitCode.BadFile, 'a recording, scenario or collection file could not be read or is invalid'],
 ];
 
 /** The exit status for a connection that opened and then closed with `code`. */
