@@ -96,6 +96,31 @@ describe('recording sessions', { timeout: 60_000 }, () => {
     }
   });
 
+  test('-l PORT --path --record (the wscat form): a refused upgrade is an entry with its 404 and the error', async () => {
+    const dir = tempDir();
+    try {
+      const har = join(dir.path, 'refused.har');
+      const cli = new CliProcess(['-l', '0', '--path', '/only', '--record', har]);
+      const [, port] = await cli.waitFor('stderr', /listening on port (\d+)/);
+      const client = new WsClient(`ws://127.0.0.1:${port}/other`);
+      const status = await new Promise<number | undefined>((resolve) => {
+        client.once('unexpected-response', (_request, response) => resolve(response.statusCode));
+        client.once('error', () => resolve(undefined));
+      });
+      assert.equal(status, 404);
+      await cli.waitFor('stderr', /rejected/);
+      cli.child.kill('SIGINT');
+      assert.equal((await cli.result()).code, 0);
+      const [entry] = (await readValidHar(har)).log.entries;
+      assert.equal(entry?.response.status, 404);
+      assert.equal(entry?._wscope.role, 'server');
+      assert.ok(entry?.response._error, 'the error the server reported');
+      assert.deepEqual(entry?._webSocketMessages, []);
+    } finally {
+      dir.remove();
+    }
+  });
+
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     test(`${signal} mid-session: the HAR on disk is valid and holds what was seen, at once; a second ${signal} exits with it still valid`, async () => {
       const dir = tempDir();
