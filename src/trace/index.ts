@@ -4,3 +4,4 @@ export { encodePayload, decodePayload } from './payload.js';
 export { redactEvent, redactHeaders, redactUrl, redactUrlPasswords, SECRET_HEADERS } from './redact.js';
 export { TraceFormatError, validateTraceEvent } from './validate.js';
 export { encodeTraceLine, encodeJsonl, parseTraceLine, decodeJsonl } from './jsonl.js';
+export { HarFormatError, isWebSocketEntry, readHar } from './har-read.js';
