@@ -90,18 +90,12 @@ async function replayOne(
   for (const name of handshake.redacted) printer.warn(`${tag}the recorded ${name} header was redacted, so it is not sent (give it with -H '${name}: ...')`);
   const base = clientOptions(
     {
-      url,
       headers: { headers: [], subprotocols: [], ...(settings.headers.host !== undefined && { host: settings.headers.host }) },
       tls: settings.tls,
       heartbeat: {},
       compression: settings.compression,
-      interaction: { slash: false, raw: false, echo: false },
-      output: settings.output,
-      execute: [],
-      wait: undefined,
       followRedirects: false,
       maxRedirects: 0,
-      reconnect: undefined,
     },
     passphrase,
   );

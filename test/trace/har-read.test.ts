@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { HarFormatError, readHar, type TraceEvent } from '../../src/trace/index.js';
+import { HarFormatError, harFromEvents, readHar, type TraceEvent } from '../../src/trace/index.js';
 
 function entry(messages: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -119,7 +119,7 @@ describe('readHar', () => {
     );
   });
 
-  test('Close frames become the close event, with the code the client was told; ours: _conn, _role and _close', () => {
+  test('Close frames among the messages become the close event, with the code the client was told', () => {
     const closeFrame = (code: number, reason: string) => Buffer.concat([Buffer.from([code >> 8, code & 0xff]), Buffer.from(reason)]).toString('base64');
     const [, , close] = readHar(
       har(
@@ -146,24 +146,94 @@ describe('readHar', () => {
       sent: { time: 10, code: 4001, reason: 'bye' },
       received: { time: 11, code: 4001, reason: 'bye' },
     });
+  });
 
-    const server = readHar(
-      har(
-        entry([{ type: 'send', time: 12, opcode: 1, data: 'from the client' }], {
-          _conn: 7,
-          _role: 'server',
-          _close: { code: 1001, reason: '', dir: 'in', clean: true },
-        }),
-      ),
-    );
-    assert.deepEqual(
-      server.map((e) => [e.conn, e.event, e.dir]),
-      [
-        [7, 'handshake', 'in'],
-        [7, 'message', 'in'],
-        [7, 'close', 'in'],
+  test('our own HAR (harFromEvents) reads back as the trace it was written from: both roles, control frames, close, errors', () => {
+    const handshake = (conn: number, role: 'client' | 'server'): TraceEvent => ({
+      time: 1764581813.2425,
+      conn,
+      event: 'handshake',
+      dir: role === 'client' ? 'out' : 'in',
+      role,
+      url: 'ws://127.0.0.1:8765/feed?room=1',
+      method: 'GET',
+      target: '/feed?room=1',
+      httpVersion: 'HTTP/1.1',
+      requestHeaders: [
+        ['Host', '127.0.0.1:8765'],
+        ['Sec-WebSocket-Protocol', 'chat'],
       ],
+      status: 101,
+      statusText: 'Switching Protocols',
+      responseHeaders: [['Sec-WebSocket-Protocol', 'chat']],
+      protocol: 'chat',
+      extensions: '',
+      start: 1764581813.24,
+      timings: { wait: 2.5 },
+      remoteAddress: '127.0.0.1',
+      remotePort: 56278,
+    });
+    const events: TraceEvent[] = [
+      handshake(3, 'client'),
+      { time: 1764581813.25, conn: 3, event: 'message', dir: 'out', opcode: 1, size: 5, data: 'hello', encoding: 'utf8' },
+      { time: 1764581813.26, conn: 3, event: 'message', dir: 'in', opcode: 2, size: 3, data: 'AP8B', encoding: 'base64', wireSize: 5 },
+      { time: 1764581813.261, conn: 3, event: 'ping', dir: 'in', opcode: 9, size: 2, data: 'hi', encoding: 'utf8' },
+      { time: 1764581813.262, conn: 3, event: 'pong', dir: 'out', opcode: 10, size: 2, data: 'hi', encoding: 'utf8', auto: true },
+      { time: 1764581813.27, conn: 3, event: 'message', dir: 'out', opcode: 1, size: 1, data: '/w==', encoding: 'base64' },
+      {
+        time: 1764581813.3,
+        conn: 3,
+        event: 'close',
+        dir: 'out',
+        opcode: 8,
+        size: 6,
+        data: 'done',
+        encoding: 'utf8',
+        code: 1000,
+        reason: 'done',
+        name: 'Normal Closure',
+        clean: true,
+        sent: { time: 1764581813.28, code: 1000, reason: 'done' },
+        received: { time: 1764581813.29, code: 1000, reason: 'done' },
+      },
+      handshake(4, 'server'),
+      { time: 1764581814.1, conn: 4, event: 'message', dir: 'in', opcode: 1, size: 6, data: 'client', encoding: 'utf8' },
+      { time: 1764581814.2, conn: 4, event: 'error', dir: 'in', code: 'WS_ERR_INVALID_UTF8', message: 'invalid UTF-8', closeCode: 1007 },
+      {
+        time: 1764581814.3,
+        conn: 4,
+        event: 'close',
+        dir: 'out',
+        opcode: 8,
+        size: 2,
+        data: '',
+        encoding: 'utf8',
+        code: 1007,
+        reason: '',
+        name: 'Invalid Frame Payload Data',
+        clean: false,
+        sent: { time: 1764581814.25, code: 1007, reason: '' },
+      },
+    ];
+    events.push(
+      { time: 1764581815, conn: 5, event: 'error', dir: 'in', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:9', url: 'ws://127.0.0.1:9/' },
+      {
+        time: 1764581815.001,
+        conn: 5,
+        event: 'close',
+        dir: 'in',
+        opcode: 8,
+        size: 0,
+        data: '',
+        encoding: 'utf8',
+        code: 1006,
+        reason: 'connect ECONNREFUSED 127.0.0.1:9',
+        name: 'Abnormal Closure',
+        clean: false,
+      },
     );
+    const back = readHar(JSON.parse(JSON.stringify(harFromEvents(events))));
+    assert.deepEqual(back, events);
   });
 
   test('an entry that got no response is an error and a 1006 close, as a client that could not connect traces it', () => {
@@ -194,6 +264,9 @@ describe('readHar', () => {
       errorOf(har(entry([], { request: { url: 'ws://x/', headers: [{ name: 'A' }] } }))),
       /log\.entries\[0\]\.request\.headers\[0\]: must be \{name, value\}/,
     );
-    assert.match(errorOf(har(entry([], { _conn: 1 }), entry([], { _conn: 1 }))), /log\.entries\[1\]\._conn/);
+    assert.match(
+      errorOf(har(entry([], { _wscope: { conn: 1 } }), entry([], { _wscope: { conn: 1 } }))),
+      /^log\.entries\[1\]\._wscope\.conn: must be a connection id/,
+    );
   });
 });
