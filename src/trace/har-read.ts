@@ -47,8 +47,8 @@ export function isWebSocketEntry(entry: unknown): boolean {
 }
 
 /**
- * Every WebSocket entry of a parsed HAR as trace events, in entry order; entries of other kinds
- * (pages, scripts, XHR) are skipped. Connection ids are `_wscope.conn` when our writer gave one,
+ * Every WebSocket entry of a parsed HAR as trace events, in time order across connections (as a
+ * live trace has them); entries of other kinds (pages, scripts, XHR) are skipped. Connection ids are `_wscope.conn` when our writer gave one,
  * otherwise 1, 2, 3... in the order the WebSocket entries come (skipping ids already taken).
  */
 export function readHar(value: unknown): TraceEvent[] {
@@ -67,7 +67,7 @@ export function readHar(value: unknown): TraceEvent[] {
       throw new HarFormatError(`log.entries[${index}]._wscope.conn: must be a connection id (an integer from 1, once per file), got ${JSON.stringify(conn)}`);
     given.set(conn, index);
   }
-  const events: TraceEvent[] = [];
+  const connections: TraceEvent[][] = [];
   let next = 1;
   for (const { entry, index } of sockets) {
     const facts = (entry as Json)['_wscope'];
@@ -76,9 +76,27 @@ export function readHar(value: unknown): TraceEvent[] {
       while (given.has(next)) next++;
       conn = next++;
     }
-    events.push(...readEntry(entry as Json, index, conn));
+    connections.push(readEntry(entry as Json, index, conn));
   }
-  return events;
+  return interleave(connections);
+}
+
+/**
+ * The connections' events in one list, as a live trace has them: by time across connections,
+ * each connection's own order kept (its close stays last even when a clock stepped back).
+ */
+function interleave(connections: TraceEvent[][]): TraceEvent[] {
+  const positions = connections.map(() => 0);
+  const events: TraceEvent[] = [];
+  for (;;) {
+    let pick = -1;
+    for (let i = 0; i < connections.length; i++) {
+      const candidate = connections[i]![positions[i]!];
+      if (candidate && (pick === -1 || candidate.time < connections[pick]![positions[pick]!]!.time)) pick = i;
+    }
+    if (pick === -1) return events;
+    events.push(connections[pick]![positions[pick]!++]!);
+  }
 }
 
 /** What a frame of `_webSocketMessages` or `_wscope.controlFrames` stands for. */

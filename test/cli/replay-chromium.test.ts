@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { WebSocketServer as WsServer } from 'ws';
+import { decodeJsonl } from '../../src/index.js';
 import { CliProcess, killAll, runCli, tempDir } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -153,6 +154,37 @@ describe('replaying a HAR Chromium wrote (playwright-core recordHar, content: em
       assert.match(matched.stdout, /^echo:hello\nAP8B\n\{"id":\d+,"re":"subscribe"\}\n$/);
       assert.match(matched.stderr, /connected to ws:\/\/127\.0\.0\.1:\d+\/live\?room=7, subprotocol chat/);
       assert.match(matched.stderr, /connection 1: 3 replies match the recording\n/);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('record convert: the HAR as a JSONL trace (send as out, binary as base64, times in seconds), which replays the same', async () => {
+    const jsonl = join(dir.path, 'chromium.jsonl');
+    const converted = await runCli(['record', 'convert', harPath, jsonl], undefined);
+    assert.equal(converted.code, 0, converted.stderr);
+    const events = decodeJsonl(readFileSync(jsonl, 'utf8'));
+    const data = (dir: 'in' | 'out') => events.flatMap((e) => (e.event === 'message' && e.dir === dir ? [[e.opcode, e.encoding, e.data]] : []));
+    assert.equal(events[0]!.event, 'handshake');
+    assert.deepEqual(data('out'), [
+      [1, 'utf8', 'hello'],
+      [2, 'base64', 'AP8B'],
+      [1, 'utf8', '{"op":"subscribe"}'],
+    ]);
+    assert.deepEqual(data('in').slice(0, 2), [
+      [1, 'utf8', 'echo:hello'],
+      [2, 'base64', 'AP8B'],
+    ]);
+    assert.match(String(data('in')[2]?.[2]), /^\{"id":\d+,"re":"subscribe"\}$/);
+    const seconds = Date.now() / 1000;
+    assert.ok(
+      events.every((e) => Math.abs(e.time - seconds) < 600),
+      'epoch seconds, from the last minutes',
+    );
+    const app = await appServer();
+    try {
+      const replayed = await runCli(['replay', jsonl, '--target', `ws://127.0.0.1:${app.port}`, '--compare', '--ignore', '$.id', '--speed', 'max'], undefined);
+      assert.equal(replayed.code, 0, replayed.stderr);
     } finally {
       await app.close();
     }

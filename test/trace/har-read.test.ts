@@ -149,8 +149,8 @@ describe('readHar', () => {
   });
 
   test('our own HAR (harFromEvents) reads back as the trace it was written from: both roles, control frames, close, errors', () => {
-    const handshake = (conn: number, role: 'client' | 'server'): TraceEvent => ({
-      time: 1764581813.2425,
+    const handshake = (conn: number, role: 'client' | 'server', later = 0): TraceEvent => ({
+      time: 1764581813.2425 + later,
       conn,
       event: 'handshake',
       dir: role === 'client' ? 'out' : 'in',
@@ -168,7 +168,7 @@ describe('readHar', () => {
       responseHeaders: [['Sec-WebSocket-Protocol', 'chat']],
       protocol: 'chat',
       extensions: '',
-      start: 1764581813.24,
+      start: 1764581813.24 + later,
       timings: { wait: 2.5 },
       remoteAddress: '127.0.0.1',
       remotePort: 56278,
@@ -196,7 +196,7 @@ describe('readHar', () => {
         sent: { time: 1764581813.28, code: 1000, reason: 'done' },
         received: { time: 1764581813.29, code: 1000, reason: 'done' },
       },
-      handshake(4, 'server'),
+      handshake(4, 'server', 0.5),
       { time: 1764581814.1, conn: 4, event: 'message', dir: 'in', opcode: 1, size: 6, data: 'client', encoding: 'utf8' },
       { time: 1764581814.2, conn: 4, event: 'error', dir: 'in', code: 'WS_ERR_INVALID_UTF8', message: 'invalid UTF-8', closeCode: 1007 },
       {
@@ -234,6 +234,28 @@ describe('readHar', () => {
     );
     const back = readHar(JSON.parse(JSON.stringify(harFromEvents(events))));
     assert.deepEqual(back, events);
+  });
+
+  test('two connections at once come interleaved by time, as a live trace has them, each in its own order', () => {
+    const events = readHar(
+      har(
+        entry([
+          { type: 'send', time: 1764581813.3, opcode: 1, data: 'a1' },
+          { type: 'send', time: 1764581813.5, opcode: 1, data: 'a2' },
+        ]),
+        entry([{ type: 'send', time: 1764581813.4, opcode: 1, data: 'b1' }], { startedDateTime: '2025-12-01T09:36:53.250Z' }),
+      ),
+    );
+    assert.deepEqual(
+      events.map((e) => [e.conn, e.event === 'message' ? e.data : e.event]),
+      [
+        [1, 'handshake'],
+        [2, 'handshake'],
+        [1, 'a1'],
+        [2, 'b1'],
+        [1, 'a2'],
+      ],
+    );
   });
 
   test('an entry that got no response is an error and a 1006 close, as a client that could not connect traces it', () => {
