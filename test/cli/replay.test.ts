@@ -5,7 +5,9 @@
  * the handshake sent again, --conn, and bad files. Chromium's own HAR: replay-chromium.test.ts.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { createServer, type Socket } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, describe, test } from 'node:test';
@@ -51,6 +53,42 @@ async function wsServer(answer: Answer = echo, onConnection?: (socket: WsClient)
         for (const client of server.clients) client.terminate();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * A raw server whose 101 response and first text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked)
+ * leave in one write; whatever comes next (the client's Close) gets a Close 1000 back.
+ */
+async function greetingServer(text: string): Promise<{ url: string; close(): void }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    socket.on('error', () => {});
+    let head = '';
+    let upgraded = false;
+    socket.on('data', (chunk: Buffer) => {
+      if (upgraded) {
+        socket.end(Buffer.from([0x88, 0x02, 0x03, 0xe8]));
+        return;
+      }
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      upgraded = true;
+      const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? '';
+      const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+      const payload = Buffer.from(text);
+      const response = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`;
+      socket.write(Buffer.concat([Buffer.from(response, 'latin1'), Buffer.from([0x81, payload.length]), payload]));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `ws://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
   };
 }
 
@@ -281,8 +319,10 @@ describe('wscope replay', { timeout: 60_000 }, () => {
     }
   });
 
-  test("a server's recording (listen --jsonl): the client's messages are its `in` ones; --conn picks one, a wrong id lists the ones there are", async () => {
-    const listen = new CliProcess(['listen', '0', '--echo', '--jsonl']);
+  test("a server's recording (listen --jsonl, --record .har): the client's messages are its `in` ones; --conn picks one, a wrong id lists the ones there are", async () => {
+    // The recorded server answers nothing, so what is sent and what is expected back cannot be mistaken for each other.
+    const serverHar = file('server.har', '');
+    const listen = new CliProcess(['listen', '0', '--jsonl', '--record', serverHar]);
     const port = Number((await listen.waitFor('stderr', /listening on .*:(\d+)/))[1]);
     const a = await runCli(['connect', `ws://127.0.0.1:${port}/a`, '-x', 'from a', '-w', '0.2'], undefined);
     const b = await runCli(['connect', `ws://127.0.0.1:${port}/b`, '-x', 'from b 1', '-x', 'from b 2', '-w', '0.2'], undefined);
@@ -293,22 +333,55 @@ describe('wscope replay', { timeout: 60_000 }, () => {
     const recording = file('server.jsonl', trace.stdout);
     const ids = [...new Set(decodeJsonl(trace.stdout).map((e) => e.conn))];
     assert.equal(ids.length, 2);
-    const server = await wsServer();
+    const silent = await wsServer(() => {});
+    const arrived = (from: number) => silent.arrivals.slice(from).map((arrival) => arrival.text);
     try {
-      const only = await runCli(['replay', recording, '--target', server.url, '--conn', String(ids[1]), '--compare', '--speed', 'max'], undefined);
+      const only = await runCli(['replay', recording, '--target', silent.url, '--conn', String(ids[1]), '--compare', '--speed', 'max'], undefined);
       assert.equal(only.code, 0, only.stderr);
-      assert.equal(only.stdout, 'from b 1\nfrom b 2\n');
-      assert.equal(server.requests.at(-1)!.url, '/b');
-      const both = await runCli(['replay', recording, '--target', server.url, '--compare', '--speed', 'max'], undefined);
+      assert.deepEqual(arrived(0), ['from b 1', 'from b 2']);
+      assert.equal(silent.requests.at(-1)!.url, '/b');
+      assert.match(only.stderr, /connection \d+: 0 replies and the close code match the recording/);
+      const both = await runCli(['replay', recording, '--target', silent.url, '--compare', '--speed', 'max'], undefined);
       assert.equal(both.code, 0, both.stderr);
-      // Two connections: each record names its connection, as listen mode's do.
-      assert.deepEqual(both.stdout.split('\n').filter(Boolean).sort(), [`#${ids[0]} from a`, `#${ids[1]} from b 1`, `#${ids[1]} from b 2`]);
+      assert.deepEqual(arrived(2).sort(), ['from a', 'from b 1', 'from b 2']);
       assert.match(both.stderr, /replay: all 2 connections match the recording/);
-      const wrong = await runCli(['replay', recording, '--target', server.url, '--conn', '99'], undefined);
+      // The same session as listen --record wrote it in HAR: `send` is what each client sent.
+      const fromHar = await runCli(['replay', serverHar, '--target', silent.url, '--compare', '--speed', 'max'], undefined);
+      assert.equal(fromHar.code, 0, fromHar.stderr);
+      assert.deepEqual(arrived(5).sort(), ['from a', 'from b 1', 'from b 2']);
+      const wrong = await runCli(['replay', recording, '--target', silent.url, '--conn', '99'], undefined);
       assert.equal(wrong.code, 2);
       assert.equal(wrong.stderr.split('\n')[0], `error: there is no connection 99 in ${recording} (connections: ${ids.join(', ')})`);
     } finally {
-      await server.close();
+      await silent.close();
+    }
+    // Two connections against an echo: each record names its connection, as listen mode's do.
+    const echoing = await wsServer();
+    try {
+      const labelled = await runCli(['replay', recording, '--target', echoing.url, '--speed', 'max'], undefined);
+      assert.equal(labelled.code, 0, labelled.stderr);
+      assert.deepEqual(labelled.stdout.split('\n').filter(Boolean).sort(), [`#${ids[0]} from a`, `#${ids[1]} from b 1`, `#${ids[1]} from b 2`]);
+    } finally {
+      await echoing.close();
+    }
+  });
+
+  test('a server that speaks first, in the same write as its 101: the greeting is reply 1, recorded and replayed alike', async () => {
+    const server = await greetingServer('welcome ✓');
+    try {
+      const recording = await record(server.url, []);
+      const events = decodeJsonl(readFileSync(recording, 'utf8'));
+      assert.deepEqual(
+        events.filter((e) => e.event === 'message').map((e) => [e.dir, e.event === 'message' && e.data]),
+        [['in', 'welcome ✓']],
+      );
+      const result = await runCli(['replay', recording, '--target', server.url, '--compare', '--speed', 'max'], undefined);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, 'welcome ✓\n');
+      assert.match(result.stderr, /replaying connection 1 \(0 messages to send\)/);
+      assert.match(result.stderr, /connection 1: 1 reply and the close code match the recording/);
+    } finally {
+      server.close();
     }
   });
 
