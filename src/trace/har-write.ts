@@ -339,7 +339,7 @@ function harEntry(state: ConnectionState): HarEntry | undefined {
     cache: {},
     timings,
     _resourceType: 'websocket',
-    _webSocketMessages: state.messages,
+    _webSocketMessages: [...state.messages],
     _wscope: wscopeFacts(state, role),
   };
   if (failure && handshake?.status !== 101) entry.response._error = failure.message;
@@ -357,7 +357,7 @@ function wscopeFacts(state: ConnectionState, role: TraceRole): HarWscopeConnecti
     protocol: handshake?.protocol ?? '',
     extensions: handshake?.extensions ?? '',
     controlFrames: [...state.controlFrames],
-    errors: state.errors,
+    errors: [...state.errors],
   };
   if (handshake?.remoteAddress !== undefined) facts.remoteAddress = handshake.remoteAddress;
   if (handshake?.remotePort !== undefined) facts.remotePort = handshake.remotePort;
