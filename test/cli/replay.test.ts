@@ -14,7 +14,7 @@ import { after, afterEach, describe, test } from 'node:test';
 import { type RawData, type WebSocket as WsClient, WebSocketServer as WsServer } from 'ws';
 import { decodeJsonl } from '../../src/index.js';
 import { pythonPeer } from '../interop/python-peer.js';
-import { CliProcess, killAll, runCli, sleep, tempDir } from './helpers.js';
+import { CliProcess, killAll, killAllTmux, runCli, sleep, TmuxCli, tempDir } from './helpers.js';
 
 type Answer = (data: RawData, isBinary: boolean, socket: WsClient, request: IncomingMessage) => void;
 
@@ -95,7 +95,10 @@ async function greetingServer(text: string): Promise<{ url: string; close(): voi
 const dir = tempDir();
 let files = 0;
 after(() => dir.remove());
-afterEach(() => killAll());
+afterEach(() => {
+  killAll();
+  killAllTmux();
+});
 
 function file(name: string, content: string): string {
   const path = join(dir.path, `${++files}-${name}`);
@@ -382,6 +385,29 @@ describe('wscope replay', { timeout: 60_000 }, () => {
       assert.match(result.stderr, /connection 1: 1 reply and the close code match the recording/);
     } finally {
       server.close();
+    }
+  });
+
+  test('at a terminal: replies as connect shows them (`< `, --json pretty-printed), then the verdict and the diff', async () => {
+    const recordedAgainst = await wsServer();
+    const changed = await wsServer((data, _isBinary, socket) => socket.send(data.toString().replace('1', '2')));
+    try {
+      const recording = await record(recordedAgainst.url, ['{"id":1,"op":"hi"}']);
+      const session = new TmuxCli(['replay', recording, '--target', changed.url, '--compare', '--json', '--speed', 'max']);
+      try {
+        assert.equal(await session.exitCode(10_000), 10);
+        const screen = session.screen();
+        assert.match(screen, /connected to ws:\/\/127\.0\.0\.1:\d+\/\n< \{\n {4}"id": 2,\n {4}"op": "hi"\n {2}\}\nclosed 1000 Normal Closure\n/);
+        assert.match(
+          screen,
+          /connection 1: reply 1 differs from the recording\n--- recorded\n\+\+\+ replayed\n-\{"id":1,"op":"hi"\}\n\+\{"id":2,"op":"hi"\}\n/,
+        );
+      } finally {
+        session.kill();
+      }
+    } finally {
+      await recordedAgainst.close();
+      await changed.close();
     }
   });
 
