@@ -119,6 +119,8 @@ async function replayOne(
   }
   const close = result.close!;
   printer.status(`${tag}${formatClose(close.code, close.reason)}`);
+  const unsent = connection.sent.length - result.sent;
+  if (unsent > 0) printer.warn(`${tag}${unsent} of ${connection.sent.length} recorded messages were not sent: the connection closed first`);
   if (!settings.compare) return exitCodeForClose(close.code, result.failedByUs);
   const difference = differenceOf(connection, result, settings.ignore);
   if (!difference) {

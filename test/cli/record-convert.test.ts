@@ -21,7 +21,7 @@ function comparable(events: TraceEvent[]): unknown[] {
   return events.map((event) => (event.event === 'handshake' ? { ...event, time: undefined, start: Math.floor(event.start * 1000) } : event));
 }
 
-describe('wscope record convert', { timeout: 60_000 }, () => {
+describe('wscope record convert', { timeout: 120_000 }, () => {
   test('JSONL → HAR → JSONL gives the trace back; the HAR is valid HAR 1.2 and replays with --compare like the one --record wrote', async () => {
     const server = new WsServer({ port: 0, host: '127.0.0.1' });
     server.on('connection', (socket) => {

@@ -104,7 +104,7 @@ after(async () => {
 });
 afterEach(() => killAll());
 
-describe('replaying a HAR Chromium wrote (playwright-core recordHar, content: embed)', { timeout: 90_000 }, () => {
+describe('replaying a HAR Chromium wrote (playwright-core recordHar, content: embed)', { timeout: 180_000 }, () => {
   test('the file has what we read: a websocket entry with _webSocketMessages, send and receive, times in epoch milliseconds', () => {
     const har = JSON.parse(readFileSync(harPath, 'utf8')) as { log: { creator: { name: string }; entries: Array<Record<string, unknown>> } };
     assert.equal(har.log.creator.name, 'Playwright');

@@ -123,7 +123,8 @@ async function record(url: string, steps: Array<string | number>, args: string[]
   return file('session.jsonl', result.stdout);
 }
 
-describe('wscope replay', { timeout: 60_000 }, () => {
+// Each test bounds its own waits; the suite's limit is for a loaded machine (npm test runs files two at a time).
+describe('wscope replay', { timeout: 240_000 }, () => {
   test('a JSONL recording replayed against an echo server (ws): the replies on stdout, --compare matches, exit 0', async () => {
     const server = await wsServer();
     try {
@@ -290,6 +291,25 @@ describe('wscope replay', { timeout: 60_000 }, () => {
     } finally {
       await server4001.close();
       await server4002.close();
+    }
+  });
+
+  test('a server that closes before the client is done: the messages not sent are said, the missing replies differ', async () => {
+    const echoing = await wsServer();
+    const closesOnA = await wsServer((data, _isBinary, socket) => (data.toString() === 'a' ? socket.close(4001, 'enough') : socket.send(data)));
+    try {
+      const recording = await record(echoing.url, ['a', 400, 'b']);
+      const result = await runCli(['replay', recording, '--target', closesOnA.url, '--compare'], undefined);
+      assert.equal(result.code, 10, result.stderr);
+      assert.match(result.stderr, /closed 4001 Private Use: "enough"\n1 of 2 recorded messages were not sent: the connection closed first\n/);
+      assert.match(result.stderr, /connection 1: 2 recorded replies did not come \(got 0 of 2\); the first missing one, reply 1:\n-a\n/);
+      assert.deepEqual(
+        closesOnA.arrivals.map((a) => a.text),
+        ['a'],
+      );
+    } finally {
+      await echoing.close();
+      await closesOnA.close();
     }
   });
 
