@@ -14,7 +14,7 @@ import { after, afterEach, describe, test } from 'node:test';
 import { type RawData, type WebSocket as WsClient, WebSocketServer as WsServer } from 'ws';
 import { decodeJsonl } from '../../src/index.js';
 import { pythonPeer } from '../interop/python-peer.js';
-import { CliProcess, killAll, killAllTmux, runCli, sleep, TmuxCli, tempDir } from './helpers.js';
+import { CliProcess, FIXTURES, killAll, killAllTmux, runCli, sleep, TmuxCli, tempDir } from './helpers.js';
 
 type Answer = (data: RawData, isBinary: boolean, socket: WsClient, request: IncomingMessage) => void;
 
@@ -291,6 +291,25 @@ describe('wscope replay', { timeout: 240_000 }, () => {
     } finally {
       await server4001.close();
       await server4002.close();
+    }
+  });
+
+  test('a wss:// target: a ws:// recording replayed over TLS with --ca, and refused without it (exit 5)', async () => {
+    const server = await wsServer();
+    const secure = new CliProcess(['listen', '0', '--echo', '--cert', join(FIXTURES, 'cert.pem'), '--key', join(FIXTURES, 'key.pem')]);
+    try {
+      const port = Number((await secure.waitFor('stderr', /listening on .*:(\d+)/))[1]);
+      const recording = await record(`${server.url}/feed`, ['over tls']);
+      const target = `wss://localhost:${port}`;
+      const trusted = await runCli(['replay', recording, '--target', target, '--ca', join(FIXTURES, 'cert.pem'), '--compare', '--speed', 'max'], undefined);
+      assert.equal(trusted.code, 0, trusted.stderr);
+      assert.equal(trusted.stdout, 'over tls\n');
+      assert.match(trusted.stderr, /connected to wss:\/\/localhost:\d+\/feed/);
+      const untrusted = await runCli(['replay', recording, '--target', target, '--compare', '--speed', 'max'], undefined);
+      assert.equal(untrusted.code, 5, untrusted.stderr);
+    } finally {
+      secure.kill();
+      await server.close();
     }
   });
 
