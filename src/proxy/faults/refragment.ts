@@ -36,22 +36,26 @@ export class RefragmentFault implements Fault {
     const n = this.spec.size;
     // Keep more than N back only when FIN is set: without it, the message's end is still to come.
     while (bytes.length > n) {
-      await forward(this.next(bytes.subarray(0, n), false));
+      await forward(this.next(frame, bytes.subarray(0, n), false));
       bytes = bytes.subarray(n);
     }
     if (frame.fin) {
-      await forward(this.next(bytes, true));
+      await forward(this.next(frame, bytes, true));
       this.pending = Buffer.alloc(0);
     } else {
       this.pending = Buffer.from(bytes);
     }
   }
 
-  /** A new frame of the current message: the first carries its opcode and RSV bits. */
-  private next(payload: Buffer, fin: boolean): RelayedFrame {
+  /**
+   * A new frame of the current message, made from `from` (the frame its bytes came in) with
+   * `{ ...from }`, so whatever the relay noted on the message's frames stays on them: the first
+   * carries the message's opcode and RSV bits.
+   */
+  private next(from: RelayedFrame, payload: Buffer, fin: boolean): RelayedFrame {
     const first = this.first;
     this.first = undefined;
-    if (first) return { opcode: first.opcode, fin, rsv1: first.rsv1, rsv2: first.rsv2, rsv3: first.rsv3, payload };
-    return { opcode: CONTINUATION, fin, rsv1: false, rsv2: false, rsv3: false, payload };
+    if (first) return { ...from, opcode: first.opcode, fin, rsv1: first.rsv1, rsv2: first.rsv2, rsv3: first.rsv3, payload };
+    return { ...from, opcode: CONTINUATION, fin, rsv1: false, rsv2: false, rsv3: false, payload };
   }
 }

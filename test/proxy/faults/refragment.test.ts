@@ -65,3 +65,14 @@ test('refragment: any message cut into any frames comes out as the same bytes in
     assert.ok(out.at(-1)!.payload.length <= size && (out.at(-1)!.payload.length > 0 || message.length === 0));
   }
 });
+
+test('refragment: what the relay noted on a message’s frames (a symbol property) stays on the new ones', async () => {
+  const noted = Symbol('noted');
+  const first = Object.assign(frame(1, 'abcdef', false, true), { [noted]: 'inflated' });
+  const out = (await refragment(2, [first, continuation('gh')])) as Array<{ [noted]?: string }>;
+  assert.deepEqual(
+    out.map((f) => f[noted]),
+    ['inflated', 'inflated', undefined, undefined],
+    'ef was held until gh came: it leaves in the frame made from gh',
+  );
+});
