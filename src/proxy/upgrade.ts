@@ -4,8 +4,8 @@
  *
  *   proxyUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, target: URL, options?: ProxyOptions): void
  *
- * - opens the upstream leg to `target` (ws: or wss:; its origin, and its path in front of the
- *   request's own path and query), offering the client's subprotocols and its permessage-deflate
+ * - opens the upstream leg to `target`, the whole ws: or wss: URL with path and query (the
+ *   reverse proxy makes it from its --target and the request: `upstreamUrl`), offering the client's subprotocols and its permessage-deflate
  *   offer (deflate-agreement.ts), with the client's headers (Origin, Cookie, Authorization,
  *   User-Agent...; Host made for the target; hop-by-hop ones and the per-leg Sec-WebSocket-*
  *   fields dropped: forwarded-headers.ts);
@@ -44,7 +44,7 @@ export interface ProxyOptions extends RelayOptions {
 const REFUSAL_BODY_LIMIT = 64 * 1024;
 
 export function proxyUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, target: URL, options: ProxyOptions = {}): void {
-  const url = upstreamUrl(target, request.url ?? '/');
+  const url = target.href;
   socket.pause();
   // Node's HTTP server leaves an upgraded socket without an 'error' listener: a client resetting meanwhile must not crash us.
   socket.on('error', () => socket.destroy());
@@ -99,7 +99,8 @@ export function proxyUpgrade(request: IncomingMessage, socket: Duplex, head: Buf
     });
     server.once('connection', (client: WebSocket) => {
       client.pause();
-      options.onRelay?.(relay(client, upstream, options), url);
+      const relayed = relay(client, upstream, options);
+      options.onRelay?.(relayed, url);
     });
     // Our server refused the client's request (a bad version, a bad extension header): it has its answer; the upstream goes.
     server.once('rejected', () => upstream.close(1001, 'the client was refused'));
@@ -109,11 +110,4 @@ export function proxyUpgrade(request: IncomingMessage, socket: Duplex, head: Buf
     }
     server.handleUpgrade(request, socket, head);
   }
-}
-
-/** The target's scheme, host and path, then the request's path and query (`/app` + `/feed?x=1` → `/app/feed?x=1`). */
-export function upstreamUrl(target: URL, requestTarget: string): string {
-  const base = target.pathname.replace(/\/+$/, '');
-  const path = requestTarget.startsWith('/') ? requestTarget : `/${requestTarget}`;
-  return `${target.protocol}//${target.host}${base}${path}`;
 }
