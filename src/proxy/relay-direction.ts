@@ -34,7 +34,7 @@ export class RelayStream {
   private pausedByFault = false;
   private onIdle: (() => void) | undefined;
   private readonly writer: FrameWriter;
-  private readonly link: RelayLink;
+  readonly link: RelayLink;
 
   constructor(
     readonly direction: RelayDirection,

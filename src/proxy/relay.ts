@@ -27,6 +27,8 @@ export interface RelayOptions {
   clientToServer?: readonly Fault[];
   /** Faults on what the server sends. */
   serverToClient?: readonly Fault[];
+  /** Faults made anew for each relayed connection (a fault keeps state per connection), after the lists above. */
+  faults?: () => { clientToServer: readonly Fault[]; serverToClient: readonly Fault[] };
   /** Bytes one direction may hold (queued, or in the far leg's socket buffer) before it stops reading (default 1 MiB). */
   highWaterMark?: number;
 }
@@ -73,8 +75,11 @@ export function relay(client: WebSocket, upstream: WebSocket, options: RelayOpti
       upstream.reset();
     },
   };
-  const toServer = new RelayStream('client-to-server', client, upstream, true, options.clientToServer ?? [], highWaterMark, link);
-  const toClient = new RelayStream('server-to-client', upstream, client, false, options.serverToClient ?? [], highWaterMark, link);
+  const chains = options.faults?.();
+  const clientToServer = [...(options.clientToServer ?? []), ...(chains?.clientToServer ?? [])];
+  const serverToClient = [...(options.serverToClient ?? []), ...(chains?.serverToClient ?? [])];
+  const toServer = new RelayStream('client-to-server', client, upstream, true, clientToServer, highWaterMark, link);
+  const toClient = new RelayStream('server-to-client', upstream, client, false, serverToClient, highWaterMark, link);
   const ended = (leg: WebSocket, stream: RelayStream, other: WebSocket, closer: Closer) =>
     new Promise<{ code: number; reason: string }>((resolve) => {
       leg.on('frame', (frame: { direction: string; opcode: number }) => {
@@ -93,6 +98,12 @@ export function relay(client: WebSocket, upstream: WebSocket, options: RelayOpti
     client: clientEnd,
     upstream: upstreamEnd,
   }));
+  // Faults that act after a time start their clocks now; they let go of what they hold once both legs have closed (fault.ts).
+  for (const fault of clientToServer) fault.start?.(toServer.link);
+  for (const fault of serverToClient) fault.start?.(toClient.link);
+  void closed.then(() => {
+    for (const fault of [...clientToServer, ...serverToClient]) fault.stop?.();
+  });
   // Both legs were paused until now (see proxyUpgrade): nothing was read before the listeners were on.
   client.resume();
   upstream.resume();
