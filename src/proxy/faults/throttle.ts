@@ -2,7 +2,8 @@
  * `--throttle BYTES/S`: a slow link. Each frame takes its payload's size / rate to go through,
  * after the frames ahead of it, as toxiproxy's bandwidth toxic: a frame of 10 000 bytes at
  * 10 000 B/s reaches the far peer a second after the link was free. Time the link stood idle is
- * not saved up for a later burst. Frame headers are not counted.
+ * not saved up for a later burst. Frame headers are not counted. Each direction is a link of its
+ * own (both directions throttled: the rate each way, as on a full-duplex line).
  *
  * `frame` waits its turn, so the relay's reading waits too and a fast sender meets backpressure,
  * as it would on the slow link. A frame is passed on whole: with --refragment before it, big
