@@ -18,7 +18,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocket, WebSocketServer, type ClientOptions } from '../index.js';
+import { WebSocket, WebSocketServer, type ClientOptions, type PerMessageDeflateOptions } from '../index.js';
 import { agreedDeflate, clientLegDeflate, upstreamOffer } from './deflate-agreement.js';
 import { acceptedResponseHeaders, upstreamRequestHeaders } from './forwarded-headers.js';
 import { refusalFor, writeRefusal, type Refusal } from './refusal.js';
@@ -34,6 +34,12 @@ export interface ProxyOptions extends RelayOptions {
   upstream?: UpstreamOptions;
   /** The client leg's largest message (default the engine's, 100 MiB). */
   maxMessageSize?: number;
+  /**
+   * Ask the sender of a direction to compress each message on its own (RFC 7692 §7.1.1, no
+   * context takeover): a fault that drops messages needs it, or the far end's inflater, which
+   * never sees the dropped one, loses step with the sender's compressor.
+   */
+  noContextTakeover?: { clientToServer: boolean; serverToClient: boolean };
   /** Both legs are open and relayed. */
   onRelay?(relay: Relay, url: string): void;
   /** The upstream refused or could not be reached; `refusal` is what the client was answered. */
@@ -58,7 +64,11 @@ export function proxyUpgrade(request: IncomingMessage, socket: Duplex, head: Buf
       ...options.upstream,
       protocols,
       headers: upstreamRequestHeaders(request.rawHeaders),
-      perMessageDeflate: upstreamOffer(request.headers['sec-websocket-extensions']),
+      perMessageDeflate: resetting(
+        upstreamOffer(request.headers['sec-websocket-extensions']),
+        'serverNoContextTakeover',
+        options.noContextTakeover?.serverToClient,
+      ),
       autoPong: false,
       keepRefusedResponse: REFUSAL_BODY_LIMIT,
     });
@@ -89,7 +99,7 @@ export function proxyUpgrade(request: IncomingMessage, socket: Duplex, head: Buf
 
   function acceptClient(upstream: WebSocket): void {
     const server = new WebSocketServer({
-      perMessageDeflate: clientLegDeflate(agreedDeflate(upstream.extensions)),
+      perMessageDeflate: resetting(clientLegDeflate(agreedDeflate(upstream.extensions)), 'clientNoContextTakeover', options.noContextTakeover?.clientToServer),
       protocols: upstream.protocol ? [upstream.protocol] : [],
       autoPong: false,
       clientTracking: false,
@@ -110,4 +120,13 @@ export function proxyUpgrade(request: IncomingMessage, socket: Duplex, head: Buf
     }
     server.handleUpgrade(request, socket, head);
   }
+}
+
+/** The deflate offer or answer, with the sender of one direction asked to reset its context per message when `reset`. */
+function resetting(
+  deflate: PerMessageDeflateOptions | false,
+  param: 'serverNoContextTakeover' | 'clientNoContextTakeover',
+  reset: boolean | undefined,
+): PerMessageDeflateOptions | false {
+  return deflate && reset ? { ...deflate, [param]: true } : deflate;
 }

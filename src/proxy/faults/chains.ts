@@ -52,6 +52,18 @@ export class FaultPlan {
     return this.ordered.length === 0;
   }
 
+  /**
+   * The directions where messages may be dropped. Under permessage-deflate their sender must
+   * compress each message on its own (no context takeover, RFC 7692 §7.1.1): with a shared LZ77
+   * window the far peer's inflater would need the dropped message to read the next one (ws:
+   * "invalid distance too far back", 1007). Asked of every connection, whichever ones the flags
+   * pick: the deflate parameters are agreed before the connection's chains are made.
+   */
+  get dropsMessages(): { clientToServer: boolean; serverToClient: boolean } {
+    const drops = (direction: RelayDirection) => this.ordered.some((spec) => spec.kind === 'drop-messages' && spec.directions.includes(direction));
+    return { clientToServer: drops('client-to-server'), serverToClient: drops('server-to-client') };
+  }
+
   /** The chains of the next connection the relay accepted. */
   next(): FaultChains {
     const n = ++this.connections;

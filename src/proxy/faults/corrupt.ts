@@ -12,8 +12,7 @@
  * - Compressed (RSV1, RFC 7692): the deflate data's first byte gets block type 11, which
  *   RFC 1951 §3.2.3 reserves as an error. Each message starts a new block on a byte boundary
  *   (the sender ended the one before with a sync flush, §7.2.1), so inflating it fails for sure,
- *   text or binary: ws closes with 1007, other peers with the code they give to bad compressed
- *   data. Flipping a byte inside the deflate data instead might still inflate, to anything.
+ *   text or binary: ws closes with 1007, Python websockets with 1002 ("decompression failed"). Flipping a byte inside the deflate data instead might still inflate, to anything.
  *
  * Every corrupted message is reported, with the byte changed.
  */

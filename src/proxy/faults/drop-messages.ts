@@ -3,6 +3,10 @@
  * the far peer sees no broken fragment sequence, only a message that never came. Control frames
  * (pings, pongs, Close) always pass: this is message loss, not a dead link.
  *
+ * Under permessage-deflate the proxy asks the sender of a direction with this fault to compress
+ * each message on its own (FaultPlan.dropsMessages): with a shared LZ77 window the far peer could
+ * not inflate what follows a dropped message.
+ *
  * A lost message is reported once it has ended (with its size), or, when the connection ends
  * in the middle of one, at that point: nothing is lost without being reported.
  */

@@ -52,3 +52,13 @@ test('chains: a chain passes frames through its faults in order (refragment, the
   await relay.push(text('abcde'));
   assert.deepEqual(shape(relay.out), ['1…:ab', '0…:cd', '0:e']);
 });
+
+test('chains: the directions where messages may be dropped, whose senders must compress each message on its own', () => {
+  const context = fakeContext(new FakeClock());
+  assert.deepEqual(new FaultPlan(settings(['drop-messages', 'c2s:0.1@2'], ['delay', 's2c:5']), context).dropsMessages, {
+    clientToServer: true,
+    serverToClient: false,
+  });
+  assert.deepEqual(new FaultPlan(settings(['drop-messages', '1%']), context).dropsMessages, { clientToServer: true, serverToClient: true });
+  assert.deepEqual(new FaultPlan(settings(['corrupt', '']), context).dropsMessages, { clientToServer: false, serverToClient: false });
+});
