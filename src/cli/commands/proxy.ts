@@ -5,9 +5,20 @@
  */
 import { type Command, Option } from 'commander';
 import type { ExitCode } from '../exit-codes.js';
-import { compressionFlags, type CompressionSettings, outputFlags, type OutputSettings, proxyTlsFlags, type RawOptions, type TlsSettings } from '../flags.js';
+import {
+  compressionFlags,
+  type CompressionSettings,
+  outputFlags,
+  type OutputSettings,
+  proxyTlsFlags,
+  type RawOptions,
+  type RecordingSettings,
+  recordingFlags,
+  type TlsSettings,
+} from '../flags.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
 import { runReverseProxy } from '../proxy-mode.js';
+import { withRecording } from '../recording.js';
 import { UsageError } from '../usage-error.js';
 import { parsePort } from './listen.js';
 import type { Subcommand } from './subcommand.js';
@@ -21,6 +32,7 @@ export interface ProxySettings {
   tls: TlsSettings;
   compression: CompressionSettings;
   output: OutputSettings;
+  recording: RecordingSettings;
   /** Show only the messages whose text matches. */
   match?: RegExp;
 }
@@ -38,6 +50,7 @@ export function readProxySettings(raw: RawOptions): ProxySettings {
     tls,
     compression: compressionFlags.read(raw),
     output: outputFlags.read(raw),
+    recording: recordingFlags.read(raw),
     ...(match && { match }),
   };
 }
@@ -66,7 +79,12 @@ function matcher(value: string): RegExp {
 
 /** The proxy's two modes, by whether a target was given. */
 export async function runProxyCommand(settings: ProxySettings): Promise<ExitCode> {
-  if (settings.target) return runReverseProxy({ ...settings, target: settings.target });
+  const { target } = settings;
+  // The HAR holds what the client sent and received: the proxy's client leg, the server's side of its connections.
+  if (target)
+    return withRecording(settings.recording, () => runReverseProxy({ ...settings, target }), {
+      connections: { har: (handshake) => handshake.role === 'server' },
+    });
   // The forward proxy (an HTTP proxy apps and browsers are pointed at) takes this path.
   throw new UsageError('--target URL is needed: wscope proxy --listen PORT --target ws://HOST:PORT');
 }
@@ -89,7 +107,8 @@ that refuses the handshake has its status, headers and body passed back to the c
 cannot be reached).
 
 Lines: '#ID client → server' is what the client sent, '#ID server → client' what the server sent.
-With --jsonl, each event carries "leg" ("client": the proxy's side of the client's connection;
+--record FILE.har keeps the client leg (what the client sent is 'send', what it received
+'receive'); --record FILE.jsonl keeps every event of both legs. With --jsonl, each event carries "leg" ("client": the proxy's side of the client's connection;
 "upstream": its connection to the target) and "peer" (the other leg's "conn").
 
 ${EXIT_CODES_HELP}
@@ -112,6 +131,7 @@ export const proxyCommand: Subcommand = {
     proxyTlsFlags.add(command);
     compressionFlags.add(command, 'server');
     outputFlags.add(command);
+    recordingFlags.add(command);
     // Pipe mode's record flags shape what connect and listen write; the proxy's lines are its live view.
     for (const option of command.options) if (PIPE_RECORD_FLAGS.has(option.long ?? '')) option.hideHelp();
     command.addHelpText('after', PROXY_HELP);
