@@ -40,6 +40,8 @@ export interface ProxyOptions extends RelayOptions {
    * never sees the dropped one, loses step with the sender's compressor.
    */
   noContextTakeover?: { clientToServer: boolean; serverToClient: boolean };
+  /** false: neither leg negotiates permessage-deflate (default: each leg as its ends agree, see deflate-agreement.ts). */
+  perMessageDeflate?: false;
   /** Both legs are open and relayed. */
   onRelay?(relay: Relay, url: string): void;
   /** The upstream refused or could not be reached; `refusal` is what the client was answered. */
@@ -64,11 +66,9 @@ export function proxyUpgrade(request: IncomingMessage, socket: Duplex, head: Buf
       ...options.upstream,
       protocols,
       headers: upstreamRequestHeaders(request.rawHeaders),
-      perMessageDeflate: resetting(
-        upstreamOffer(request.headers['sec-websocket-extensions']),
-        'serverNoContextTakeover',
-        options.noContextTakeover?.serverToClient,
-      ),
+      perMessageDeflate:
+        options.perMessageDeflate ??
+        resetting(upstreamOffer(request.headers['sec-websocket-extensions']), 'serverNoContextTakeover', options.noContextTakeover?.serverToClient),
       autoPong: false,
       keepRefusedResponse: REFUSAL_BODY_LIMIT,
     });
