@@ -11,7 +11,7 @@
  */
 import type { Fault, RelayDirection } from '../fault.js';
 import { closeAfter, DEFAULT_CLOSE_CODE } from './close-after.js';
-import type { FaultContext } from './context.js';
+import type { FaultContext, FaultNote } from './context.js';
 import { CorruptFault } from './corrupt.js';
 import { DelayFault } from './delay.js';
 import { DropMessagesFault } from './drop-messages.js';
@@ -66,19 +66,20 @@ export class FaultPlan {
 
   /** The chains of the next connection the relay accepted. */
   next(): FaultChains {
-    const n = ++this.connections;
+    const connection = ++this.connections;
+    const report = (note: FaultNote) => this.context.report({ connection, ...note });
     const chains: FaultChains = { clientToServer: [], serverToClient: [] };
     for (const spec of this.ordered) {
-      if (!selects(spec.connections, n, this.context.random)) continue;
-      const make = this.factory(spec);
+      if (!selects(spec.connections, connection, this.context.random)) continue;
+      const make = this.factory(spec, report);
       for (const direction of spec.directions) chainOf(chains, direction).push(make());
     }
     return chains;
   }
 
   /** New faults for one connection; the -after ones share one trigger between their directions. */
-  private factory(spec: FaultSpec): () => Fault {
-    const { clock, random, report } = this.context;
+  private factory(spec: FaultSpec, report: (note: FaultNote) => void): () => Fault {
+    const { clock, random } = this.context;
     switch (spec.kind) {
       case 'delay':
         return () => new DelayFault(spec.delay, clock, random);
@@ -91,11 +92,11 @@ export class FaultPlan {
       case 'corrupt':
         return () => new CorruptFault(spec.corrupt, random, report);
       case 'close-after':
-        return closeAfter({ after: spec.after, code: this.settings.closeCode, reason: this.settings.closeReason }, this.context);
+        return closeAfter({ after: spec.after, code: this.settings.closeCode, reason: this.settings.closeReason }, clock, report);
       case 'reset-after':
-        return resetAfter({ after: spec.after }, this.context);
+        return resetAfter({ after: spec.after }, clock, report);
       case 'stall-after':
-        return stallAfter({ after: spec.after }, this.context);
+        return stallAfter({ after: spec.after }, clock, report);
     }
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { Fault } from '../fault.js';
 import { type After, AfterFault, afterText, AfterTrigger } from './after.js';
-import type { FaultContext } from './context.js';
+import type { FaultClock, FaultNote } from './context.js';
 
 export interface CloseAfterSpec {
   after: After;
@@ -17,10 +17,10 @@ export interface CloseAfterSpec {
 export const DEFAULT_CLOSE_CODE = 1001;
 
 /** The faults of one connection: call the function returned once per direction watched. */
-export function closeAfter(spec: CloseAfterSpec, context: FaultContext): () => Fault {
+export function closeAfter(spec: CloseAfterSpec, clock: FaultClock, report: (note: FaultNote) => void): () => Fault {
   const name = 'close-after';
-  const trigger = new AfterTrigger(spec.after, context.clock, (link) => {
-    context.report({ conn: link.conn, direction: link.direction, fault: name, what: `closed both legs with ${spec.code} ${afterText(spec.after)}` });
+  const trigger = new AfterTrigger(spec.after, clock, (link) => {
+    report({ direction: link.direction, fault: name, what: `closed both legs with ${spec.code} ${afterText(spec.after)}` });
     link.close(spec.code, spec.reason);
   });
   return () => new AfterFault(name, trigger, () => false);

@@ -17,12 +17,16 @@ export interface FaultClock {
  * legs closed, reset or stalled. The proxy prints each one, so nothing is lost without being
  * reported.
  */
-export interface FaultReport {
-  conn: number;
+export interface FaultNote {
   direction: RelayDirection;
   fault: string;
   /** For people: "dropped a text message (12 bytes in 1 frame)". */
   what: string;
+}
+
+/** A fault's note with its connection: the proxy's relayed connections counted from 1, as `@N` counts them. */
+export interface FaultReport extends FaultNote {
+  connection: number;
 }
 
 export interface FaultContext {
@@ -49,7 +53,7 @@ export function arrow(direction: RelayDirection): string {
   return direction === 'client-to-server' ? 'client → server' : 'server → client';
 }
 
-/** One status line: `conn 3 client → server: drop-messages dropped a text message (12 bytes in 1 frame)`. */
-export function formatFaultReport(report: FaultReport): string {
-  return `conn ${report.conn} ${arrow(report.direction)}: ${report.fault} ${report.what}`;
+/** For a status line after the connection's label: `client → server: drop-messages dropped a text message (12 bytes in 1 frame)`. */
+export function formatFaultNote(note: FaultNote): string {
+  return `${arrow(note.direction)}: ${note.fault} ${note.what}`;
 }

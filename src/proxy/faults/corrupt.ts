@@ -17,7 +17,7 @@
  * Every corrupted message is reported, with the byte changed.
  */
 import type { Fault, RelayedFrame, RelayLink } from '../fault.js';
-import type { FaultReport } from './context.js';
+import type { FaultNote } from './context.js';
 import { isControl, kindOf, startsMessage } from './message-frames.js';
 
 export interface CorruptSpec {
@@ -40,7 +40,7 @@ export class CorruptFault implements Fault {
   constructor(
     private readonly spec: CorruptSpec,
     private readonly random: () => number,
-    private readonly report: (report: FaultReport) => void,
+    private readonly report: (note: FaultNote) => void,
   ) {}
 
   async frame(frame: RelayedFrame, forward: (frame: RelayedFrame) => Promise<void>, link: RelayLink): Promise<void> {
@@ -62,7 +62,7 @@ export class CorruptFault implements Fault {
     const what = target.compressed
       ? `gave a compressed ${kindOf(target.opcode)} message a reserved deflate block type (byte 0: 0x${hex(before)} → 0x${hex(payload[at]!)})`
       : `flipped byte ${at} of a ${kindOf(target.opcode)} message (0x${hex(before)} → 0x${hex(payload[at]!)})`;
-    this.report({ conn: link.conn, direction: link.direction, fault: this.name, what });
+    this.report({ direction: link.direction, fault: this.name, what });
     return { ...frame, payload };
   }
 }

@@ -11,7 +11,7 @@
  * in the middle of one, at that point: nothing is lost without being reported.
  */
 import type { Fault, RelayedFrame, RelayLink } from '../fault.js';
-import type { FaultReport } from './context.js';
+import type { FaultNote } from './context.js';
 import { endsMessage, isControl, kindOf, sizeText, startsMessage } from './message-frames.js';
 
 export interface DropMessagesSpec {
@@ -33,7 +33,7 @@ export class DropMessagesFault implements Fault {
   constructor(
     private readonly spec: DropMessagesSpec,
     private readonly random: () => number,
-    private readonly report: (report: FaultReport) => void,
+    private readonly report: (note: FaultNote) => void,
   ) {}
 
   async frame(frame: RelayedFrame, forward: (frame: RelayedFrame) => Promise<void>, link: RelayLink): Promise<void> {
@@ -56,7 +56,6 @@ export class DropMessagesFault implements Fault {
     this.dropping = undefined;
     this.dropped += 1;
     this.report({
-      conn: dropping.link.conn,
       direction: dropping.link.direction,
       fault: this.name,
       what: `dropped a ${kindOf(dropping.opcode)} message (${sizeText(dropping.bytes, dropping.frames)}${note}; ${this.dropped} dropped so far)`,

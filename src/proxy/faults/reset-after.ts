@@ -7,18 +7,17 @@
  */
 import type { Fault } from '../fault.js';
 import { type After, AfterFault, afterText, AfterTrigger } from './after.js';
-import type { FaultContext } from './context.js';
+import type { FaultClock, FaultNote } from './context.js';
 
 export interface ResetAfterSpec {
   after: After;
 }
 
 /** The faults of one connection: call the function returned once per direction watched. */
-export function resetAfter(spec: ResetAfterSpec, context: FaultContext): () => Fault {
+export function resetAfter(spec: ResetAfterSpec, clock: FaultClock, report: (note: FaultNote) => void): () => Fault {
   const name = 'reset-after';
-  const trigger = new AfterTrigger(spec.after, context.clock, (link) => {
-    context.report({
-      conn: link.conn,
+  const trigger = new AfterTrigger(spec.after, clock, (link) => {
+    report({
       direction: link.direction,
       fault: name,
       what: `reset both legs (TCP RST, no closing handshake) ${afterText(spec.after)}`,

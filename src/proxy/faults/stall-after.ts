@@ -7,14 +7,14 @@
  */
 import type { Fault, RelayDirection, RelayLink } from '../fault.js';
 import { type After, AfterFault, afterText, AfterTrigger } from './after.js';
-import { arrow, type FaultContext } from './context.js';
+import { arrow, type FaultClock, type FaultNote } from './context.js';
 
 export interface StallAfterSpec {
   after: After;
 }
 
 /** The faults of one connection: call the function returned once per direction watched. */
-export function stallAfter(spec: StallAfterSpec, context: FaultContext): () => Fault {
+export function stallAfter(spec: StallAfterSpec, clock: FaultClock, report: (note: FaultNote) => void): () => Fault {
   const name = 'stall-after';
   const stalled = new Set<RelayDirection>();
   const stall = (link: RelayLink): void => {
@@ -22,14 +22,13 @@ export function stallAfter(spec: StallAfterSpec, context: FaultContext): () => F
     stalled.add(link.direction);
     link.stopReading();
     const from = link.direction === 'client-to-server' ? 'the client' : 'the server';
-    context.report({
-      conn: link.conn,
+    report({
       direction: link.direction,
       fault: name,
       what: `stopped reading from ${from} ${afterText(spec.after)}: nothing more goes ${arrow(link.direction)}`,
     });
   };
-  const trigger = new AfterTrigger(spec.after, context.clock, (_link, fired) => {
+  const trigger = new AfterTrigger(spec.after, clock, (_link, fired) => {
     for (const link of fired.links.values()) stall(link);
   });
   return () =>

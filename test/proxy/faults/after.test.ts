@@ -18,7 +18,7 @@ function bothWays(make: () => Fault, clock: FakeClock) {
 test('close-after N: messages both ways count together; the Nth is passed on whole, then both legs close with the code', async () => {
   const clock = new FakeClock();
   const context = fakeContext(clock);
-  const relay = bothWays(closeAfter({ after: { messages: 3 }, code: 4000, reason: 'bye' }, context), clock);
+  const relay = bothWays(closeAfter({ after: { messages: 3 }, code: 4000, reason: 'bye' }, clock, context.report), clock);
   await relay.c2s.feed([text('1'), ping('p')]);
   await relay.s2c.feed([text('2'), text('3', false)]);
   assert.deepEqual(relay.calls(), []);
@@ -39,7 +39,7 @@ test('close-after N: messages both ways count together; the Nth is passed on who
 
 test('close-after with a direction counts only that direction', async () => {
   const clock = new FakeClock();
-  const c2s = new FakeDirection([closeAfter({ after: { messages: 2 }, code: 1001, reason: '' }, fakeContext(clock))()], clock);
+  const c2s = new FakeDirection([closeAfter({ after: { messages: 2 }, code: 1001, reason: '' }, clock, fakeContext(clock).report)()], clock);
   c2s.start();
   await c2s.feed([text('a')]);
   assert.deepEqual(c2s.link.calls, []);
@@ -49,20 +49,20 @@ test('close-after with a direction counts only that direction', async () => {
 
 test('close-after S: closes S after the relay opened, with no traffic at all; close-after 0 closes at once', async () => {
   const clock = new FakeClock();
-  const relay = bothWays(closeAfter({ after: { ms: 1500 }, code: 4001, reason: '' }, fakeContext(clock)), clock);
+  const relay = bothWays(closeAfter({ after: { ms: 1500 }, code: 4001, reason: '' }, clock, fakeContext(clock).report), clock);
   await clock.advance(1499);
   assert.deepEqual(relay.calls(), []);
   await clock.advance(1);
   assert.deepEqual(relay.calls(), ['c2s close 4001 '], 'one timer for both directions');
 
   const now = new FakeClock();
-  const atOnce = bothWays(closeAfter({ after: { messages: 0 }, code: 4002, reason: '' }, fakeContext(now)), now);
+  const atOnce = bothWays(closeAfter({ after: { messages: 0 }, code: 4002, reason: '' }, now, fakeContext(now).report), now);
   assert.deepEqual(atOnce.calls(), ['c2s close 4002 ']);
 });
 
 test('close-after S: stop() before the time cancels it', async () => {
   const clock = new FakeClock();
-  const relay = bothWays(closeAfter({ after: { ms: 100 }, code: 4001, reason: '' }, fakeContext(clock)), clock);
+  const relay = bothWays(closeAfter({ after: { ms: 100 }, code: 4001, reason: '' }, clock, fakeContext(clock).report), clock);
   relay.c2s.stop();
   relay.s2c.stop();
   await clock.advance(1000);
@@ -72,12 +72,12 @@ test('close-after S: stop() before the time cancels it', async () => {
 test('reset-after N and S: the link is reset, once, and it is reported', async () => {
   const clock = new FakeClock();
   const context = fakeContext(clock);
-  const relay = bothWays(resetAfter({ after: { messages: 2 } }, context), clock);
+  const relay = bothWays(resetAfter({ after: { messages: 2 } }, clock, context.report), clock);
   await relay.c2s.feed([text('a'), text('b'), text('c')]);
   assert.deepEqual(relay.calls(), ['c2s reset']);
   assert.equal(context.reports[0]!.what, 'reset both legs (TCP RST, no closing handshake) after 2 messages');
 
-  const timed = bothWays(resetAfter({ after: { ms: 2000 } }, fakeContext(clock)), clock);
+  const timed = bothWays(resetAfter({ after: { ms: 2000 } }, clock, fakeContext(clock).report), clock);
   await clock.advance(2000);
   assert.deepEqual(timed.calls(), ['c2s reset']);
 });
@@ -85,7 +85,7 @@ test('reset-after N and S: the link is reset, once, and it is reported', async (
 test('stall-after N: both sides stop being read and nothing more is passed on, until the relay stops', async () => {
   const clock = new FakeClock();
   const context = fakeContext(clock);
-  const relay = bothWays(stallAfter({ after: { messages: 2 } }, context), clock);
+  const relay = bothWays(stallAfter({ after: { messages: 2 } }, clock, context.report), clock);
   await relay.c2s.feed([text('1'), text('2')]);
   assert.deepEqual(relay.calls(), ['c2s stopReading', 's2c stopReading']);
   let taken = false;
@@ -112,7 +112,7 @@ test('stall-after N: both sides stop being read and nothing more is passed on, u
 
 test('stall-after S with a direction: only that side stops being read', async () => {
   const clock = new FakeClock();
-  const c2s = new FakeDirection([stallAfter({ after: { ms: 500 } }, fakeContext(clock))()], clock, 'client-to-server');
+  const c2s = new FakeDirection([stallAfter({ after: { ms: 500 } }, clock, fakeContext(clock).report)()], clock, 'client-to-server');
   c2s.start();
   await c2s.push(text('before'));
   await clock.advance(500);

@@ -62,3 +62,21 @@ test('chains: the directions where messages may be dropped, whose senders must c
   assert.deepEqual(new FaultPlan(settings(['drop-messages', '1%']), context).dropsMessages, { clientToServer: true, serverToClient: true });
   assert.deepEqual(new FaultPlan(settings(['corrupt', '']), context).dropsMessages, { clientToServer: false, serverToClient: false });
 });
+
+test('chains: a fault’s report carries its connection’s number, as @N counts it', async () => {
+  const clock = new FakeClock();
+  const context = fakeContext(clock, randoms(0, 0, 0));
+  const plan = new FaultPlan(settings(['drop-messages', '1@2-3']), context);
+  plan.next();
+  const second = new FakeDirection(plan.next().clientToServer, clock);
+  const third = new FakeDirection(plan.next().clientToServer, clock, 'client-to-server');
+  await third.push(text('c'));
+  await second.push(text('b'));
+  assert.deepEqual(
+    context.reports.map((r) => [r.connection, r.what]),
+    [
+      [3, 'dropped a text message (1 byte in 1 frame; 1 dropped so far)'],
+      [2, 'dropped a text message (1 byte in 1 frame; 1 dropped so far)'],
+    ],
+  );
+});

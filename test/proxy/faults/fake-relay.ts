@@ -4,7 +4,7 @@
  * (each frame after the one before it has settled), and a clock that only moves when told.
  */
 import type { Fault, RelayDirection, RelayedFrame, RelayLink } from '../../../src/proxy/fault.js';
-import type { FaultClock, FaultContext, FaultReport } from '../../../src/proxy/faults/context.js';
+import type { FaultClock, FaultContext, FaultNote, FaultReport } from '../../../src/proxy/faults/context.js';
 
 export class FakeClock implements FaultClock {
   time = 0;
@@ -141,9 +141,13 @@ export function randoms(...values: number[]): () => number {
   return () => values[i++] ?? 0.5;
 }
 
-export function fakeContext(clock: FakeClock, random: () => number = randoms()): FaultContext & { reports: FaultReport[] } {
-  const reports: FaultReport[] = [];
-  return { clock, random, reports, report: (report) => reports.push(report) };
+/** A context whose reports are kept: those of a plan (with their connection) and those of a fault on its own. */
+export function fakeContext(
+  clock: FakeClock,
+  random: () => number = randoms(),
+): FaultContext & { reports: Array<FaultNote & Partial<FaultReport>>; report: (note: FaultNote) => void } {
+  const reports: Array<FaultNote & Partial<FaultReport>> = [];
+  return { clock, random, reports, report: (note: FaultNote) => reports.push(note) };
 }
 
 /** What came out, as `opcode:fin:payload` strings, for short assertions. */
