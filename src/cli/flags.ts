@@ -400,10 +400,19 @@ together unless a direction is given. Drops, corruptions, closes, resets and sta
 export const faultFlags = {
   add(command: Command): void {
     const group = 'Faults:';
-    for (const { flag, help } of FAULT_FLAGS) {
-      const option = new Option(flag, help).argParser(collect);
-      // An optional value given no value: '' (the defaults), so that repeats still collect.
-      add(command, group, flag.startsWith('--corrupt') ? option.preset('') : option);
+    for (const { kind, flag, help } of FAULT_FLAGS) {
+      if (kind !== 'corrupt') {
+        add(command, group, new Option(flag, help).argParser(collect));
+        continue;
+      }
+      // An optional value: commander sets `true` for a bare --corrupt, over the values before it;
+      // this listener, after commander's own, keeps every one in order ('' for a bare one).
+      add(command, group, new Option(flag, help));
+      const given: string[] = [];
+      command.on('option:corrupt', (value: string | null) => {
+        given.push(value ?? '');
+        command.setOptionValue('corrupt', [...given]);
+      });
     }
     add(command, group, new Option('--close-code <code>', `the code --close-after closes with (default ${DEFAULT_CLOSE_CODE}, Going Away)`));
     add(command, group, new Option('--close-reason <text>', 'the reason --close-after closes with (default none)'));

@@ -4,6 +4,7 @@
  */
 import { subscribe } from 'node:diagnostics_channel';
 import { encodeTraceLine, TRACE_CHANNEL, type TraceEvent } from '../index.js';
+import { FaultPlan, formatFaultNote, realClock } from '../proxy/faults/index.js';
 import type { Relay } from '../proxy/relay.js';
 import { startReverseProxy, type ReverseProxy } from '../proxy/reverse-proxy.js';
 import type { ProxySettings } from './commands/proxy.js';
@@ -28,6 +29,13 @@ export async function runReverseProxy(settings: ProxySettings & { target: URL })
   const passphrase = tls.passphrase === true ? await askPassphrase() : tls.passphrase;
   const pair = keyPair(tls.cert, tls.key, passphrase);
   const open = new Set<Relay>();
+  // The live view's #ID of each relayed connection, in the order the fault plan counts them (onRelay follows each relay at once).
+  const viewIds: number[] = [];
+  const plan = new FaultPlan(settings.faults, {
+    clock: realClock,
+    random: Math.random,
+    report: (report) => queueMicrotask(() => printer.status(`#${viewIds[report.connection - 1] ?? '?'} ${formatFaultNote(report)}`)),
+  });
   let proxy: ReverseProxy;
   try {
     proxy = await startReverseProxy({
@@ -38,10 +46,11 @@ export async function runReverseProxy(settings: ProxySettings & { target: URL })
       upstream: { rejectUnauthorized: tls.checkCertificates, ...(tls.ca !== undefined && { ca: readFlagFile('--ca', tls.ca) }) },
       ...(!settings.compression.compression && { perMessageDeflate: false }),
       ...(settings.compression.maxPayload !== undefined && { maxMessageSize: settings.compression.maxPayload }),
+      ...(!plan.empty && { faults: () => plan.next(), noContextTakeover: plan.dropsMessages }),
       onRelay: (relay, url) => {
         open.add(relay);
         links?.link(relay);
-        view.opened(relay, url);
+        viewIds.push(view.opened(relay, url));
         void relay.closed.then(() => open.delete(relay));
       },
       onRefused: (url, refusal, error) => view.refused(url, refusal, error),

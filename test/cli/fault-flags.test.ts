@@ -12,7 +12,7 @@ function read(...args: string[]) {
 }
 
 test('faultFlags: every flag repeats, --corrupt takes no value or one, and the close code has its default', () => {
-  const settings = read('--delay', 'c2s:100', '--delay', 's2c:200±20@2', '--corrupt', '--corrupt', 's2c:0.5', '--stall-after', '3');
+  const settings = read('--delay', 'c2s:100', '--delay', 's2c:200±20@2', '--corrupt', '--corrupt', 's2c:0.5', '--stall-after', '3', '--corrupt');
   assert.deepEqual(
     settings.faults.map((spec) => [spec.kind, spec.text, spec.directions.length]),
     [
@@ -20,6 +20,7 @@ test('faultFlags: every flag repeats, --corrupt takes no value or one, and the c
       ['delay', 's2c:200±20@2', 1],
       ['corrupt', '', 2],
       ['corrupt', 's2c:0.5', 1],
+      ['corrupt', '', 2],
       ['stall-after', '3', 2],
     ],
   );

@@ -8,6 +8,8 @@ import type { ExitCode } from '../exit-codes.js';
 import {
   compressionFlags,
   type CompressionSettings,
+  FAULTS_HELP,
+  faultFlags,
   outputFlags,
   type OutputSettings,
   proxyTlsFlags,
@@ -16,6 +18,7 @@ import {
   recordingFlags,
   type TlsSettings,
 } from '../flags.js';
+import type { FaultSettings } from '../../proxy/faults/index.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
 import { runReverseProxy } from '../proxy-mode.js';
 import { withRecording } from '../recording.js';
@@ -33,6 +36,8 @@ export interface ProxySettings {
   compression: CompressionSettings;
   output: OutputSettings;
   recording: RecordingSettings;
+  /** What the proxy does to the frames it relays (docs/faults.md). */
+  faults: FaultSettings;
   /** Show only the messages whose text matches. */
   match?: RegExp;
 }
@@ -51,6 +56,7 @@ export function readProxySettings(raw: RawOptions): ProxySettings {
     compression: compressionFlags.read(raw),
     output: outputFlags.read(raw),
     recording: recordingFlags.read(raw),
+    faults: faultFlags.read(raw),
     ...(match && { match }),
   };
 }
@@ -97,6 +103,7 @@ ${examples([
   ['wscope proxy --listen 9443 --target wss://api.example --cert c.pem --key k.pem', 'wss:// on both legs'],
   ['wscope proxy --listen 9000 --target ws://app:80 --match \'"type":"error"\'', 'only the messages that match'],
   ['wscope proxy --listen 9000 --target ws://127.0.0.1:8765 --jsonl > trace.jsonl', 'every event of both legs, as JSON lines'],
+  ['wscope proxy --listen 9000 --target ws://127.0.0.1:8765 --delay 200±50 --drop-messages s2c:5%', 'a bad network between them'],
 ])}
 
 Each client connection gets its own connection to the target, with the same path and query,
@@ -110,6 +117,8 @@ Lines: '#ID client → server' is what the client sent, '#ID server → client' 
 --record FILE.har keeps the client leg (what the client sent is 'send', what it received
 'receive'); --record FILE.jsonl keeps every event of both legs. With --jsonl, each event carries "leg" ("client": the proxy's side of the client's connection;
 "upstream": its connection to the target) and "peer" (the other leg's "conn").
+
+${FAULTS_HELP}
 
 ${EXIT_CODES_HELP}
 
@@ -132,6 +141,7 @@ export const proxyCommand: Subcommand = {
     compressionFlags.add(command, 'server');
     outputFlags.add(command);
     recordingFlags.add(command);
+    faultFlags.add(command);
     // Pipe mode's record flags shape what connect and listen write; the proxy's lines are its live view.
     for (const option of command.options) if (PIPE_RECORD_FLAGS.has(option.long ?? '')) option.hideHelp();
     command.addHelpText('after', PROXY_HELP);
