@@ -234,7 +234,7 @@ for (const { peer, compressed, code } of CORRUPT_CASES) {
     const report = compressed
       ? /^#1 client → server: corrupt gave a compressed text message a reserved deflate block type \(byte 0: 0x[0-9a-f]{2} → 0x[0-9a-f]{2}\)$/m
       : /^#1 client → server: corrupt flipped byte \d+ of a text message \(0x[0-9a-f]{2} → 0x[0-9a-f]{2}\)$/m;
-    assert.match(cli.stderr, report);
+    await cli.waitFor('stderr', report);
   });
 }
 
@@ -252,7 +252,7 @@ test('--close-after N --close-code --close-reason: after N messages both ends se
   assert.deepEqual(await closed, { code: 4000, reason: 'bye' });
   assert.deepEqual(await serverClose, { code: 4000, reason: 'bye' });
   assert.deepEqual(got, ['1', '2', '3']);
-  assert.match(cli.stderr, /close-after closed both legs with 4000 after 3 messages/);
+  await cli.waitFor('stderr', /close-after closed both legs with 4000 after 3 messages/);
 });
 
 test('--close-after S: an idle connection is closed after the time, both ends seeing the code', async () => {
@@ -268,7 +268,10 @@ test('--close-after S: an idle connection is closed after the time, both ends se
   assert.ok(elapsed >= 250 && elapsed < 2000, `closed after ${elapsed} ms`);
 });
 
-for (const when of ['c2s:2', '300ms']) {
+for (const [when, said] of [
+  ['c2s:2', 'after 2 messages'],
+  ['300ms', 'after 300 ms'],
+] as const) {
   test(`--reset-after ${when}: both ends see 1006, no closing handshake`, async () => {
     let serverClose: Promise<{ code: number; reason: string }> = Promise.resolve({ code: 0, reason: '' });
     const target = await wsServer((socket) => {
@@ -283,7 +286,7 @@ for (const when of ['c2s:2', '300ms']) {
     client.send('b');
     assert.equal((await closed).code, 1006);
     assert.equal((await serverClose).code, 1006);
-    assert.match(cli.stderr, /reset-after reset both legs \(TCP RST, no closing handshake\)/);
+    await cli.waitFor('stderr', new RegExp(`^#1 client → server: reset-after reset both legs \\(TCP RST, no closing handshake\\) ${said}$`, 'm'));
   });
 }
 
@@ -304,7 +307,7 @@ test('--stall-after: the proxy stops reading the sender, whose bufferedAmount gr
   await sleep(1000);
   assert.ok(stalled.bufferedAmount > 16 * 1024 * 1024, `bufferedAmount ${stalled.bufferedAmount}: the proxy kept reading`);
   assert.deepEqual(got, ['first'], 'nothing after the stall reached the server');
-  assert.match(cli.stderr, /stall-after stopped reading from the client after 1 message/);
+  await cli.waitFor('stderr', /stall-after stopped reading from the client after 1 message/);
 
   const other = await openWs(url);
   const echoes: string[] = [];
