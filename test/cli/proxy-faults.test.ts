@@ -300,7 +300,9 @@ test('--stall-after: the proxy stops reading the sender, whose bufferedAmount gr
   );
   const { url, cli } = await startProxy(target, '--stall-after', 'c2s:1@1');
   const stalled = await openWs(url, { perMessageDeflate: false });
+  // In one write with the first: the proxy reads it with the first, and must hold it.
   stalled.send('first');
+  stalled.send('second');
   await eventually(() => got.length === 1, 'the first message');
   const chunk = Buffer.alloc(1024 * 1024);
   for (let i = 0; i < 40; i++) stalled.send(chunk);
