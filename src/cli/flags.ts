@@ -1,13 +1,14 @@
 /**
  * The flag groups every subcommand draws from, each defined once: headers (the handshake's
- * request), TLS, heartbeat, compression (and the message size limit), interaction, output and
- * recording.
+ * request), TLS, heartbeat, compression (and the message size limit), interaction, output,
+ * recording, and the proxy's faults (parsed in src/proxy/faults/).
  * A group adds its options to a commander Command and reads them back into settings, with the
  * checks commander cannot express. Flags mean what they mean in wscat 6.x; where a flag means
  * something else for a server (`--host`, `-s`), the role picks the help text.
  */
 import { constants } from 'node:buffer';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_CLOSE_CODE, type FaultKind, type FaultSettings, FaultSpecError, parseCloseCode, parseCloseReason, parseFault } from '../proxy/faults/index.js';
 import { RECORD_EXTENSIONS, recordFormatOf } from '../record/index.js';
 import type { BinaryView } from './format.js';
 import { UsageError } from './usage-error.js';
@@ -372,6 +373,91 @@ export const outputFlags = {
     if (settings.binary && settings.base64) throw new UsageError('use either --binary or --base64, not both');
     return settings;
   },
+};
+
+// --- faults: what the proxy does to the frames it relays (src/proxy/faults/) ------------------------
+
+const FAULT_FLAGS: ReadonlyArray<{ kind: FaultKind; flag: string; help: string }> = [
+  { kind: 'delay', flag: '--delay <[dir:]ms[±jitter][@conn]>', help: 'hold every frame ms (± jitter) milliseconds, order kept: 200, 200±50, s2c:300' },
+  { kind: 'throttle', flag: '--throttle <[dir:]bytes/s[@conn]>', help: 'a slow link: payload bytes per second, e.g. 2000, 64k, 1M' },
+  { kind: 'refragment', flag: '--refragment <[dir:]n[@conn]>', help: 'send every message in frames of n payload bytes (continuation frames)' },
+  {
+    kind: 'drop-messages',
+    flag: '--drop-messages <[dir:]p[@conn]>',
+    help: 'lose each message, all its frames, with probability p (0.1 or 10%); each drop is reported',
+  },
+  { kind: 'corrupt', flag: '--corrupt [[dir:]p[@conn]]', help: 'change a byte of each message (or with probability p): text becomes invalid UTF-8 (1007)' },
+  { kind: 'close-after', flag: '--close-after <[dir:]n|time[@conn]>', help: 'close both legs after n messages or a time (2s, 500ms), with --close-code' },
+  { kind: 'reset-after', flag: '--reset-after <[dir:]n|time[@conn]>', help: 'reset both TCP connections (no closing handshake) after n messages or a time' },
+  { kind: 'stall-after', flag: '--stall-after <[dir:]n|time[@conn]>', help: 'stop reading (backpressure, nothing more passed on) after n messages or a time' },
+];
+
+export const FAULTS_HELP = `Faults: each flag can be repeated, as [dir:]value[@conn]. dir: c2s (client → server, also 'up'),
+s2c (server → client, also 'down'), both (the default). @conn: the proxy's connections counted from 1
+(@2, @1,3, @2-5) or a probability per connection (@25%); all by default. Messages are counted both ways
+together unless a direction is given. Drops, corruptions, closes, resets and stalls are reported on stderr.`;
+
+export const faultFlags = {
+  add(command: Command): void {
+    const group = 'Faults:';
+    for (const { kind, flag, help } of FAULT_FLAGS) {
+      if (kind !== 'corrupt') {
+        add(command, group, new Option(flag, help).argParser(collect));
+        continue;
+      }
+      // An optional value: commander sets `true` for a bare --corrupt, over the values before it;
+      // this listener, after commander's own, keeps every one in order ('' for a bare one).
+      add(command, group, new Option(flag, help));
+      const given: string[] = [];
+      command.on('option:corrupt', (value: string | null) => {
+        given.push(value ?? '');
+        command.setOptionValue('corrupt', [...given]);
+      });
+    }
+    add(command, group, new Option('--close-code <code>', `the code --close-after closes with (default ${DEFAULT_CLOSE_CODE}, Going Away)`));
+    add(command, group, new Option('--close-reason <text>', 'the reason --close-after closes with (default none)'));
+  },
+  read(raw: RawOptions): FaultSettings {
+    try {
+      const faults = FAULT_FLAGS.flatMap(({ kind }) => (get<string[] | undefined>(raw, camelCase(kind)) ?? []).map((text) => parseFault(kind, text)));
+      const code = get<string | undefined>(raw, 'closeCode');
+      const reason = get<string | undefined>(raw, 'closeReason');
+      if ((code !== undefined || reason !== undefined) && !faults.some((spec) => spec.kind === 'close-after')) {
+        throw new UsageError('--close-code and --close-reason need --close-after');
+      }
+      return {
+        faults,
+        closeCode: code === undefined ? DEFAULT_CLOSE_CODE : parseCloseCode(code),
+        closeReason: reason === undefined ? '' : parseCloseReason(reason),
+      };
+    } catch (error) {
+      if (error instanceof FaultSpecError) throw new UsageError(error.message);
+      throw error;
+    }
+  },
+};
+
+/** commander's attribute name for a flag: drop-messages → dropMessages. */
+function camelCase(kind: string): string {
+  return kind.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+}
+// --- proxy: TLS on both legs ----------------------------------------------------------------------
+
+/**
+ * The proxy's TLS flags: a certificate to serve wss:// to clients (the listening side), and how
+ * a wss:// target is checked (the upstream side). Same names and settings as tlsFlags, read by
+ * `tlsFlags.read`; only what each flag is for differs.
+ */
+export const proxyTlsFlags = {
+  add(command: Command): void {
+    const group = 'TLS:';
+    add(command, group, new Option('--cert <cert>', 'listen on wss:// with this certificate file (needs --key)'));
+    add(command, group, new Option('--key <key>', "the certificate's private key file"));
+    add(command, group, new Option('--passphrase [passphrase]', "the key's passphrase; without a value it is asked for"));
+    add(command, group, new Option('--ca <ca>', 'a Certificate Authority file to trust for a wss:// target'));
+    add(command, group, new Option('-n, --no-check', "do not check a wss:// target's certificate"));
+  },
+  read: (raw: RawOptions): TlsSettings => tlsFlags.read(raw),
 };
 
 // --- recording: the trace to a file, and which secrets it keeps ---------------------------------

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { connectCommand } from './commands/connect.js';
 import { listenCommand } from './commands/listen.js';
+import { proxyCommand } from './commands/proxy.js';
 import { recordCommand } from './commands/record.js';
 import { replayCommand } from './commands/replay.js';
 import type { Subcommand } from './commands/subcommand.js';
@@ -16,8 +17,8 @@ import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from './help-text.js';
 import { redactUrlPasswords } from '../index.js';
 import { USAGE_HINT, UsageError } from './usage-error.js';
 
-/** The subcommands, in the order `wscope --help` lists them. The tools to come (proxy, record, replay...) each add a row. */
-export const SUBCOMMANDS: readonly Subcommand[] = [connectCommand, listenCommand, replayCommand, recordCommand];
+/** The subcommands, in the order `wscope --help` lists them. Each tool adds a row. */
+export const SUBCOMMANDS: readonly Subcommand[] = [connectCommand, listenCommand, proxyCommand, replayCommand, recordCommand];
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 

@@ -48,5 +48,12 @@ export interface RelayLink {
  */
 export interface Fault {
   readonly name: string;
+  /**
+   * Called once when the relay opens, before any frame, with this direction's link: a fault
+   * that acts after some seconds (close-after 2s) starts its clock here, as it may see no frame.
+   */
+  start?(link: RelayLink): void;
   frame(frame: RelayedFrame, forward: (frame: RelayedFrame) => Promise<void>, link: RelayLink): Promise<void>;
+  /** Called once when the relay has ended (both legs closed): timers are cleared, frames held are let go. */
+  stop?(): void;
 }
