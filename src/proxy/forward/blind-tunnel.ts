@@ -23,16 +23,16 @@ export function blindTunnel(client: Duplex, origin: Pick<Origin, 'host' | 'port'
   upstream.on('error', () => client.destroy());
   client.on('error', () => upstream.destroy());
   let open = 2;
-  const closed = (): void => {
+  const closed = (other: Duplex): void => {
     open -= 1;
-    if (open === 1) {
-      // One side gone for good: whatever the other still sends has nowhere to go.
-      if (client.destroyed && !upstream.writableEnded) upstream.end();
-      if (upstream.destroyed && !client.writableEnded) client.end();
-    }
+    // One side gone for good: pipe() has let go of the other, which may be paused with its
+    // peer's FIN unread behind the last bytes. Read on (there is nowhere left to send them) so
+    // its end comes, and end our side of it.
+    other.resume();
+    if (!other.writableEnded) other.end();
     if (open === 0) notify({ kind: 'tunnel', host: origin.host, port: origin.port, tls, sent, received, ms: Date.now() - started });
   };
-  client.once('close', closed);
-  upstream.once('close', closed);
+  client.once('close', () => closed(upstream));
+  upstream.once('close', () => closed(client));
   return upstream;
 }

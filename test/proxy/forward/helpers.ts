@@ -53,4 +53,6 @@ function passOn(req: IncomingMessage, socket: Duplex, head: Buffer, target: URL,
   socket.pipe(upstream).pipe(socket);
   upstream.on('error', () => socket.destroy());
   socket.on('error', () => upstream.destroy());
+  upstream.on('close', () => socket.destroy());
+  socket.on('close', () => upstream.destroy());
 }
