@@ -32,3 +32,5 @@ export { ProtocolError, HandshakeError } from './protocol/errors.js';
 export { Opcode, opcodeName } from './protocol/opcodes.js';
 export type { FrameInfo } from './protocol/connection.js';
 export type { OutgoingFrame } from './protocol/frame.js';
+export { parseExtensions, type ExtensionElement } from './protocol/extensions/permessage-deflate.js';
+export type { RefusedResponse } from './node/refused-response.js';

@@ -3,7 +3,8 @@ import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { HandshakeError } from '../protocol/errors.js';
 import { buildClientRequest, checkServerResponse, generateKey, headerEntries, type ClientHandshakeResult } from '../protocol/handshake.js';
-import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead } from '../protocol/http-head.js';
+import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead, type HttpHead } from '../protocol/http-head.js';
+import { readRefusedBody, type RefusedResponse } from './refused-response.js';
 import type { ClientHandshakeOptions } from './socket-types.js';
 import { traceClientHandshake } from './trace-handshake.js';
 
@@ -111,9 +112,12 @@ async function handshakeOnce(url: URL, options: ClientHandshakeOptions, deadline
     const status = Number(parsed.startLine[1]);
     const location = parsed.headers.get('location')?.[0];
     if (REDIRECT_STATUSES.has(status) && location) {
-      socket.destroy();
-      if (options.followRedirects) throw new RedirectSignal(status, location);
+      if (options.followRedirects) {
+        socket.destroy();
+        throw new RedirectSignal(status, location);
+      }
       const error = new RedirectError(status, parsed.startLine[2], resolveLocation(location, url), headerRecord(parsed.headers));
+      await keepRefused(error, socket, rest, parsed, options);
       trace?.failed(error);
       throw error;
     }
@@ -121,12 +125,26 @@ async function handshakeOnce(url: URL, options: ClientHandshakeOptions, deadline
       const result = checkServerResponse(parsed, { key, protocols: options.protocols ?? [], extensionsOffered });
       return { socket, head: rest, result, url };
     } catch (error) {
+      if (error instanceof HandshakeError) {
+        Object.assign(error, { headers: headerRecord(parsed.headers) });
+        if (status !== 101) await keepRefused(error, socket, rest, parsed, options);
+      }
       socket.destroy();
       trace?.failed(error);
-      if (error instanceof HandshakeError) Object.assign(error, { headers: headerRecord(parsed.headers) });
       throw error;
     }
   });
+}
+
+/** With `keepRefusedResponse`, the refusal's status line, headers and body go on the error (refused-response.ts). */
+async function keepRefused(error: HandshakeError, socket: Socket, rest: Buffer, parsed: HttpHead, options: ClientHandshakeOptions): Promise<void> {
+  const limit = options.keepRefusedResponse;
+  if (limit !== undefined && limit > 0) {
+    const body = await readRefusedBody(socket, rest, parsed.headers, limit);
+    const response: RefusedResponse = { status: error.status, statusText: parsed.startLine[2], rawHeaders: parsed.rawHeaders, body };
+    Object.assign(error, { response });
+  }
+  socket.destroy();
 }
 
 function headerRecord(headers: Map<string, string[]>): Record<string, string> {

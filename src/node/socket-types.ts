@@ -53,6 +53,12 @@ export interface ClientHandshakeOptions {
   rejectUnauthorized?: boolean;
   servername?: string;
   maxHeaderSize?: number;
+  /**
+   * Keep a refused handshake's answer (any status but 101) on the HandshakeError as `response`:
+   * status line, headers and up to this many bytes of its body (read until its length, or until the
+   * server closes, within the handshake timeout). Off by default: a refusal then costs no wait.
+   */
+  keepRefusedResponse?: number;
   /** Randomness for the handshake key (tests inject it). */
   randomBytes?: (n: number) => Uint8Array;
 }
