@@ -32,7 +32,9 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   const server = options.tls ? createHttpsServer(options.tls) : createHttpServer();
   const open = new Set<Duplex>();
   server.on('request', (_request, response) => {
-    response.writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain; charset=utf-8' }).end('this is a WebSocket proxy: connect with a WebSocket client\n');
+    response
+      .writeHead(426, { Upgrade: 'websocket', 'Content-Type': 'text/plain; charset=utf-8' })
+      .end('this is a WebSocket proxy: connect with a WebSocket client\n');
   });
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     open.add(socket);

@@ -95,9 +95,23 @@ function intercept(socket: Socket, origin: Origin, mitm: HostCertificates, conte
     // HTTP/1.1 only: a WebSocket upgrade is an HTTP/1.1 GET (RFC 6455 §4.1), and the proxy's HTTP server speaks no h2.
     ALPNProtocols: ['http/1.1'],
   });
+  // A client that does not trust our CA mostly just hangs up mid-handshake, with no alert to
+  // turn into an error: a close before the handshake completed is told the same way.
+  let established = false;
+  let failed = false;
+  // 'secure': a server-side TLSSocket's handshake completed (tls.Server's 'secureConnection' is made of it).
+  secure.once('secure', () => (established = true));
+  const handshakeFailed = (reason: string): void => {
+    if (failed) return;
+    failed = true;
+    context.notify({ kind: 'tls-failed', host: origin.host, port: origin.port, reason });
+  };
   secure.once('error', (error) => {
-    context.notify({ kind: 'tls-failed', host: origin.host, port: origin.port, reason: error.message });
+    if (!established) handshakeFailed(error.message);
     secure.destroy();
+  });
+  secure.once('close', () => {
+    if (!established) handshakeFailed('the client closed the connection during the TLS handshake');
   });
   context.notify({ kind: 'intercept', host: origin.host, port: origin.port });
   context.serveInClear(secure, origin);
