@@ -30,7 +30,9 @@ async function certificateShown(proxyPort: number, host: string, port: number, c
   const secure = tlsConnect({ socket, ca, host, ...(/^[\d.]+$/.test(host) ? {} : { servername: host }) });
   await once(secure, 'secureConnect');
   const cert = secure.getPeerCertificate();
-  secure.destroy();
+  // end(), not destroy(): unread session tickets would make it a reset, and the proxy would see a handshake cut short.
+  secure.end();
+  await once(secure, 'close');
   return cert;
 }
 
