@@ -35,3 +35,14 @@ export function describeNotice(notice: ForwardNotice): string {
       return `refused ${notice.url ?? 'a request'} with ${notice.status}: ${notice.reason}`;
   }
 }
+
+/** What the proxy says when it starts: where it listens and how to point a client at it. */
+export function forwardProxyBanner(address: { address: string; port: number }, mitm: boolean): string[] {
+  const host = address.address.includes(':') ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  return [
+    `forward proxy listening on ${url}: ws:// seen in clear, other HTTP forwarded, wss:// ${mitm ? 'intercepted (--mitm)' : 'tunnelled blind (--mitm to see it)'} (press Ctrl-C to quit)`,
+    `  point a browser at it: chromium --proxy-server=${url} --proxy-bypass-list='<-loopback>'   (the bypass rule: Chromium skips proxies for loopback otherwise)`,
+    `  or a client: wscope connect ws://HOST/ --proxy ${url}; http_proxy=${url} https_proxy=${url} for curl and most tools`,
+  ];
+}

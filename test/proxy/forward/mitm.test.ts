@@ -2,12 +2,13 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import { WebSocket } from '../../../src/index.js';
-import { CA_CERT_FILE, CA_KEY_FILE, CaFileError, loadOrCreateCa } from '../../../src/proxy/forward/certificate-authority.js';
+import { CA_CERT_FILE, CA_KEY_FILE, CaFileError, defaultCaDir, loadOrCreateCa } from '../../../src/proxy/forward/certificate-authority.js';
 import { type ForwardProxy, startForwardProxy } from '../../../src/proxy/forward/forward-proxy.js';
 import { HostCertificates } from '../../../src/proxy/forward/host-certificates.js';
 import type { ForwardNotice } from '../../../src/proxy/forward/notices.js';
@@ -52,6 +53,11 @@ describe('the MITM certificate authority', () => {
     assert.equal(loaded.certPem, made.certPem);
     assert.equal(loaded.spkiSha256, made.spkiSha256);
     assert.match(made.spkiSha256, /^[A-Za-z0-9+/]{43}=$/);
+  });
+
+  it('lives in $XDG_CONFIG_HOME/wscope/ca, or ~/.config/wscope/ca without it', () => {
+    assert.equal(defaultCaDir({ XDG_CONFIG_HOME: '/somewhere/config' }), '/somewhere/config/wscope/ca');
+    assert.equal(defaultCaDir({}), join(homedir(), '.config', 'wscope', 'ca'));
   });
 
   it('refuses a directory whose files are not a CA with its key, with a clear error', () => {
