@@ -371,3 +371,22 @@ export const outputFlags = {
     return settings;
   },
 };
+
+// --- proxy: TLS on both legs ----------------------------------------------------------------------
+
+/**
+ * The proxy's TLS flags: a certificate to serve wss:// to clients (the listening side), and how
+ * a wss:// target is checked (the upstream side). Same names and settings as tlsFlags, read by
+ * `tlsFlags.read`; only what each flag is for differs.
+ */
+export const proxyTlsFlags = {
+  add(command: Command): void {
+    const group = 'TLS:';
+    add(command, group, new Option('--cert <cert>', 'listen on wss:// with this certificate file (needs --key)'));
+    add(command, group, new Option('--key <key>', "the certificate's private key file"));
+    add(command, group, new Option('--passphrase [passphrase]', "the key's passphrase; without a value it is asked for"));
+    add(command, group, new Option('--ca <ca>', 'a Certificate Authority file to trust for a wss:// target'));
+    add(command, group, new Option('-n, --no-check', "do not check a wss:// target's certificate"));
+  },
+  read: (raw: RawOptions): TlsSettings => tlsFlags.read(raw),
+};

@@ -7,7 +7,7 @@ import type { ListenSettings } from './commands/listen.js';
 import { type CompressionSettings, DEFAULT_PING_RETRIES, type HeartbeatSettings } from './flags.js';
 import { UsageError } from './usage-error.js';
 
-function readFlagFile(flag: string, path: string): Buffer {
+export function readFlagFile(flag: string, path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (error) {
@@ -73,7 +73,7 @@ export function clientOptions(settings: ConnectSettings, passphrase: string | un
 }
 
 /** --cert and --key read, and checked together when both are given. */
-function keyPair(certPath: string | undefined, keyPath: string | undefined, passphrase: string | undefined): { cert?: Buffer; key?: Buffer } {
+export function keyPair(certPath: string | undefined, keyPath: string | undefined, passphrase: string | undefined): { cert?: Buffer; key?: Buffer } {
   const cert = certPath === undefined ? undefined : readFlagFile('--cert', certPath);
   const key = keyPath === undefined ? undefined : readFlagFile('--key', keyPath);
   if (cert && key) checkKeyPair(cert, key, passphrase);

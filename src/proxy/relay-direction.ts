@@ -34,6 +34,19 @@ export class RelayStream {
   private pausedByFault = false;
   private onIdle: (() => void) | undefined;
   private readonly writer: FrameWriter;
+  /**
+   * The frame that came last, passed on once the leg's next event (or a microtask) shows the leg
+   * took it. A frame breaking the protocol is observed before the leg fails on it; an error right
+   * after a frame drops that frame (it was the bad one, or the last one of a read that fails the
+   * connection anyway), and the other leg learns the failure from the Close (relay.ts).
+   */
+  private last: ObservedFrame | undefined;
+  private readonly flushLast = (): void => {
+    const frame = this.last;
+    if (!frame) return;
+    this.last = undefined;
+    this.received(frame);
+  };
   private readonly link: RelayLink;
 
   constructor(
@@ -69,10 +82,18 @@ export class RelayStream {
       },
     };
     source.on('frame', (frame: ObservedFrame) => {
-      if (frame.direction === 'in') this.received(frame);
+      if (frame.direction !== 'in') return;
+      this.flushLast();
+      this.last = frame;
+      queueMicrotask(this.flushLast);
     });
     source.on('message', (data: Buffer, _binary: boolean, info?: { compressed: boolean }) => {
+      this.flushLast();
       if (info?.compressed) this.inflated(data);
+    });
+    // The frame the leg refused is reported ('frame'), then the error, in the same dispatch: it is not relayed.
+    source.on('error', () => {
+      this.last = undefined;
     });
   }
 
@@ -82,6 +103,7 @@ export class RelayStream {
    * one that failed to inflate (the leg closed with 1007): they are dropped with it.
    */
   finish(step: () => void): void {
+    this.flushLast();
     this.held = undefined;
     if (!this.pumping && this.queue.length === 0) step();
     else this.onIdle = step;

@@ -34,6 +34,8 @@ export interface ProxyOptions extends RelayOptions {
   upstream?: UpstreamOptions;
   /** The client leg's largest message (default the engine's, 100 MiB). */
   maxMessageSize?: number;
+  /** false: neither leg negotiates permessage-deflate (default: each leg as its ends agree, see deflate-agreement.ts). */
+  perMessageDeflate?: false;
   /** Both legs are open and relayed. */
   onRelay?(relay: Relay, url: string): void;
   /** The upstream refused or could not be reached; `refusal` is what the client was answered. */
@@ -58,7 +60,7 @@ export function proxyUpgrade(request: IncomingMessage, socket: Duplex, head: Buf
       ...options.upstream,
       protocols,
       headers: upstreamRequestHeaders(request.rawHeaders),
-      perMessageDeflate: upstreamOffer(request.headers['sec-websocket-extensions']),
+      perMessageDeflate: options.perMessageDeflate ?? upstreamOffer(request.headers['sec-websocket-extensions']),
       autoPong: false,
       keepRefusedResponse: REFUSAL_BODY_LIMIT,
     });

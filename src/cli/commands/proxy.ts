@@ -1,0 +1,120 @@
+/**
+ * `wscope proxy --listen PORT --target URL`: a reverse proxy in front of a WebSocket server,
+ * showing every connection and message both ways. (`--listen PORT` alone, the forward proxy,
+ * has its own mode: see runProxyCommand.)
+ */
+import { type Command, Option } from 'commander';
+import type { ExitCode } from '../exit-codes.js';
+import { compressionFlags, type CompressionSettings, outputFlags, type OutputSettings, proxyTlsFlags, type RawOptions, type TlsSettings } from '../flags.js';
+import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
+import { runReverseProxy } from '../proxy-mode.js';
+import { UsageError } from '../usage-error.js';
+import { parsePort } from './listen.js';
+import type { Subcommand } from './subcommand.js';
+
+export interface ProxySettings {
+  port: number;
+  /** The address to bind; default 127.0.0.1. */
+  host?: string;
+  /** The reverse proxy's target; without it the command is a forward proxy. */
+  target?: URL;
+  tls: TlsSettings;
+  compression: CompressionSettings;
+  output: OutputSettings;
+  /** Show only the messages whose text matches. */
+  match?: RegExp;
+}
+
+export function readProxySettings(raw: RawOptions): ProxySettings {
+  const tls = proxyTlsFlags.read(raw);
+  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new UsageError('listening on wss:// needs both --cert and --key');
+  const target = raw['target'] === undefined ? undefined : targetUrl(raw['target'] as string);
+  const host = raw['host'] as string | undefined;
+  const match = raw['match'] === undefined ? undefined : matcher(raw['match'] as string);
+  return {
+    port: raw['listen'] as number,
+    ...(host !== undefined && { host }),
+    ...(target && { target }),
+    tls,
+    compression: compressionFlags.read(raw),
+    output: outputFlags.read(raw),
+    ...(match && { match }),
+  };
+}
+
+function targetUrl(value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `ws://${value}`);
+  } catch {
+    throw new UsageError(`--target '${value}' is not a URL (try ws://host:port)`);
+  }
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  else if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--target must be a ws:// or wss:// URL, got ${url.protocol}//`);
+  if (url.search || url.hash) throw new UsageError('--target takes no query or fragment: each client’s own path and query are sent on');
+  return url;
+}
+
+function matcher(value: string): RegExp {
+  try {
+    return new RegExp(value);
+  } catch (error) {
+    throw new UsageError(`--match: ${(error as Error).message}`);
+  }
+}
+
+/** The proxy's two modes, by whether a target was given. */
+export async function runProxyCommand(settings: ProxySettings): Promise<ExitCode> {
+  if (settings.target) return runReverseProxy({ ...settings, target: settings.target });
+  // The forward proxy (an HTTP proxy apps and browsers are pointed at) takes this path.
+  throw new UsageError('--target URL is needed: wscope proxy --listen PORT --target ws://HOST:PORT');
+}
+
+const PIPE_RECORD_FLAGS = new Set(['--binary', '--null', '--base64']);
+
+const PROXY_HELP = `
+${examples([
+  ['wscope proxy --listen 9000 --target ws://127.0.0.1:8765', 'clients connect to :9000; every frame both ways is shown'],
+  ['wscope proxy --listen 9443 --target wss://api.example --cert c.pem --key k.pem', 'wss:// on both legs'],
+  ['wscope proxy --listen 9000 --target ws://app:80 --match \'"type":"error"\'', 'only the messages that match'],
+  ['wscope proxy --listen 9000 --target ws://127.0.0.1:8765 --jsonl > trace.jsonl', 'every event of both legs, as JSON lines'],
+])}
+
+Each client connection gets its own connection to the target, with the same path and query,
+subprotocols and headers (Host rewritten, hop-by-hop headers dropped). Frames are relayed one for
+one: fragments, pings and pongs (answered by the ends, not by the proxy), Close codes and reasons;
+permessage-deflate is negotiated on each leg so that compressed frames pass as they are. A target
+that refuses the handshake has its status, headers and body passed back to the client (502 when it
+cannot be reached).
+
+Lines: '#ID client → server' is what the client sent, '#ID server → client' what the server sent.
+With --jsonl, each event carries "leg" ("client": the proxy's side of the client's connection;
+"upstream": its connection to the target) and "peer" (the other leg's "conn").
+
+${EXIT_CODES_HELP}
+
+${ENVIRONMENT_HELP}`;
+
+export const proxyCommand: Subcommand = {
+  name: 'proxy',
+  summary: 'stand between WebSocket clients and a server, showing every frame (a reverse proxy)',
+  define(command: Command, schedule) {
+    command
+      .description('Relay WebSocket clients to a target server, frame for frame, and show every connection and message both ways.')
+      .usage('--listen <port> --target <url> [options]');
+    const group = 'Proxy:';
+    const add = (option: Option) => command.addOption(option.helpGroup(group));
+    add(new Option('--listen <port>', 'the port to listen on (0: any free port)').argParser(parsePort).makeOptionMandatory());
+    add(new Option('--target <url>', 'the server to relay to: ws:// or wss://, optionally with a path prefix'));
+    add(new Option('--host <host>', 'the address to bind (default 127.0.0.1: only this machine)'));
+    add(new Option('--match <regex>', 'show only the messages whose text matches (binary ones as UTF-8)'));
+    proxyTlsFlags.add(command);
+    compressionFlags.add(command, 'server');
+    outputFlags.add(command);
+    // Pipe mode's record flags shape what connect and listen write; the proxy's lines are its live view.
+    for (const option of command.options) if (PIPE_RECORD_FLAGS.has(option.long ?? '')) option.hideHelp();
+    command.addHelpText('after', PROXY_HELP);
+    command.action((raw: RawOptions) => schedule(() => runProxyCommand(readProxySettings(raw))));
+  },
+};

@@ -1,0 +1,98 @@
+/**
+ * `wscope proxy --listen PORT --target URL`: the reverse proxy running in the terminal (or a
+ * pipe) until Ctrl-C / SIGTERM, which closes every relayed connection with 1001 on both legs.
+ */
+import { subscribe } from 'node:diagnostics_channel';
+import { encodeTraceLine, TRACE_CHANNEL, type TraceEvent } from '../index.js';
+import type { Relay } from '../proxy/relay.js';
+import { startReverseProxy, type ReverseProxy } from '../proxy/reverse-proxy.js';
+import type { ProxySettings } from './commands/proxy.js';
+import { ExitCode } from './exit-codes.js';
+import { jsonlPrinterOptions } from './jsonl-output.js';
+import { ProxyView } from './proxy-view.js';
+import { keyPair, readFlagFile } from './socket-options.js';
+import { colorWanted, palette } from './terminal/colors.js';
+import { askPassphrase } from './terminal/passphrase.js';
+import { Printer } from './terminal/printer.js';
+
+/** How long Ctrl-C waits for the closing handshakes before the process goes. */
+const SHUTDOWN_MS = 3000;
+
+export async function runReverseProxy(settings: ProxySettings & { target: URL }): Promise<ExitCode> {
+  const { output, tls } = settings;
+  const interactive = Boolean(process.stdout.isTTY);
+  const colors = palette(colorWanted(output.color, interactive));
+  const printer = new Printer({ colors, interactive, timestamps: output.timestamps, ...(output.jsonl && jsonlPrinterOptions()) });
+  const links = output.jsonl ? writeJsonl() : undefined;
+  const view = new ProxyView(printer, output, settings.match);
+  const passphrase = tls.passphrase === true ? await askPassphrase() : tls.passphrase;
+  const pair = keyPair(tls.cert, tls.key, passphrase);
+  const open = new Set<Relay>();
+  let proxy: ReverseProxy;
+  try {
+    proxy = await startReverseProxy({
+      port: settings.port,
+      ...(settings.host !== undefined && { host: settings.host }),
+      target: settings.target,
+      ...(pair.cert && pair.key && { tls: { cert: pair.cert, key: pair.key, ...(passphrase !== undefined && { passphrase }) } }),
+      upstream: { rejectUnauthorized: tls.checkCertificates, ...(tls.ca !== undefined && { ca: readFlagFile('--ca', tls.ca) }) },
+      ...(!settings.compression.compression && { perMessageDeflate: false }),
+      ...(settings.compression.maxPayload !== undefined && { maxMessageSize: settings.compression.maxPayload }),
+      onRelay: (relay, url) => {
+        open.add(relay);
+        links?.link(relay);
+        view.opened(relay, url);
+        void relay.closed.then(() => open.delete(relay));
+      },
+      onRefused: (url, refusal, error) => view.refused(url, refusal, error),
+    });
+  } catch (error) {
+    printer.error(`cannot listen on port ${settings.port}: ${(error as Error).message}`);
+    return ExitCode.ListenFailed;
+  }
+  const { port } = proxy.address();
+  const host = settings.host ?? '127.0.0.1';
+  const here = `${pair.cert ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  printer.status(`proxying ${here} → ${settings.target.href}${interactive ? ' (press Ctrl-C to quit)' : ''}`);
+
+  await new Promise<void>((resolve) => {
+    let stopping = false;
+    const stop = () => {
+      if (stopping) process.exit(ExitCode.Normal);
+      stopping = true;
+      if (open.size > 0) printer.status(`closing ${open.size} connection${open.size === 1 ? '' : 's'} (1001 Going Away)`);
+      for (const relay of open) {
+        relay.client.close(1001, 'proxy shutting down');
+        relay.upstream.close(1001, 'proxy shutting down');
+      }
+      const closed = Promise.all([...open].map((relay) => relay.closed));
+      const timer = new Promise((done) => setTimeout(done, SHUTDOWN_MS).unref());
+      void Promise.race([closed, timer]).then(() => resolve());
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await proxy.close();
+  return ExitCode.Normal;
+}
+
+/**
+ * --jsonl: every trace event on stdout, those of relayed legs with "leg" (client: our side of
+ * the client's connection; upstream: ours to the target) and "peer" (the other leg's conn), from
+ * the moment the pair is known (both handshakes are published before it is).
+ */
+function writeJsonl(): { link(relay: Relay): void } {
+  const legs = new Map<number, { leg: 'client' | 'upstream'; peer: number }>();
+  subscribe(TRACE_CHANNEL, (message: unknown) => {
+    const event = message as TraceEvent;
+    const leg = legs.get(event.conn);
+    process.stdout.write(encodeTraceLine(leg ? ({ ...event, ...leg } as TraceEvent) : event));
+    if (leg && event.event === 'close') legs.delete(event.conn);
+  });
+  return {
+    link(relay) {
+      legs.set(relay.conn, { leg: 'client', peer: relay.upstreamConn });
+      legs.set(relay.upstreamConn, { leg: 'upstream', peer: relay.conn });
+    },
+  };
+}
