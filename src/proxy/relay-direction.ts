@@ -24,16 +24,6 @@ export class RelayStream {
   messages = 0;
   /** A Close frame came from this leg's peer (and was passed on). */
   sawClose = false;
-  private readonly queue: InflatedFrame[] = [];
-  private queuedBytes = 0;
-  private pumping = false;
-  /** Frames of a compressed message, held until the leg has inflated it (its 'message' comes after its frames). */
-  private held: InflatedFrame[] | undefined;
-  private inCompressed = false;
-  private pausedByBackpressure = false;
-  private pausedByFault = false;
-  private onIdle: (() => void) | undefined;
-  private readonly writer: FrameWriter;
   /**
    * The frame that came last, passed on once the leg's next event (or a microtask) shows the leg
    * took it. A frame breaking the protocol is observed before the leg fails on it; an error right
@@ -47,6 +37,16 @@ export class RelayStream {
     this.last = undefined;
     this.received(frame);
   };
+  private readonly queue: InflatedFrame[] = [];
+  private queuedBytes = 0;
+  private pumping = false;
+  /** Frames of a compressed message, held until the leg has inflated it (its 'message' comes after its frames). */
+  private held: InflatedFrame[] | undefined;
+  private inCompressed = false;
+  private pausedByBackpressure = false;
+  private pausedByFault = false;
+  private onIdle: (() => void) | undefined;
+  private readonly writer: FrameWriter;
   private readonly link: RelayLink;
 
   constructor(

@@ -7,10 +7,21 @@ import { homedir } from 'node:os';
 import { type Command, Option } from 'commander';
 import { defaultCaDir } from '../../proxy/forward/index.js';
 import type { ExitCode } from '../exit-codes.js';
-import { compressionFlags, type CompressionSettings, outputFlags, type OutputSettings, proxyTlsFlags, type RawOptions, type TlsSettings } from '../flags.js';
+import {
+  compressionFlags,
+  type CompressionSettings,
+  outputFlags,
+  type OutputSettings,
+  proxyTlsFlags,
+  type RawOptions,
+  type RecordingSettings,
+  recordingFlags,
+  type TlsSettings,
+} from '../flags.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
 import { runForwardProxy } from '../forward-proxy-mode.js';
 import { runReverseProxy } from '../proxy-mode.js';
+import { withRecording } from '../recording.js';
 import { UsageError } from '../usage-error.js';
 import { parsePort } from './listen.js';
 import type { Subcommand } from './subcommand.js';
@@ -24,6 +35,7 @@ export interface ProxySettings {
   tls: TlsSettings;
   compression: CompressionSettings;
   output: OutputSettings;
+  recording: RecordingSettings;
   /** Show only the messages whose text matches. */
   match?: RegExp;
   /** Forward proxy: intercept wss:// with a local CA, kept in `caDir` (default defaultCaDir()). */
@@ -48,6 +60,7 @@ export function readProxySettings(raw: RawOptions): ProxySettings {
     tls,
     compression: compressionFlags.read(raw),
     output: outputFlags.read(raw),
+    recording: recordingFlags.read(raw),
     ...(match && { match }),
     mitm: Boolean(raw['mitm']),
     ...(caDir !== undefined && { caDir }),
@@ -78,8 +91,11 @@ function matcher(value: string): RegExp {
 
 /** The proxy's two modes, by whether a target was given. */
 export async function runProxyCommand(settings: ProxySettings): Promise<ExitCode> {
-  if (settings.target) return runReverseProxy({ ...settings, target: settings.target });
-  return runForwardProxy(settings);
+  const { target } = settings;
+  // The HAR holds what the client sent and received: the proxy's client leg, the server's side of its connections (either proxy's).
+  return withRecording(settings.recording, () => (target ? runReverseProxy({ ...settings, target }) : runForwardProxy(settings)), {
+    connections: { har: (handshake) => handshake.role === 'server' },
+  });
 }
 
 const PIPE_RECORD_FLAGS = new Set(['--binary', '--null', '--base64']);
@@ -102,7 +118,8 @@ that refuses the handshake has its status, headers and body passed back to the c
 cannot be reached).
 
 Lines: '#ID client → server' is what the client sent, '#ID server → client' what the server sent.
-With --jsonl, each event carries "leg" ("client": the proxy's side of the client's connection;
+--record FILE.har keeps the client leg (what the client sent is 'send', what it received
+'receive'); --record FILE.jsonl keeps every event of both legs. With --jsonl, each event carries "leg" ("client": the proxy's side of the client's connection;
 "upstream": its connection to the target) and "peer" (the other leg's "conn").
 
 ${EXIT_CODES_HELP}
@@ -127,6 +144,7 @@ export const proxyCommand: Subcommand = {
     proxyTlsFlags.add(command);
     compressionFlags.add(command, 'server');
     outputFlags.add(command);
+    recordingFlags.add(command);
     // Pipe mode's record flags shape what connect and listen write; the proxy's lines are its live view.
     for (const option of command.options) if (PIPE_RECORD_FLAGS.has(option.long ?? '')) option.hideHelp();
     command.addHelpText('after', PROXY_HELP);
