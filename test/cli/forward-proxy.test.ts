@@ -40,7 +40,8 @@ class TunnelAgent extends Agent {
 async function startProxy(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ cli: CliProcess; port: number; url: string }> {
   const port = await freePort();
   const cli = new CliProcess(['proxy', '--listen', String(port), ...args], env);
-  await cli.waitFor('stderr', /forward proxy listening on http:\/\/127\.0\.0\.1:\d+/);
+  // 15 s: the first --mitm start makes an RSA key, slow on a loaded machine.
+  await cli.waitFor('stderr', /forward proxy listening on http:\/\/127\.0\.0\.1:\d+/, 15_000);
   return { cli, port, url: `http://127.0.0.1:${port}` };
 }
 

@@ -142,6 +142,8 @@ describe('forward proxy: plain HTTP', () => {
   it('answers 400 to a malformed request and keeps serving', async () => {
     const answer = await rawExchange(under.url, 'GET http://127.0.0.1/ HTTP/1.1\r\nBad Header Without Colon\r\n\r\n');
     assert.match(answer, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    const huge = await rawExchange(under.url, `GET http://127.0.0.1/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    assert.match(huge, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
     const garbage = await rawExchange(under.url, '\x00\x01\x02 nonsense\r\n\r\n');
     assert.match(garbage, /^HTTP\/1\.1 400 Bad Request\r\n/);
     const again = await viaProxy(under.url, `http://127.0.0.1:${originPort}/after`);
