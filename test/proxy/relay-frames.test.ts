@@ -188,6 +188,30 @@ describe('relay: ends without a Close', () => {
   });
 });
 
+describe('relay: a Close with a code no endpoint may send', () => {
+  for (const code of [1005, 1006, 999, 2999]) {
+    test(`${code} from the client: its leg fails it with 1002, and the server is closed with 1002, not ${code}`, async () => {
+      const { proxy, next } = await setUp();
+      const serverSide = next();
+      const client = await connect(`${proxy.url}/`);
+      const server = await serverSide;
+      const atServer = framesIn(server);
+      const seen = closed(server);
+      const payload = Buffer.alloc(2);
+      payload.writeUInt16BE(code);
+      client.sendFrame({ opcode: Opcode.Close, payload, mask: true });
+      const outcome = await seen;
+      assert.equal(outcome.code, 1002);
+      assert.match(outcome.reason, /close code/i);
+      assert.deepEqual(
+        atServer.filter((frame) => frame.opcode === Opcode.Close).map((frame) => frame.payload.readUInt16BE(0)),
+        [1002],
+      );
+      if (client.readyState !== client.CLOSED) await closed(client);
+    });
+  }
+});
+
 describe('relay: permessage-deflate', () => {
   test('compressed frames are relayed as they came, bytes and fragments, each leg within its own agreement', async () => {
     // The upstream holds clients to a 512-byte window; the client offers client_max_window_bits: the client leg agrees to 9 as well.
