@@ -64,7 +64,14 @@ export async function runReverseProxy(settings: ProxySettings & { target: URL })
   const here = `${pair.cert ? 'wss' : 'ws'}://${host.includes(':') ? `[${host}]` : host}:${port}/`;
   printer.status(`proxying ${here} → ${settings.target.href}${interactive ? ' (press Ctrl-C to quit)' : ''}`);
 
-  await new Promise<void>((resolve) => {
+  await untilStopped(open, printer);
+  await proxy.close();
+  return ExitCode.Normal;
+}
+
+/** Until Ctrl-C or SIGTERM; then every relayed pair is closed with 1001 on both legs (at most SHUTDOWN_MS), and a second Ctrl-C exits at once. */
+export function untilStopped(open: ReadonlySet<Relay>, printer: Printer): Promise<void> {
+  return new Promise<void>((resolve) => {
     let stopping = false;
     const stop = () => {
       if (stopping) process.exit(ExitCode.Normal);
@@ -81,8 +88,6 @@ export async function runReverseProxy(settings: ProxySettings & { target: URL })
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
-  await proxy.close();
-  return ExitCode.Normal;
 }
 
 /**
@@ -90,7 +95,7 @@ export async function runReverseProxy(settings: ProxySettings & { target: URL })
  * the client's connection; upstream: ours to the target) and "peer" (the other leg's conn), from
  * the moment the pair is known (both handshakes are published before it is).
  */
-function writeJsonl(): { link(relay: Relay): void } {
+export function writeJsonl(): { link(relay: Relay): void } {
   const legs = new Map<number, { leg: 'client' | 'upstream'; peer: number }>();
   subscribe(TRACE_CHANNEL, (message: unknown) => {
     const event = message as TraceEvent;

@@ -3,7 +3,9 @@
  * showing every connection and message both ways. (`--listen PORT` alone, the forward proxy,
  * has its own mode: see runProxyCommand.)
  */
+import { homedir } from 'node:os';
 import { type Command, Option } from 'commander';
+import { defaultCaDir } from '../../proxy/forward/index.js';
 import type { ExitCode } from '../exit-codes.js';
 import {
   compressionFlags,
@@ -20,6 +22,7 @@ import {
 } from '../flags.js';
 import type { FaultSettings } from '../../proxy/faults/index.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
+import { runForwardProxy } from '../forward-proxy-mode.js';
 import { runReverseProxy } from '../proxy-mode.js';
 import { withRecording } from '../recording.js';
 import { UsageError } from '../usage-error.js';
@@ -40,6 +43,9 @@ export interface ProxySettings {
   faults: FaultSettings;
   /** Show only the messages whose text matches. */
   match?: RegExp;
+  /** Forward proxy: intercept wss:// with a local CA, kept in `caDir` (default defaultCaDir()). */
+  mitm: boolean;
+  caDir?: string;
 }
 
 export function readProxySettings(raw: RawOptions): ProxySettings {
@@ -48,6 +54,10 @@ export function readProxySettings(raw: RawOptions): ProxySettings {
   const target = raw['target'] === undefined ? undefined : targetUrl(raw['target'] as string);
   const host = raw['host'] as string | undefined;
   const match = raw['match'] === undefined ? undefined : matcher(raw['match'] as string);
+  const caDir = raw['caDir'] as string | undefined;
+  if (target && (raw['mitm'] || caDir !== undefined)) throw new UsageError('--mitm and --ca-dir are for the forward proxy (no --target)');
+  if (!target && tls.cert !== undefined)
+    throw new UsageError('the forward proxy listens on plain http://; --cert and --key are for a reverse proxy (--target)');
   return {
     port: raw['listen'] as number,
     ...(host !== undefined && { host }),
@@ -58,6 +68,8 @@ export function readProxySettings(raw: RawOptions): ProxySettings {
     recording: recordingFlags.read(raw),
     faults: faultFlags.read(raw),
     ...(match && { match }),
+    mitm: Boolean(raw['mitm']),
+    ...(caDir !== undefined && { caDir }),
   };
 }
 
@@ -86,13 +98,10 @@ function matcher(value: string): RegExp {
 /** The proxy's two modes, by whether a target was given. */
 export async function runProxyCommand(settings: ProxySettings): Promise<ExitCode> {
   const { target } = settings;
-  // The HAR holds what the client sent and received: the proxy's client leg, the server's side of its connections.
-  if (target)
-    return withRecording(settings.recording, () => runReverseProxy({ ...settings, target }), {
-      connections: { har: (handshake) => handshake.role === 'server' },
-    });
-  // The forward proxy (an HTTP proxy apps and browsers are pointed at) takes this path.
-  throw new UsageError('--target URL is needed: wscope proxy --listen PORT --target ws://HOST:PORT');
+  // The HAR holds what the client sent and received: the proxy's client leg, the server's side of its connections (either proxy's).
+  return withRecording(settings.recording, () => (target ? runReverseProxy({ ...settings, target }) : runForwardProxy(settings)), {
+    connections: { har: (handshake) => handshake.role === 'server' },
+  });
 }
 
 const PIPE_RECORD_FLAGS = new Set(['--binary', '--null', '--base64']);
@@ -104,6 +113,8 @@ ${examples([
   ['wscope proxy --listen 9000 --target ws://app:80 --match \'"type":"error"\'', 'only the messages that match'],
   ['wscope proxy --listen 9000 --target ws://127.0.0.1:8765 --jsonl > trace.jsonl', 'every event of both legs, as JSON lines'],
   ['wscope proxy --listen 9000 --target ws://127.0.0.1:8765 --delay 200±50 --drop-messages s2c:5%', 'a bad network between them'],
+  ['wscope proxy --listen 8080', 'a forward proxy: chromium --proxy-server=http://127.0.0.1:8080 shows its ws:// traffic'],
+  ['wscope proxy --listen 8080 --mitm', 'wss:// too, decrypted with a local CA it makes and tells you how to trust'],
 ])}
 
 Each client connection gets its own connection to the target, with the same path and query,
@@ -126,16 +137,18 @@ ${ENVIRONMENT_HELP}`;
 
 export const proxyCommand: Subcommand = {
   name: 'proxy',
-  summary: 'stand between WebSocket clients and a server, showing every frame (a reverse proxy)',
+  summary: 'stand between WebSocket clients and a server, showing every frame (a reverse proxy, or a forward proxy apps point at)',
   define(command: Command, schedule) {
     command
       .description('Relay WebSocket clients to a target server, frame for frame, and show every connection and message both ways.')
-      .usage('--listen <port> --target <url> [options]');
+      .usage('--listen <port> [--target <url>] [options]');
     const group = 'Proxy:';
     const add = (option: Option) => command.addOption(option.helpGroup(group));
     add(new Option('--listen <port>', 'the port to listen on (0: any free port)').argParser(parsePort).makeOptionMandatory());
     add(new Option('--target <url>', 'the server to relay to: ws:// or wss://, optionally with a path prefix'));
     add(new Option('--host <host>', 'the address to bind (default 127.0.0.1: only this machine)'));
+    add(new Option('--mitm', 'forward proxy: intercept wss:// with a local CA made on first use (printed: where, how to trust it)'));
+    add(new Option('--ca-dir <dir>', `forward proxy: where --mitm keeps its CA (default ${defaultCaDir().replace(homedir(), '~')})`));
     add(new Option('--match <regex>', 'show only the messages whose text matches (binary ones as UTF-8)'));
     proxyTlsFlags.add(command);
     compressionFlags.add(command, 'server');
