@@ -187,7 +187,7 @@ scenarios:
   );
   assert.equal(code, 0, JSON.stringify(report, null, 1));
   const scenario = scenarioOf(report);
-  assert.equal(scenario.steps[0]?.label, 'connect ws://127.0.0.1:' + echo.port);
+  assert.equal(scenario.steps[0]?.label, `connect ws://127.0.0.1:${echo.port}`);
   assert.match(scenario.steps[0]?.notes[0] ?? '', /^connected to ws:\/\/127\.0\.0\.1:\d+\/$/, 'compression: false: no permessage-deflate');
   assert.equal(scenario.steps[1]?.children?.length, 6, 'the repeat ran its two steps three times');
   assert.deepEqual(scenario.steps.find((step) => step.label.startsWith('waitFor'))?.notes, ['skipped 2 messages']);
