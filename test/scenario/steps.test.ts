@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { killAll } from '../cli/helpers.js';
+import { FIXTURES, killAll } from '../cli/helpers.js';
 import { run, ScenarioFolder, startListen, type EchoPeer } from './helpers.js';
 
 interface JsonReport {
@@ -244,4 +244,53 @@ test('--parallel 3 runs three 700 ms scenarios at once: the run takes about one,
   assert.ok(serial.report.ms >= 2100, `one at a time: ${serial.report.ms} ms`);
   assert.ok(parallel.report.ms < 1600, `three at a time: ${parallel.report.ms} ms (serial ${serial.report.ms} ms)`);
   console.log(`# --parallel 3: ${parallel.report.ms.toFixed(0)} ms, one at a time: ${serial.report.ms.toFixed(0)} ms`);
+});
+
+test('connect: wss with a CA file or insecure, a refusal expected (expectStatus) or not, a TLS file missing (exit 12)', async () => {
+  const tls = await startListen(['--echo', '-q', '--cert', join(FIXTURES, 'cert.pem'), '--key', join(FIXTURES, 'key.pem'), '--path', '/only']);
+  try {
+    const file = folder.write(
+      'tls.wscope.yaml',
+      `env:
+  default: { base: "wss://127.0.0.1:${tls.port}" }
+scenarios:
+  - name: trusted by its CA
+    connect: { url: "{{base}}/only", tls: { ca: ${JSON.stringify(join(FIXTURES, 'cert.pem'))} } }
+    steps:
+      - send: { text: secure }
+      - expect: { text: secure }
+  - name: insecure
+    connect: { url: "{{base}}/only", tls: { insecure: true } }
+    steps: []
+  - name: untrusted
+    connect: "{{base}}/only"
+    steps: []
+  - name: refused as expected
+    connect: { url: "{{base}}/other", tls: { insecure: true }, expectStatus: 404 }
+    steps: []
+  - name: refused
+    connect: { url: "{{base}}/other", tls: { insecure: true } }
+    steps: []
+`,
+    );
+    const result = await run([file, '--reporter', 'json']);
+    assert.equal(result.code, 11, result.stdout + result.stderr);
+    const report = JSON.parse(result.stdout) as JsonReport;
+    const byName = new Map(report.files[0]?.scenarios.map((one) => [one.name, one]));
+    assert.equal(byName.get('trusted by its CA')?.status, 'passed', JSON.stringify(byName.get('trusted by its CA')));
+    assert.equal(byName.get('insecure')?.status, 'passed');
+    assert.match(JSON.stringify(byName.get('untrusted')), /could not connect to wss:\/\/127\.0\.0\.1:\d+\/only: .*self.signed/i);
+    assert.equal(byName.get('refused as expected')?.status, 'passed');
+    assert.deepEqual(byName.get('refused as expected')?.steps[0]?.notes, ['refused with 404, as expected']);
+    assert.match(JSON.stringify(byName.get('refused')), /could not connect to wss:\/\/127\.0\.0\.1:\d+\/other: .*404/);
+    const missing = folder.write(
+      'missing-ca.wscope.yaml',
+      `scenarios:\n  - name: x\n    connect: { url: "wss://127.0.0.1:${tls.port}/only", tls: { ca: nope.pem } }\n    steps: []\n`,
+    );
+    const bad = await run([missing]);
+    assert.equal(bad.code, 12, bad.stdout);
+    assert.match(bad.stdout, /cannot read .*nope\.pem: ENOENT/);
+  } finally {
+    await tls.stop();
+  }
 });
