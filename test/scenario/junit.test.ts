@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { killAll } from '../cli/helpers.js';
+import { freePort, killAll } from '../cli/helpers.js';
 import { run, ScenarioFolder, startListen, type EchoPeer } from './helpers.js';
 
 const READ_WITH_JUNITPARSER = `
@@ -114,4 +114,29 @@ test('JUnit XML as junitparser reads it: a suite per file, a case per scenario, 
   assert.match(typo?.results[0]?.message ?? '', /other\.wscope\.yaml:5:24: missing variable "nope"/);
   // The XML escapes what it must: the text message with < & " came through intact.
   assert.match(readFileSync(report, 'utf8'), /"data":"a &lt; b &amp; \\"c\\""/);
+});
+
+test('a connection that could not open: its error is in the trace of system-out, the case a failure', async () => {
+  const port = await freePort();
+  const file = folder.write('refused.wscope.yaml', `scenarios:\n  - name: nobody there\n    connect: ws://127.0.0.1:${port}/\n    steps: []\n`);
+  const report = join(folder.path, 'refused.xml');
+  const result = await run([file, '--reporter', 'junit', '--output', report]);
+  assert.equal(result.code, 11, result.stdout + result.stderr);
+  const [suite] = JSON.parse(execFileSync('/usr/bin/python3', ['-c', READ_WITH_JUNITPARSER, report], { encoding: 'utf8' })) as ParsedSuite[];
+  const [refused] = suite?.cases ?? [];
+  assert.equal(refused?.results[0]?.tag, 'failure');
+  assert.match(refused?.results[0]?.message ?? '', new RegExp(`^could not connect to ws://127\\.0\\.0\\.1:${port}/: connect ECONNREFUSED`));
+  const out = refused?.out ?? '';
+  const trace = out
+    .slice(out.indexOf('\ntrace:\n') + 8)
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { event: string; code?: string | number });
+  assert.deepEqual(
+    trace.map((event) => [event.event, event.code]),
+    [
+      ['error', 'ECONNREFUSED'],
+      ['close', 1006],
+    ],
+  );
 });
