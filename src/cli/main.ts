@@ -10,6 +10,7 @@ import { listenCommand } from './commands/listen.js';
 import { proxyCommand } from './commands/proxy.js';
 import { recordCommand } from './commands/record.js';
 import { replayCommand } from './commands/replay.js';
+import { runCommand } from './commands/run.js';
 import type { Subcommand } from './commands/subcommand.js';
 import { defineWscatForm } from './commands/wscat.js';
 import { ExitCode } from './exit-codes.js';
@@ -18,7 +19,7 @@ import { redactUrlPasswords } from '../index.js';
 import { USAGE_HINT, UsageError } from './usage-error.js';
 
 /** The subcommands, in the order `wscope --help` lists them. Each tool adds a row. */
-export const SUBCOMMANDS: readonly Subcommand[] = [connectCommand, listenCommand, proxyCommand, replayCommand, recordCommand];
+export const SUBCOMMANDS: readonly Subcommand[] = [connectCommand, listenCommand, proxyCommand, replayCommand, recordCommand, runCommand];
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
