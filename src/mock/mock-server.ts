@@ -62,6 +62,14 @@ export class MockServer {
       };
     // The route's protocols in its order of preference; without a list, the client's first (as WebSocketServer does).
     const protocol = route.protocols ? route.protocols.find((p) => request.protocols.includes(p)) : request.protocols[0];
+    // A client that offered subprotocols fails a 101 that picks none (RFC 6455 §4.1 leaves it to
+    // the client; WHATWG WebSocket and ws do fail): a 400 that says why is easier to act on.
+    if (protocol === undefined && request.protocols.length > 0)
+      return {
+        accept: false as const,
+        status: 400,
+        message: `${route.pattern} speaks ${route.protocols?.join(', ')}; the client offered ${request.protocols.join(', ')}`,
+      };
     return { accept: true as const, ...(protocol !== undefined && { protocol }) };
   }
 
