@@ -3,7 +3,7 @@
  * (incoming messages through the same views: `< #1 ...` at a terminal, `#1 ...` records in a
  * pipe), plus what the script sent and why; reload the file whenever it changes.
  */
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { formatCloseCode } from '../index.js';
 import { type Ending, loadMockFile, type MockConfig, type MockEvent, MockFileError, MockServer, type Outgoing, type Route, watchFile } from '../mock/index.js';
 import type { MockSettings } from './commands/mock.js';
@@ -66,7 +66,6 @@ export async function runMock(settings: MockSettings, { printer, view }: Output)
 
   const mock = new MockServer({
     config,
-    baseDir: dirname(file),
     server: {
       port: settings.port,
       host: settings.host,

@@ -7,7 +7,7 @@
 export interface Incoming {
   data: Buffer;
   binary: boolean;
-  /** The message as text (a binary one decoded as UTF-8, for matchers that read text). */
+  /** The message as text (a binary one decoded as UTF-8). */
   text: string;
   /** The parsed JSON, when the message is JSON. */
   json?: unknown;
@@ -26,19 +26,17 @@ export function readIncoming(data: Buffer, binary: boolean): Incoming {
   return incoming;
 }
 
-export function incomingScope(incoming: Incoming, match: unknown): Record<string, unknown> {
+export function incomingScope(incoming: Incoming, regex: RegExp | undefined): Record<string, unknown> {
   const fields = typeof incoming.json === 'object' && incoming.json !== null && !Array.isArray(incoming.json) ? incoming.json : {};
   const message = incoming.binary
     ? { size: incoming.data.length, hex: incoming.data.toString('hex'), base64: incoming.data.toString('base64') }
     : { text: incoming.text, ...fields };
-  return { message, match: regexGroups(match, incoming.text) };
+  return { message, match: regexGroups(regex, incoming.text) };
 }
 
 /** The groups of a `regex:` rule's match: `match.0` the whole, `match.1`..., and named ones. */
-function regexGroups(match: unknown, text: string): Record<string, string | undefined> {
-  const pattern = typeof match === 'object' && match !== null ? (match as Record<string, unknown>)['regex'] : undefined;
-  if (typeof pattern !== 'string') return {};
-  const found = new RegExp(pattern).exec(text);
+function regexGroups(regex: RegExp | undefined, text: string): Record<string, string | undefined> {
+  const found = regex?.exec(text);
   if (!found) return {};
   return { ...Object.fromEntries(found.map((group, i) => [String(i), group])), ...found.groups };
 }

@@ -1,8 +1,10 @@
 /**
  * The mock server's script, as read from the `mock:` section of a `*.wscope.yaml` file: what
- * each path answers. Messages and match conditions are kept as written (templates, matcher
- * specs) and rendered or applied per connection and per message.
+ * each path answers. Messages are kept as written (templates) and rendered for each send, with
+ * where they sit in the file so that a missing variable names its line.
  */
+import type { CompiledMatcher } from '../matchers/index.js';
+import type { SourcePlaces } from '../templating/index.js';
 
 /**
  * A message as the file writes it, its saved name resolved: `{ text | json | binary | base64 | file }`;
@@ -15,6 +17,9 @@ export const ECHO = Symbol('echo');
 /** One message to send, and what to do to it on the way (the faults). */
 export interface Send {
   message: MessageSpec;
+  /** Where the message sits in the parsed file (`container[key]`), for template errors. */
+  container: object;
+  key: string | number;
   /** Wait this long before sending (ms). */
   delayMs: number;
   /** Send the message as frames of at most this many payload bytes (RFC 6455 §5.4 fragmentation). */
@@ -37,8 +42,10 @@ export interface Action {
 }
 
 export interface Rule {
-  /** The matcher spec, the same as a scenario's `expect`. */
-  match: unknown;
+  /** The same matchers as a scenario's `expect`. */
+  matcher: CompiledMatcher;
+  /** A `regex:` rule's pattern, whose groups replies can use (`{{match.1}}`). */
+  regex?: RegExp;
   action: Action;
   place: string;
 }
@@ -68,8 +75,10 @@ export interface Route {
 
 export interface MockConfig {
   routes: Route[];
-  /** The file's saved messages, by name (`messages:`), which replies may name. */
-  messages: Readonly<Record<string, unknown>>;
   /** The variables of the chosen environment (`env:`), seen by every template. */
-  variables: Readonly<Record<string, unknown>>;
+  environment: Record<string, unknown>;
+  /** Where each value of the file was written. */
+  places: SourcePlaces;
+  /** Where `file:` messages are read from: the file's directory. */
+  baseDir: string;
 }

@@ -3,19 +3,17 @@
  * schedules, a reply for each message (the first rule that matches), the ending. The route is
  * looked up again for every message, so after a reload new rules apply to the next message.
  */
-import { ECHO, type Action, type Ending, type Route, type Send } from './mock-config.js';
+import { Variables } from '../templating/index.js';
+import { ECHO, type Action, type Ending, type MockConfig, type Route, type Rule, type Send } from './mock-config.js';
 import type { MockClient, Report } from './mock-events.js';
 import { incomingScope, type Incoming, readIncoming } from './incoming.js';
-import { matches } from './interim-matchers.js';
 import { renderMessage, type Outgoing } from './render-message.js';
 import { endConnection, sendFragmented } from './wire-faults.js';
 
-/** What a connection needs of the server: the route that serves its path now, the file's variables. */
+/** What a connection needs of the server: the script now being served. */
 export interface ConnectionHost {
+  config(): MockConfig;
   routeFor(path: string): Route | undefined;
-  variables(): Readonly<Record<string, unknown>>;
-  /** Where `file:` messages are read from: the mock file's directory. */
-  readonly baseDir: string;
   readonly report: Report;
   /** Chance source for drop: (injectable for tests; default Math.random). */
   readonly random: () => number;
@@ -26,6 +24,8 @@ export class MockConnection {
   private pushTimers: NodeJS.Timeout[] = [];
   private received = 0;
   private ended = false;
+  /** One per connection, so `{{$seq}}` counts this client's messages 1, 2, 3... across reloads. */
+  private readonly variables = Variables.create();
 
   constructor(
     readonly client: MockClient,
@@ -61,18 +61,18 @@ export class MockConnection {
     this.received++;
     const route = this.route();
     const incoming = readIncoming(data, isBinary);
-    const rule = route?.rules.find((candidate) => matches(candidate.match, incoming.text));
+    const rule = route?.rules.find((candidate) => candidate.matcher.match(incoming).ok);
     if (!rule) this.host.report({ type: 'unmatched', client: this.client });
     const action = rule?.action ?? route?.unmatched;
     let delay = 0;
-    if (action) delay = this.run(action, incoming, rule ? `the rule at ${rule.place}` : `unmatched: at ${route?.place}`, rule?.match);
+    if (action) delay = this.run(action, incoming, rule ? `the rule at ${rule.place}` : `unmatched: at ${route?.place}`, rule);
     const closeAfter = route?.closeAfter;
     if (closeAfter && this.received === closeAfter.messages) this.end(closeAfter.ending, `closeAfter: ${closeAfter.messages} messages`, delay);
   }
 
   /** The replies, then the ending; returns how long until the last of them. */
-  private run(action: Action, incoming: Incoming, why: string, match: unknown): number {
-    for (const reply of action.replies) this.send(reply, { incoming, match });
+  private run(action: Action, incoming: Incoming, why: string, rule: Rule | undefined): number {
+    for (const reply of action.replies) this.send(reply, { incoming, regex: rule?.regex });
     if (action.ending) this.end(action.ending, why, action.endingDelayMs);
     return Math.max(action.endingDelayMs, maxDelay(action.replies));
   }
@@ -88,15 +88,15 @@ export class MockConnection {
     }
   }
 
-  private send(send: Send, context: { incoming: Incoming; match: unknown } | undefined): void {
+  private send(send: Send, context: IncomingContext | undefined): void {
     let message: Outgoing;
     try {
       message =
         send.message === ECHO && context
           ? { payload: context.incoming.data, binary: context.incoming.binary }
-          : renderMessage(send.message, this.scope(context), this.host.baseDir);
+          : renderMessage(send, this.scope(context), this.host.config());
     } catch (error) {
-      this.host.report({ type: 'problem', client: this.client, error: new Error(`${send.place}: ${(error as Error).message}`) });
+      this.host.report({ type: 'problem', client: this.client, error: error as Error });
       return;
     }
     this.later(send.delayMs, () => {
@@ -116,14 +116,15 @@ export class MockConnection {
     });
   }
 
-  private scope(context: { incoming: Incoming; match: unknown } | undefined): Record<string, unknown> {
+  /** The file's environment (as of now: it follows reloads), the connection, the message being answered. */
+  private scope(context: IncomingContext | undefined): Variables {
     const { socket, request, id } = this.client;
     const query = Object.fromEntries(new URL(request.url, 'ws://mock').searchParams);
-    return {
-      ...this.host.variables(),
+    return this.variables.with({
+      ...this.host.config().environment,
       connection: { id, path: request.path, query, protocol: socket.protocol, received: this.received },
-      ...(context && incomingScope(context.incoming, context.match)),
-    };
+      ...(context && incomingScope(context.incoming, context.regex)),
+    });
   }
 
   private end(ending: Ending, why: string, delayMs: number): void {
@@ -153,6 +154,11 @@ export class MockConnection {
     this.timers.clear();
     this.pushTimers = [];
   }
+}
+
+interface IncomingContext {
+  incoming: Incoming;
+  regex: RegExp | undefined;
 }
 
 function maxDelay(sends: readonly Send[]): number {

@@ -11,8 +11,6 @@ import { findRoute } from './route-pattern.js';
 
 export interface MockServerOptions {
   config: MockConfig;
-  /** Where `file:` messages are read from: the mock file's directory. */
-  baseDir: string;
   /** Port, host, TLS, compression...; `accept` and `protocols` are the mock's own. */
   server: Omit<ServerOptions, 'accept' | 'protocols'>;
   report: Report;
@@ -80,9 +78,8 @@ export class MockServer {
     // Reported first, so whoever logs sees each message before the replies it caused.
     report({ type: 'connection', client });
     const connection = new MockConnection(client, {
+      config: () => this.config,
       routeFor: (path) => findRoute(this.config.routes, path),
-      variables: () => this.config.variables,
-      baseDir: this.options.baseDir,
       report,
       random: this.options.random ?? Math.random,
     });

@@ -48,14 +48,14 @@ describe('wscope mock: hot reload', { timeout: 30_000 }, () => {
     writeFileSync(mock.file, version('four', '        fragmnet: 2\n'));
     await mock.cli.waitFor(
       'stderr',
-      /error: .*api\.wscope\.yaml:6: mock\.\/live\.on\[0\]\.fragmnet: unknown key 'fragmnet' .*\(still serving the previous version\)\n/,
+      /error: .*api\.wscope\.yaml:6:\d+: mock\.\/live\.on\[0\]: unknown key "fragmnet" .*\(still serving the previous version\)\n/,
     );
     assert.equal(await ask(client), 'three');
 
     // A YAML syntax error, the same.
     writeFileSync(mock.file, 'mock:\n  /live:\n    on: [ { match: \n');
     await eventually(() => (mock.cli.stderr.match(/still serving the previous version/g) ?? []).length === 2, 'the second broken edit reported');
-    assert.match(mock.cli.stderr, /error: .*api\.wscope\.yaml:\d+: .*\(still serving the previous version\)\n$/);
+    assert.match(mock.cli.stderr, /error: .*api\.wscope\.yaml:3:\d+: Flow map .*\(still serving the previous version\)\n$/);
     assert.equal(await ask(client), 'three');
 
     // Fixed: served again, pushes included, on the same connection.
