@@ -84,6 +84,7 @@ export const connectStep = defineStep<ConnectArgs>({
     }
     const connection = new ScenarioConnection(name, socket);
     context.addConnection(connection);
+    context.note(`connected to ${socket.url}${socket.extensions !== '' ? `, ${socket.extensions}` : ''}`);
     if (socket.protocol !== '') context.note(`subprotocol ${socket.protocol}`);
   },
 });

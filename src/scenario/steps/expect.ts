@@ -21,6 +21,15 @@ function checkArgs(args: MatcherArgs, file: Parameters<NonNullable<StepKind['che
   else if (typeof args['message'] === 'string') checkMessageRef(args['message'], file, ['message']);
 }
 
+/** `expect json {"type":"hello"} within 2s`: the matcher as written, without the step's own keys. */
+function labelOf(kind: string, args: MatcherArgs): string {
+  if (typeof args === 'string') return `${kind} ${args}`;
+  const { within, capture, ...matcher } = args;
+  const parts = Object.entries(matcher).map(([key, value]) => `${key} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  const text = parts.join(', ');
+  return `${kind} ${text.length > 70 ? `${text.slice(0, 67)}...` : text}${within !== undefined ? ` within ${within}` : ''}${capture ? ` capture ${Object.keys(capture).join(', ')}` : ''}`;
+}
+
 function timeoutOf(args: MatcherArgs, context: StepContext): number {
   if (typeof args === 'string' || args.within === undefined) return context.defaultTimeoutMs;
   return parseDuration(context.render(args.within, args, 'within')) ?? context.defaultTimeoutMs;
@@ -31,6 +40,7 @@ export const expectStep = defineStep<MatcherArgs>({
   summary: 'the next message must match: text, contains, regex, json, jsonPath + value, schema, binary; within, capture',
   schema: matcherSchema(ownKeys),
   check: (args, context) => checkArgs(args, context.file),
+  label: (args) => labelOf('expect', args),
   async run(args, context: StepContext) {
     const { matcher, connection, timeoutMs } = prepare(args, context);
     const taken = await connection.take('message', timeoutMs, context.signal);
@@ -53,6 +63,7 @@ export const waitForStep = defineStep<MatcherArgs>({
   summary: 'skip messages until one matches (within a time, default 5s); capture from it',
   schema: matcherSchema(ownKeys),
   check: (args, context) => checkArgs(args, context.file),
+  label: (args) => labelOf('waitFor', args),
   async run(args, context: StepContext) {
     const { matcher, connection, timeoutMs } = prepare(args, context);
     const deadline = Date.now() + timeoutMs;
