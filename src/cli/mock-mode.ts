@@ -7,9 +7,11 @@ import { resolve } from 'node:path';
 import { formatCloseCode } from '../index.js';
 import { type Ending, loadMockFile, type MockConfig, type MockEvent, MockFileError, MockServer, type Outgoing, type Route, watchFile } from '../mock/index.js';
 import type { MockSettings } from './commands/mock.js';
+import { EnvironmentError } from '../scenario/run-files.js';
 import { ExitCode } from './exit-codes.js';
 import { formatClose } from './format.js';
 import type { Output } from './output.js';
+import { UsageError } from './usage-error.js';
 
 export async function runMock(settings: MockSettings, { printer, view }: Output): Promise<ExitCode> {
   const file = resolve(settings.file);
@@ -17,6 +19,7 @@ export async function runMock(settings: MockSettings, { printer, view }: Output)
   try {
     config = loadMockFile(file, settings.env);
   } catch (error) {
+    if (error instanceof EnvironmentError) throw new UsageError(`--env ${settings.env}: ${error.message}`);
     if (!(error instanceof MockFileError)) throw error;
     printer.error(error.message);
     return ExitCode.BadFile;
@@ -92,7 +95,7 @@ export async function runMock(settings: MockSettings, { printer, view }: Output)
       mock.reload(next);
       printer.status(`reloaded ${settings.file}: ${next.routes.map((r) => r.pattern).join(', ')}`);
     } catch (error) {
-      if (!(error instanceof MockFileError)) throw error;
+      if (!(error instanceof MockFileError || error instanceof EnvironmentError)) throw error;
       printer.error(`${error.message} (still serving the previous version)`);
     }
   });

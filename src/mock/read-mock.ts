@@ -6,7 +6,18 @@
  */
 import { compileMatcher, MatcherSpecError } from '../matchers/index.js';
 import type { ScenarioFile } from '../scenario/model.js';
-import { formatPlace, type MessageSpec, messageKind, parseDuration, renderValue, TemplateError, Variables } from '../templating/index.js';
+import { environmentOf } from '../scenario/run-files.js';
+import {
+  buildPayload,
+  formatPlace,
+  type MessageSpec,
+  MessageSpecError,
+  messageKind,
+  parseDuration,
+  renderValue,
+  TemplateError,
+  Variables,
+} from '../templating/index.js';
 import { type Action, ECHO, type Ending, type MockConfig, type Push, type Route, type Rule, type Send } from './mock-config.js';
 import { compilePattern } from './route-pattern.js';
 
@@ -18,11 +29,9 @@ type Path = ReadonlyArray<string | number>;
 type Map = Record<string, unknown>;
 
 export function readMockSection(file: ScenarioFile, envName: string): MockConfig {
-  const environments = Object.keys(file.env);
-  const environment = file.env[envName] ?? {};
+  // The runner's rule: an environment the file does not have is an EnvironmentError (a bad --env), but "default" may be absent.
+  const environment = environmentOf(file, envName);
   const reader = new MockReader(file, environment);
-  if (!Object.hasOwn(file.env, envName) && (envName !== 'default' || environments.length > 0))
-    reader.fail(['env'], `no environment "${envName}" under env: (${environments.length > 0 ? environments.join(', ') : 'the file has none'})`);
   const section = file.mock as Map | undefined;
   if (section === undefined) return reader.fail([], 'the file has no mock: section (see README "Mock server")');
   const routes = Object.entries(section).map(([pattern, route]) => reader.route(pattern, (route ?? {}) as Map, section, ['mock', pattern]));
@@ -99,13 +108,21 @@ class MockReader {
     return { ...(this.exactly(message as string, [...path, 'message']) as Map), ...rest };
   }
 
-  /** The matcher for exactly the saved message `name`. */
+  /**
+   * The matcher for the saved message `name`, as `expect: NAME` makes it (run-scenario.ts's
+   * matcherForMessage): text exactly, JSON as a subset, anything else its bytes exactly.
+   */
   private exactly(name: string, path: Path): unknown {
-    const spec = this.saved(name, path);
+    const spec = this.render(this.saved(name, path), this.file.messages, name, path) as MessageSpec;
     const kind = messageKind(spec);
     if (kind === 'string') return { text: spec };
-    if (kind === 'file') this.fail(path, `message "${name}" is a file: a rule matches text, json, binary or base64`);
-    return spec;
+    if (kind === 'text' || kind === 'json') return spec;
+    try {
+      return { base64: Buffer.from(buildPayload(spec, this.file.baseDir).data).toString('base64') };
+    } catch (error) {
+      if (error instanceof MessageSpecError) this.fail(path, `message "${name}": ${error.message}`);
+      throw error;
+    }
   }
 
   private action(object: Map, path: Path): Action {

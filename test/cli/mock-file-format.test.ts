@@ -79,10 +79,13 @@ describe('wscope mock: the shared file format', { timeout: 30_000 }, () => {
     assert.deepEqual(client.texts(), ['ack from eu']);
   });
 
-  test('--env naming no environment is a bad file: exit 12', async () => {
+  test('--env naming no environment is a bad flag, as for run: exit 2', async () => {
     const mock = await startMock(FILE);
     const result = await runCli(['mock', mock.file, '--port', '0', '--env', 'prod'], undefined);
-    assert.equal(result.code, 12);
-    assert.match(result.stderr, /^error: .*api\.wscope\.yaml:3:3: env: no environment "prod" under env: \(default, staging\)\n$/);
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /^error: --env prod: .*api\.wscope\.yaml has no environment "prod" \(env: default, staging\)\n\(run 'wscope mock --help' for usage\)\n$/,
+    );
   });
 });
