@@ -72,6 +72,8 @@ mock:
   /rooms/*:
     protocols: [chat.v2, chat.v1]
     onConnect: [{ text: "room {{connection.path}} {{connection.query.user}} {{connection.protocol}}" }]
+  /rooms/lobby:
+    onConnect: [{ text: "the lobby" }]
   /files/**:
     onConnect: [{ text: "files" }]
 `);
@@ -82,13 +84,17 @@ mock:
       ws.on('error', () => {});
     });
     assert.equal(status, 404);
-    await mock.cli.waitFor('stderr', /rejected 127\.0\.0\.1:\d+ \/nope: 404 no mock at \/nope \(the file serves \/rooms\/\*, \/files\/\*\*\)/);
+    await mock.cli.waitFor('stderr', /rejected 127\.0\.0\.1:\d+ \/nope: 404 no mock at \/nope \(the file serves \/rooms\/\*, \/rooms\/lobby, \/files\/\*\*\)/);
+    // An exact path wins over a pattern written before it.
+    const lobby = await connectClient(mock.url('/rooms/lobby'));
+    await eventually(() => lobby.messages.length === 1, 'the lobby greeting');
+    assert.deepEqual(lobby.texts(), ['the lobby']);
 
     const room = await connectClient(mock.url('/rooms/blue?user=ann'), ['chat.v1', 'chat.v2']);
     assert.equal(room.ws.protocol, 'chat.v2');
     await eventually(() => room.messages.length === 1, 'the room greeting');
     assert.deepEqual(room.texts(), ['room /rooms/blue ann chat.v2']);
-    await mock.cli.waitFor('stderr', /#1 connected from 127\.0\.0\.1:\d+ \/rooms\/blue\?user=ann, route \/rooms\/\*, subprotocol chat\.v2/);
+    await mock.cli.waitFor('stderr', /#2 connected from 127\.0\.0\.1:\d+ \/rooms\/blue\?user=ann, route \/rooms\/\*, subprotocol chat\.v2/);
     // A client that offers none is served without one; one that offers only others is told why it is refused.
     const plain = await connectClient(mock.url('/rooms/red'));
     assert.equal(plain.ws.protocol, '');
@@ -188,6 +194,9 @@ mock:
       - match: { text: lost }
         reply: { text: "never" }
         drop: true
+      - match: { text: coin }
+        reply: { text: "heads" }
+        drop: 0.5
     unmatched: echo
 `);
     const client = await connectClient(mock.url('/slow'));
@@ -209,6 +218,13 @@ mock:
     await sleep(100);
     assert.deepEqual(client.texts().slice(2), ['after']);
     assert.match(mock.cli.stderr, /#1 dropped \(drop:\): never/);
+
+    // drop: 0.5 over 200 messages: some replies, not all (outside 50-150 has a chance below 1e-12).
+    for (let i = 0; i < 200; i++) client.ws.send('coin');
+    client.ws.send('after');
+    await eventually(() => client.texts().at(-1) === 'after' && client.messages.length > 3, 'the reply after the coins');
+    const heads = client.texts().filter((t) => t === 'heads').length;
+    assert.ok(heads >= 50 && heads <= 150, `${heads} of 200 replies were sent`);
   });
 
   test('fragment: N cuts a reply into frames of N bytes, seen as frames by our client and whole by ws', async () => {
