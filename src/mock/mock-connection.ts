@@ -24,7 +24,7 @@ export class MockConnection {
   private pushTimers: NodeJS.Timeout[] = [];
   private received = 0;
   private ended = false;
-  /** One per connection, so `{{$seq}}` counts this client's messages 1, 2, 3... across reloads. */
+  /** One per connection, so `{{$seq}}` counts 1, 2, 3... for each client, across reloads. */
   private readonly variables = Variables.create();
 
   constructor(

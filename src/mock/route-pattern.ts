@@ -13,6 +13,8 @@ export function compilePattern(pattern: string): RegExp {
       return '(?:/.*)?';
     }
     if (segment.includes('**')) throw new Error(`'**' is a whole segment (/files/**), got '${pattern}'`);
+    // A whole `*` is a segment that is there: /chat/* serves /chat/room1, not /chat/.
+    if (segment === '*') return '/[^/]+';
     return `/${segment.split('*').map(escapeRegExp).join('[^/]*')}`;
   });
   return new RegExp(`^${parts.join('')}$`);
