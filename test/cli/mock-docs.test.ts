@@ -18,7 +18,7 @@ function docsExample(): string {
   return block;
 }
 
-describe('docs/mock.md', { timeout: 30_000 }, () => {
+describe('docs/mock.md', { timeout: 60_000 }, () => {
   test('the full example serves what the page says', async () => {
     const mock = await startMock(docsExample());
     writeFileSync(join(dirname(mock.file), 'big.bin'), Buffer.alloc(3000, 7));

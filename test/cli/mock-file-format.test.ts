@@ -42,7 +42,7 @@ mock:
     unmatched: echo
 `;
 
-describe('wscope mock: the shared file format', { timeout: 30_000 }, () => {
+describe('wscope mock: the shared file format', { timeout: 60_000 }, () => {
   test('saved messages by name, jsonPath and schema rules, $seq per connection, binary, --env', async () => {
     const mock = await startMock(FILE, ['--env', 'staging']);
     const client = await connectClient(mock.url('/api'));

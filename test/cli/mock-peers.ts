@@ -25,7 +25,8 @@ export async function startMock(yaml: string, args: string[] = []): Promise<Runn
   const file = join(dir.path, 'api.wscope.yaml');
   writeFileSync(file, yaml);
   const cli = new CliProcess(['mock', file, '--port', '0', ...args]);
-  const match = await cli.waitFor('stderr', /on ws:\/\/127\.0\.0\.1:(\d+)/);
+  // Loading the file compiles its schema: on a loaded machine that takes seconds.
+  const match = await cli.waitFor('stderr', /on ws:\/\/127\.0\.0\.1:(\d+)/, 15_000);
   const port = Number(match[1]);
   return { cli, port, file, url: (path) => `ws://127.0.0.1:${port}${path}`, log: () => cli.stdout + cli.stderr };
 }
@@ -61,4 +62,22 @@ export async function connectClient(url: string, protocols?: string[]): Promise<
 export function cleanUpMocks(): void {
   for (const ws of clients.splice(0)) ws.terminate();
   for (const dir of dirs.splice(0)) dir.remove();
+}
+
+/** The status the server answered a handshake with: 101 when the connection opened (it is closed at once), else the refusal's. */
+export function handshakeStatus(url: string, protocols?: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WsClient(url, protocols);
+    ws.on('open', () => {
+      ws.terminate();
+      resolve(101);
+    });
+    ws.on('unexpected-response', (_request, response) => {
+      response.destroy();
+      resolve(response.statusCode ?? 0);
+    });
+    ws.on('error', (error) => {
+      if (!/Unexpected server response/.test(error.message)) reject(error);
+    });
+  });
 }

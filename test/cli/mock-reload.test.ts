@@ -28,7 +28,7 @@ async function ask(client: Client): Promise<string> {
   return client.messages[before]!.text;
 }
 
-describe('wscope mock: hot reload', { timeout: 30_000 }, () => {
+describe('wscope mock: hot reload', { timeout: 60_000 }, () => {
   test('an edit applies to the next message on a connection that stays open; a broken edit keeps the previous version', async () => {
     const mock = await startMock(version('one'));
     const client = await connectClient(mock.url('/live'));

@@ -41,7 +41,7 @@ mock:
         close: { code: 4000, reason: bye }
 `;
 
-describe('wscope mock checked by wscope run', { timeout: 30_000 }, () => {
+describe('wscope mock checked by wscope run', { timeout: 60_000 }, () => {
   test("the file's scenarios pass against the file's mock; a changed mock makes them fail with exit 11", async () => {
     const mock = await startMock(MOCK_EXAMPLE);
     const url = `url=ws://127.0.0.1:${mock.port}`;
