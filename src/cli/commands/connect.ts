@@ -17,6 +17,8 @@ import {
   outputFlags,
   type OutputSettings,
   type RawOptions,
+  type RecordingSettings,
+  recordingFlags,
   type Role,
   seconds,
   tlsFlags,
@@ -24,6 +26,7 @@ import {
 } from '../flags.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples, SLASH_COMMANDS_HELP } from '../help-text.js';
 import { createOutput } from '../output.js';
+import { withRecording } from '../recording.js';
 import { askPassphrase } from '../terminal/passphrase.js';
 import { UsageError } from '../usage-error.js';
 import type { Subcommand } from './subcommand.js';
@@ -37,6 +40,7 @@ export interface ConnectSettings {
   compression: CompressionSettings;
   interaction: InteractionSettings;
   output: OutputSettings;
+  recording: RecordingSettings;
   execute: string[];
   /** Seconds to wait after -x (or after stdin ends in pipe mode) before closing; -1: forever. */
   wait: number | undefined;
@@ -93,6 +97,7 @@ export function readConnectSettings(url: string, raw: RawOptions): ConnectSettin
     compression: compressionFlags.read(raw),
     interaction: interactionFlags.read(raw),
     output: outputFlags.read(raw),
+    recording: recordingFlags.read(raw),
     execute: (raw['execute'] as string[] | undefined) ?? [],
     wait: raw['wait'] as number | undefined,
     followRedirects: (raw['location'] as boolean | undefined) ?? false,
@@ -108,7 +113,7 @@ export async function connectFromSettings(settings: ConnectSettings): Promise<Ex
   // -x at a terminal is watched by a person: the terminal's view (`< `, --json), as interactively.
   const output = createOutput(settings.output, shape === 'interactive' || (shape === 'execute' && stdoutIsTty));
   const passphrase = settings.tls.passphrase === true ? await askPassphrase() : settings.tls.passphrase;
-  return runConnect(settings, shape, output, passphrase);
+  return withRecording(settings.recording, () => runConnect(settings, shape, output, passphrase));
 }
 
 const CONNECT_HELP = `
@@ -144,6 +149,7 @@ export const connectCommand: Subcommand = {
     compressionFlags.add(command, 'client');
     interactionFlags.add(command, 'client');
     outputFlags.add(command);
+    recordingFlags.add(command);
     command.addHelpText('after', CONNECT_HELP);
     command.action((url: string, raw: RawOptions) => schedule(() => connectFromSettings(readConnectSettings(url, raw))));
   },
