@@ -1,9 +1,18 @@
 /** `wscope mock FILE --port P`: a WebSocket server scripted by the `mock:` section of a `*.wscope.yaml` file. */
 import { Option } from 'commander';
-import { compressionFlags, type CompressionSettings, type OutputSettings, outputFlags, type RawOptions } from '../flags.js';
+import {
+  compressionFlags,
+  type CompressionSettings,
+  type OutputSettings,
+  outputFlags,
+  type RawOptions,
+  type RecordingSettings,
+  recordingFlags,
+} from '../flags.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
 import { runMock } from '../mock-mode.js';
 import { createOutput } from '../output.js';
+import { withRecording } from '../recording.js';
 import { parsePort } from './listen.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -15,12 +24,14 @@ export interface MockSettings {
   env: string;
   compression: CompressionSettings;
   output: OutputSettings;
+  recording: RecordingSettings;
 }
 
 const MOCK_HELP = `
 ${examples([
   ['wscope mock api.wscope.yaml --port 8765', "serve the file's mock: section on ws://127.0.0.1:8765"],
   ['wscope mock api.wscope.yaml --port 0 --host 0.0.0.0', 'any free port, on every interface'],
+  ['wscope mock api.wscope.yaml --record mock.har', 'record every connection as DevTools writes HAR (or .jsonl: trace events)'],
 ])}
 
 The file is reloaded when it changes: new rules apply to the next message; an edit that does not
@@ -47,6 +58,7 @@ export const mockCommand: Subcommand = {
     command.addOption(new Option('--env <name>', "the file's environment whose variables templates see").default('default').helpGroup(group));
     compressionFlags.add(command, 'server');
     outputFlags.add(command);
+    recordingFlags.add(command);
     command.addHelpText('after', MOCK_HELP);
     command.action((file: string, raw: RawOptions) =>
       schedule(() => {
@@ -57,9 +69,10 @@ export const mockCommand: Subcommand = {
           env: raw['env'] as string,
           compression: compressionFlags.read(raw),
           output: outputFlags.read(raw),
+          recording: recordingFlags.read(raw),
         };
         const interactive = Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
-        return runMock(settings, createOutput(settings.output, interactive));
+        return withRecording(settings.recording, () => runMock(settings, createOutput(settings.output, interactive)));
       }),
     );
   },
