@@ -33,6 +33,8 @@ export class ScenarioConnection {
   /** Set once the socket has closed. */
   closeInfo: CloseInfo | undefined;
   readonly closed: Promise<CloseInfo>;
+  /** The trace's id for this connection (`conn` in its events); read now, as the trace forgets it at the close. */
+  readonly traceId: number | undefined;
 
   constructor(
     /** `as:` in the file; `default` for an unnamed one. */
@@ -40,6 +42,7 @@ export class ScenarioConnection {
     /** The WebSocket, open. */
     readonly socket: WebSocket,
   ) {
+    this.traceId = traceConnectionId(socket);
     socket.on('message', (data: Buffer, binary: boolean) => this.push({ kind: 'message', data, binary, time: Date.now() }));
     socket.on('ping', (data: Buffer) => this.push({ kind: 'ping', data, time: Date.now() }));
     socket.on('pong', (data: Buffer, rtt?: number) => this.push({ kind: 'pong', data, rtt, time: Date.now() }));
@@ -59,11 +62,6 @@ export class ScenarioConnection {
         this.wake();
       });
     });
-  }
-
-  /** The trace's id for this connection (`conn` in its events). */
-  get traceId(): number | undefined {
-    return traceConnectionId(this.socket);
   }
 
   /** How many of `kind` are waiting to be taken. */

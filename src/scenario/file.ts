@@ -5,7 +5,18 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { formatPlace, type MessageSpec, messageKind, MessageSpecError, parseWithPlaces, type Place, SourceSyntaxError } from '../templating/index.js';
+import {
+  formatPlace,
+  isTemplate,
+  type MessageSpec,
+  messageKind,
+  MessageSpecError,
+  parseBase64,
+  parseHex,
+  parseWithPlaces,
+  type Place,
+  SourceSyntaxError,
+} from '../templating/index.js';
 import { checkAgainstSchema, checkStepArgs } from './file-schema.js';
 import { findStepKind, stepKindOf, stepKindNames, STEP_COMMON_KEYS } from './steps/index.js';
 import type { ScenarioFile, StepNode } from './model.js';
@@ -48,7 +59,10 @@ export function parseScenarioFile(text: string, path: string): ScenarioFile {
   const messages = (root['messages'] ?? {}) as Record<string, MessageSpec>;
   for (const [name, spec] of Object.entries(messages)) {
     try {
-      messageKind(spec);
+      const kind = messageKind(spec);
+      // Bytes written as they are (no {{variable}} in them) are checked now, not when sent.
+      const bytes = kind === 'binary' || kind === 'base64' ? String((spec as Record<string, unknown>)[kind]) : undefined;
+      if (bytes !== undefined && !isTemplate(bytes)) kind === 'binary' ? parseHex(bytes) : parseBase64(bytes);
     } catch (error) {
       if (error instanceof MessageSpecError) throw new ScenarioFileError(places.of(messages, name) ?? fileStart, `message "${name}": ${error.message}`);
       throw error;

@@ -11,7 +11,7 @@ import { abortableSleep } from './abortable.js';
 import type { ScenarioConnection } from './connection.js';
 import type { ScenarioFile, ScenarioSpec, StepNode } from './model.js';
 import type { Failure, ScenarioResult, StepResult } from './result.js';
-import { CheckFailure, type StepContext } from './steps/step-kind.js';
+import { CheckFailure, StepArgsError, type StepContext } from './steps/step-kind.js';
 import type { TraceCollector } from './trace-collector.js';
 
 export interface ScenarioRunOptions {
@@ -206,7 +206,7 @@ function matcherForMessage(spec: MessageSpec, baseDir: string): Record<string, u
 
 function failureOf(error: unknown): Failure {
   if (error instanceof CheckFailure) return { message: error.message, ...error.details };
-  if (error instanceof TemplateError || error instanceof MessageSpecError || error instanceof MatcherSpecError) {
+  if (error instanceof TemplateError || error instanceof MessageSpecError || error instanceof MatcherSpecError || error instanceof StepArgsError) {
     return { message: error.message, fileError: true };
   }
   if (error instanceof Error) return { message: error.message };

@@ -5,7 +5,7 @@ import { type ClientOptions, connect } from '../../index.js';
 import { ScenarioConnection } from '../connection.js';
 import { durationSchema } from './schemas.js';
 import { parseDuration } from '../../templating/index.js';
-import { defineStep, type JsonSchema, type StepContext } from './step-kind.js';
+import { defineStep, type JsonSchema, StepArgsError, type StepContext } from './step-kind.js';
 
 interface ConnectObject {
   url: string;
@@ -90,7 +90,14 @@ export const connectStep = defineStep<ConnectArgs>({
 });
 
 function clientOptions(spec: ConnectObject, context: StepContext): ClientOptions {
-  const read = (path: string) => readFileSync(resolve(context.file.baseDir, path));
+  const read = (path: string) => {
+    const file = resolve(context.file.baseDir, path);
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new StepArgsError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  };
   const tls = spec.tls ?? {};
   const timeout = spec.timeout === undefined ? undefined : parseDuration(spec.timeout);
   return {

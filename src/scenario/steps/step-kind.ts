@@ -8,7 +8,7 @@ import type { Payload, Variables } from '../../templating/index.js';
 import type { ScenarioConnection } from '../connection.js';
 import type { ScenarioFile, StepNode } from '../model.js';
 
-/** A JSON Schema (draft 2020-12, as ajv reads it). */
+/** A JSON Schema (draft-07, which editors' YAML servers and ajv read). */
 export type JsonSchema = Record<string, unknown> | boolean;
 
 export interface StepKind<Args = unknown> {
