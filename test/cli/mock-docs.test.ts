@@ -3,6 +3,8 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
 import { eventually, killAll, ROOT } from './helpers.js';
 import { cleanUpMocks, connectClient, startMock } from './mock-peers.js';
 
@@ -47,5 +49,13 @@ describe('docs/mock.md', { timeout: 60_000 }, () => {
     for (const text of ['a', 'b', 'c']) room.ws.send(text);
     assert.deepEqual(await room.closed, { code: 4001, reason: 'enough' });
     assert.deepEqual(room.texts(), ['welcome to /rooms/blue, ann', 'a', 'b', 'c']);
+  });
+
+  test('schema/wscope.schema.json, as an editor uses it, accepts the example and refuses a misspelt key', () => {
+    const validate = new Ajv({ strict: false }).compile(JSON.parse(readFileSync(join(ROOT, 'schema', 'wscope.schema.json'), 'utf8')) as object);
+    const example = docsExample();
+    assert.ok(validate(parse(example)), JSON.stringify(validate.errors));
+    assert.equal(validate(parse(example.replace('delay: 250ms', 'delai: 250ms'))), false);
+    assert.equal(validate(parse(example.replace('every: 1s', 'every: soon'))), false);
   });
 });
