@@ -26,15 +26,18 @@ export class MockFileError extends Error {
 }
 
 type Path = ReadonlyArray<string | number>;
-type Map = Record<string, unknown>;
+type Fields = Record<string, unknown>;
+type Faults = Pick<Send, 'delayMs' | 'fragmentBytes' | 'dropChance'>;
+
+const NO_FAULTS: Faults = { delayMs: 0, dropChance: 0 };
 
 export function readMockSection(file: ScenarioFile, envName: string): MockConfig {
   // The runner's rule: an environment the file does not have is an EnvironmentError (a bad --env), but "default" may be absent.
   const environment = environmentOf(file, envName);
   const reader = new MockReader(file, environment);
-  const section = file.mock as Map | undefined;
+  const section = file.mock as Fields | undefined;
   if (section === undefined) return reader.fail([], 'the file has no mock: section (see README "Mock server")');
-  const routes = Object.entries(section).map(([pattern, route]) => reader.route(pattern, (route ?? {}) as Map, section, ['mock', pattern]));
+  const routes = Object.entries(section).map(([pattern, route]) => reader.route(pattern, (route ?? {}) as Fields, section, ['mock', pattern]));
   return { routes, environment, places: file.places, baseDir: file.baseDir };
 }
 
@@ -49,7 +52,7 @@ class MockReader {
     this.variables = Variables.create({ environment });
   }
 
-  route(pattern: string, route: Map, container: Map, path: Path): Route {
+  route(pattern: string, route: Fields, container: Fields, path: Path): Route {
     try {
       compilePattern(pattern);
     } catch (error) {
@@ -62,13 +65,13 @@ class MockReader {
     const result: Route = {
       pattern,
       onConnect: onConnect.map((item, i) => this.connectSend(item, onConnect, i, [...path, 'onConnect', i])),
-      rules: rules.map((item, i) => this.rule(item as Map, [...path, 'on', i])),
-      pushes: pushes.map((item, i) => this.push(item as Map, [...path, 'push', i])),
+      rules: rules.map((item, i) => this.rule(item as Fields, [...path, 'on', i])),
+      pushes: pushes.map((item, i) => this.push(item as Fields, [...path, 'push', i])),
       place: this.place(path, container, pattern),
     };
     const protocols = route['protocols'];
     if (protocols !== undefined) result.protocols = typeof protocols === 'string' ? [protocols] : (protocols as string[]);
-    const closeAfter = route['closeAfter'] as Map | undefined;
+    const closeAfter = route['closeAfter'] as Fields | undefined;
     if (closeAfter) {
       const messages = closeAfter['messages'] as number;
       const ending: Ending = closeAfter['abort'] === true ? { kind: 'abort' } : this.close(closeAfter, [...path, 'closeAfter']);
@@ -76,12 +79,12 @@ class MockReader {
       result.closeAfter = { messages, ending };
     }
     const unmatched = route['unmatched'];
-    if (unmatched === 'echo') result.unmatched = { replies: [this.echo(route, 'unmatched', [...path, 'unmatched'], 0)], endingDelayMs: 0 };
-    else if (typeof unmatched === 'object' && unmatched !== null) result.unmatched = this.action(unmatched as Map, [...path, 'unmatched']);
+    if (unmatched === 'echo') result.unmatched = { replies: [this.echo(route, 'unmatched', [...path, 'unmatched'], NO_FAULTS)], endingDelayMs: 0 };
+    else if (typeof unmatched === 'object' && unmatched !== null) result.unmatched = this.action(unmatched as Fields, [...path, 'unmatched']);
     return result;
   }
 
-  private rule(rule: Map, path: Path): Rule {
+  private rule(rule: Fields, path: Path): Rule {
     const spec = this.matcherSpec(rule['match'], rule, [...path, 'match']);
     let matcher: Rule['matcher'];
     try {
@@ -91,7 +94,7 @@ class MockReader {
       this.fail(error.key === undefined ? [...path, 'match'] : [...path, 'match', error.key], error.message);
     }
     const result: Rule = { matcher, action: this.action(rule, path), place: this.place(path) };
-    const regex = (spec as Map)['regex'];
+    const regex = (spec as Fields)['regex'];
     if (typeof regex === 'string') result.regex = new RegExp(regex, 'u');
     return result;
   }
@@ -100,12 +103,12 @@ class MockReader {
    * `match:` as `expect:` takes it: a saved message's name (that exact message), `{ message: NAME }`
    * beside other checks, or a matcher spec; rendered with the environment.
    */
-  private matcherSpec(match: unknown, rule: Map, path: Path): unknown {
+  private matcherSpec(match: unknown, rule: Fields, path: Path): unknown {
     const rendered = this.render(match, rule, 'match', path);
     if (typeof rendered === 'string') return this.exactly(rendered, path);
-    const { message, ...rest } = rendered as Map;
+    const { message, ...rest } = rendered as Fields;
     if (message === undefined) return rendered;
-    return { ...(this.exactly(message as string, [...path, 'message']) as Map), ...rest };
+    return { ...(this.exactly(message as string, [...path, 'message']) as Fields), ...rest };
   }
 
   /**
@@ -125,7 +128,7 @@ class MockReader {
     }
   }
 
-  private action(object: Map, path: Path): Action {
+  private action(object: Fields, path: Path): Action {
     const faults = this.faults(object, path);
     const reply = object['reply'];
     const replies = reply === undefined ? [] : Array.isArray(reply) ? reply : [reply];
@@ -138,20 +141,20 @@ class MockReader {
       // The delay holds the ending too, so `close:` after a delayed reply comes after it.
       endingDelayMs: faults.delayMs,
     };
-    if (object['echo'] === true) action.replies.push(this.echo(object, 'echo', [...path, 'echo'], faults.delayMs, faults));
+    if (object['echo'] === true) action.replies.push(this.echo(object, 'echo', [...path, 'echo'], faults));
     if (object['abort'] === true) action.ending = { kind: 'abort' };
     else if (object['close'] !== undefined) action.ending = this.close(object['close'], [...path, 'close']);
     return action;
   }
 
-  private echo(container: Map, key: string, path: Path, delayMs: number, faults?: ReturnType<MockReader['faults']>): Send {
-    return { message: ECHO, container, key, ...(faults ?? { delayMs, dropChance: 0 }), place: this.place(path) };
+  private echo(container: Fields, key: string, path: Path, faults: Faults): Send {
+    return { message: ECHO, container, key, ...faults, place: this.place(path) };
   }
 
   private close(value: unknown, path: Path): Ending {
     if (value === true) return { kind: 'close', code: undefined, reason: '' };
     if (typeof value === 'number') return { kind: 'close', code: value, reason: '' };
-    const object = value as Map;
+    const object = value as Fields;
     const reason = (object['reason'] as string | undefined) ?? '';
     const code = object['code'] as number | undefined;
     // RFC 6455 §5.5: a control frame's payload is at most 125 bytes, 2 of them the code.
@@ -162,13 +165,13 @@ class MockReader {
 
   private connectSend(item: unknown, list: unknown[], index: number, path: Path): Send {
     if (typeof item === 'object' && item !== null && 'send' in item) {
-      const object = item as Map;
+      const object = item as Fields;
       return this.send(object['send'], object, 'send', [...path, 'send'], this.faults(object, path));
     }
-    return this.send(item, list, index, path, { delayMs: 0, dropChance: 0 });
+    return this.send(item, list, index, path, NO_FAULTS);
   }
 
-  private push(object: Map, path: Path): Push {
+  private push(object: Fields, path: Path): Push {
     const intervalMs = parseDuration(object['every']) ?? 0;
     if (intervalMs < 1) this.fail([...path, 'every'], 'every: needs an interval of at least 1ms (100ms, 1s; a number is seconds)');
     const push: Push = { send: this.send(object['send'], object, 'send', [...path, 'send'], this.faults(object, path)), intervalMs };
@@ -176,18 +179,18 @@ class MockReader {
     return push;
   }
 
-  private faults(object: Map, path: Path): Pick<Send, 'delayMs' | 'fragmentBytes' | 'dropChance'> {
+  private faults(object: Fields, path: Path): Faults {
     const delay = object['delay'];
     const delayMs = delay === undefined ? 0 : parseDuration(delay);
     if (delayMs === undefined) this.fail([...path, 'delay'], `delay: is a duration (250ms, 2s; a number is seconds), got ${JSON.stringify(delay)}`);
     const drop = object['drop'];
-    const faults: Pick<Send, 'delayMs' | 'fragmentBytes' | 'dropChance'> = { delayMs, dropChance: drop === true ? 1 : typeof drop === 'number' ? drop : 0 };
+    const faults: Faults = { delayMs, dropChance: drop === true ? 1 : typeof drop === 'number' ? drop : 0 };
     if (object['fragment'] !== undefined) faults.fragmentBytes = object['fragment'] as number;
     return faults;
   }
 
   /** A message to send: a saved message's name (resolved now), or an inline one. */
-  private send(message: unknown, container: object, key: string | number, path: Path, faults: Pick<Send, 'delayMs' | 'fragmentBytes' | 'dropChance'>): Send {
+  private send(message: unknown, container: object, key: string | number, path: Path, faults: Faults): Send {
     const place = this.place(path, container, key);
     if (typeof message === 'string') {
       return { message: this.saved(message, path), container: this.file.messages, key: message, ...faults, place };

@@ -10,7 +10,6 @@ import {
   recordingFlags,
 } from '../flags.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
-import { runMock } from '../mock-mode.js';
 import { createOutput } from '../output.js';
 import { withRecording } from '../recording.js';
 import { parsePort } from './listen.js';
@@ -72,7 +71,11 @@ export const mockCommand: Subcommand = {
           recording: recordingFlags.read(raw),
         };
         const interactive = Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
-        return withRecording(settings.recording, () => runMock(settings, createOutput(settings.output, interactive)));
+        return withRecording(settings.recording, async () => {
+          // Loaded when the command runs: the file format (yaml, ajv, the matchers) would add to every other command's start-up.
+          const { runMock } = await import('../mock-mode.js');
+          return runMock(settings, createOutput(settings.output, interactive));
+        });
       }),
     );
   },
