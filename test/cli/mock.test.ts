@@ -39,7 +39,7 @@ mock:
 describe('wscope mock', { timeout: 90_000 }, () => {
   test('greets on connect, answers JSON with its fields, regex rules with their groups, the first rule that matches', async () => {
     const mock = await startMock(CHAT);
-    assert.match(mock.cli.stderr, /ws:\/\/127\.0\.0\.1:\d+\/chat {2}2 on connect; 3 rules; answers unmatched messages/);
+    await mock.cli.waitFor('stderr', /ws:\/\/127\.0\.0\.1:\d+\/chat {2}2 on connect; 3 rules; answers unmatched messages/);
     const client = await connectClient(mock.url('/chat'));
     await eventually(() => client.messages.length === 2, 'the two greetings');
     assert.deepEqual(client.texts(), ['{"type":"welcome","user":"alice"}', 'you are #1']);
@@ -206,7 +206,7 @@ mock:
     await eventually(() => client.messages.length === 3, 'the reply after the dropped one');
     await sleep(100);
     assert.deepEqual(client.texts().slice(2), ['after']);
-    assert.match(mock.cli.stderr, /#1 dropped \(drop:\): never/);
+    await mock.cli.waitFor('stderr', /#1 dropped \(drop:\): never/);
 
     // drop: 0.5 over 200 messages: some replies, not all (outside 50-150 has a chance below 1e-12).
     for (let i = 0; i < 200; i++) client.ws.send('coin');
