@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { connectCommand } from './commands/connect.js';
 import { listenCommand } from './commands/listen.js';
+import { mockCommand } from './commands/mock.js';
 import { proxyCommand } from './commands/proxy.js';
 import { recordCommand } from './commands/record.js';
 import { replayCommand } from './commands/replay.js';
@@ -19,7 +20,7 @@ import { redactUrlPasswords } from '../index.js';
 import { USAGE_HINT, UsageError } from './usage-error.js';
 
 /** The subcommands, in the order `wscope --help` lists them. Each tool adds a row. */
-export const SUBCOMMANDS: readonly Subcommand[] = [connectCommand, listenCommand, proxyCommand, replayCommand, recordCommand, runCommand];
+export const SUBCOMMANDS: readonly Subcommand[] = [connectCommand, listenCommand, proxyCommand, recordCommand, replayCommand, runCommand, mockCommand];
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 

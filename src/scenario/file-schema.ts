@@ -5,6 +5,7 @@
  * kind's schema, so an error names the step and the key that is wrong, not every alternative.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { mockSchema } from '../mock/mock-schema.js';
 import { savedMessageSchema } from './steps/schemas.js';
 import { STEP_COMMON_SCHEMAS, STEP_KINDS } from './steps/index.js';
 import type { JsonSchema, StepKind } from './steps/step-kind.js';
@@ -36,7 +37,7 @@ function fileSchema(step: JsonSchema): Record<string, unknown> {
           },
         },
       },
-      mock: { description: 'the mock server (wscope mock)' },
+      mock: mockSchema,
     },
     definitions: { step },
   };

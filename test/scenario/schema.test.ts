@@ -31,5 +31,10 @@ test('an editor validating with the schema (ajv) accepts the README example and 
   assert.ok(validate(parse(example)), JSON.stringify(validate.errors));
   const misspelt = example.replace('- send: hello', '- sned: hello');
   assert.equal(validate(parse(misspelt)), false);
-  assert.ok(validate(parse('scenarios:\n  - name: bare\n    steps: [ping, close, expectClose]\nmock: { anything: here }\n')), JSON.stringify(validate.errors));
+  assert.ok(
+    validate(parse('scenarios:\n  - name: bare\n    steps: [ping, close, expectClose]\nmock: { /status: { onConnect: [{ text: hi }] } }\n')),
+    JSON.stringify(validate.errors),
+  );
+  // The mock: section has its own schema (src/mock/mock-schema.ts): paths only.
+  assert.equal(validate(parse('mock: { anything: here }\n')), false);
 });
