@@ -2,7 +2,8 @@
  * `wscope proxy --listen PORT` without --target: the forward proxy in the terminal. Apps and
  * browsers are pointed at it; each WebSocket it can read is relayed and shown as the reverse
  * proxy shows its own (the same live view, --jsonl, --match), and it says what else went through:
- * plain HTTP requests, blind tunnels with their byte counts, refusals. With --mitm it loads (or
+ * plain HTTP requests, blind tunnels with their byte counts, refusals. The fault flags apply to
+ * every WebSocket it relays, as the reverse proxy's do. With --mitm it loads (or
  * makes) its CA first and says how to trust it.
  */
 import { CaFileError, describeNotice, forwardProxyBanner, type ForwardProxy, prepareMitm, startForwardProxy } from '../proxy/forward/index.js';
@@ -11,7 +12,7 @@ import { proxyUpgrade, type ProxyOptions } from '../proxy/upgrade.js';
 import type { ProxySettings } from './commands/proxy.js';
 import { ExitCode } from './exit-codes.js';
 import { jsonlPrinterOptions } from './jsonl-output.js';
-import { untilStopped, writeJsonl } from './proxy-mode.js';
+import { faultOptions, untilStopped, writeJsonl } from './proxy-mode.js';
 import { ProxyView } from './proxy-view.js';
 import { readFlagFile } from './socket-options.js';
 import { colorWanted, palette } from './terminal/colors.js';
@@ -34,14 +35,16 @@ export async function runForwardProxy(settings: ProxySettings): Promise<ExitCode
   const view = new ProxyView(printer, output, settings.match);
   const upstream = { rejectUnauthorized: tls.checkCertificates, ...(tls.ca !== undefined && { ca: readFlagFile('--ca', tls.ca) }) };
   const open = new Set<Relay>();
+  const faults = faultOptions(settings, printer);
   const relayOptions: ProxyOptions = {
     upstream,
+    ...faults.options,
     ...(!settings.compression.compression && { perMessageDeflate: false }),
     ...(settings.compression.maxPayload !== undefined && { maxMessageSize: settings.compression.maxPayload }),
     onRelay: (relay, url) => {
       open.add(relay);
       links?.link(relay);
-      view.opened(relay, url);
+      faults.viewIds.push(view.opened(relay, url));
       void relay.closed.then(() => open.delete(relay));
     },
     onRefused: (url, refusal, error) => view.refused(url, refusal, error),

@@ -7,6 +7,7 @@ import { encodeTraceLine, TRACE_CHANNEL, type TraceEvent } from '../index.js';
 import { FaultPlan, formatFaultNote, realClock } from '../proxy/faults/index.js';
 import type { Relay } from '../proxy/relay.js';
 import { startReverseProxy, type ReverseProxy } from '../proxy/reverse-proxy.js';
+import type { ProxyOptions } from '../proxy/upgrade.js';
 import type { ProxySettings } from './commands/proxy.js';
 import { ExitCode } from './exit-codes.js';
 import { jsonlPrinterOptions } from './jsonl-output.js';
@@ -29,13 +30,7 @@ export async function runReverseProxy(settings: ProxySettings & { target: URL })
   const passphrase = tls.passphrase === true ? await askPassphrase() : tls.passphrase;
   const pair = keyPair(tls.cert, tls.key, passphrase);
   const open = new Set<Relay>();
-  // The live view's #ID of each relayed connection, in the order the fault plan counts them (onRelay follows each relay at once).
-  const viewIds: number[] = [];
-  const plan = new FaultPlan(settings.faults, {
-    clock: realClock,
-    random: Math.random,
-    report: (report) => queueMicrotask(() => printer.status(`#${viewIds[report.connection - 1] ?? '?'} ${formatFaultNote(report)}`)),
-  });
+  const faults = faultOptions(settings, printer);
   let proxy: ReverseProxy;
   try {
     proxy = await startReverseProxy({
@@ -46,11 +41,11 @@ export async function runReverseProxy(settings: ProxySettings & { target: URL })
       upstream: { rejectUnauthorized: tls.checkCertificates, ...(tls.ca !== undefined && { ca: readFlagFile('--ca', tls.ca) }) },
       ...(!settings.compression.compression && { perMessageDeflate: false }),
       ...(settings.compression.maxPayload !== undefined && { maxMessageSize: settings.compression.maxPayload }),
-      ...(!plan.empty && { faults: () => plan.next(), noContextTakeover: plan.dropsMessages }),
+      ...faults.options,
       onRelay: (relay, url) => {
         open.add(relay);
         links?.link(relay);
-        viewIds.push(view.opened(relay, url));
+        faults.viewIds.push(view.opened(relay, url));
         void relay.closed.then(() => open.delete(relay));
       },
       onRefused: (url, refusal, error) => view.refused(url, refusal, error),
@@ -67,6 +62,22 @@ export async function runReverseProxy(settings: ProxySettings & { target: URL })
   await untilStopped(open, printer);
   await proxy.close();
   return ExitCode.Normal;
+}
+
+/**
+ * Either proxy's faults (--delay, --drop-messages...): the relay options that apply them, and the
+ * live view's #ID of each relayed connection in the order the plan counts them, which the caller
+ * fills as each relay opens (onRelay follows each relay at once), so a fault's report line names
+ * the connection the view shows.
+ */
+export function faultOptions(settings: ProxySettings, printer: Printer): { options: Pick<ProxyOptions, 'faults' | 'noContextTakeover'>; viewIds: number[] } {
+  const viewIds: number[] = [];
+  const plan = new FaultPlan(settings.faults, {
+    clock: realClock,
+    random: Math.random,
+    report: (report) => queueMicrotask(() => printer.status(`#${viewIds[report.connection - 1] ?? '?'} ${formatFaultNote(report)}`)),
+  });
+  return { options: plan.empty ? {} : { faults: () => plan.next(), noContextTakeover: plan.dropsMessages }, viewIds };
 }
 
 /** Until Ctrl-C or SIGTERM; then every relayed pair is closed with 1001 on both legs (at most SHUTDOWN_MS), and a second Ctrl-C exits at once. */

@@ -94,6 +94,19 @@ describe('wscope proxy --listen PORT (forward proxy)', () => {
     assert.match(cli.stdout, /< #1 server → client hello through the proxy ✓( |\n)/);
   });
 
+  it('applies the fault flags to the WebSockets it relays, as the reverse proxy does: --close-after 2 closes both ends with the chosen code', async () => {
+    const { cli, port } = await startProxy(['--close-after', '2', '--close-code', '4000', '--close-reason', 'fault']);
+    const socket = new WsWebSocket(`ws://127.0.0.1:${echoPort}/`, { agent: new TunnelAgent(port) });
+    await once(socket, 'open');
+    const replies: string[] = [];
+    socket.on('message', (data: Buffer) => replies.push(data.toString()));
+    socket.send('one');
+    const [code, reason] = (await once(socket, 'close')) as [number, Buffer];
+    // The message and its echo are the two; then the fault closes the client's leg with its code.
+    assert.deepEqual([code, reason.toString(), replies], [4000, 'fault', ['one']]);
+    await cli.waitFor('stderr', /#1 .*close-after/);
+  });
+
   it('forwards a plain HTTP request untouched and says so; a malformed request gets 400 and an unknown host 502, the proxy still serving', async () => {
     const origin = createServer((req, res) =>
       res.writeHead(203, 'Odd But Fine', ['X-Mixed-Case', req.url ?? '', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2']).end('body ✓'),
