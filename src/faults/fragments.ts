@@ -20,12 +20,22 @@ export function splitPayload(payload: Uint8Array, count: number): Uint8Array[] {
   return pieces;
 }
 
-/** The frames of one fragmented message, with `between` after every fragment but the last. */
-export function fragmentedMessage(opcode: number, payload: Uint8Array, count: number, between: readonly WireFrame[] = []): WireFrame[] {
+/**
+ * The frames of one fragmented message, with `between` after every fragment but the last; each
+ * fragment masked with the key `maskKey` gives it (none when it gives undefined).
+ */
+export function fragmentedMessage(
+  opcode: number,
+  payload: Uint8Array,
+  count: number,
+  between: readonly WireFrame[] = [],
+  maskKey: () => Uint8Array | undefined = () => undefined,
+): WireFrame[] {
   const frames: WireFrame[] = [];
   splitPayload(payload, count).forEach((piece, index) => {
     const last = index === count - 1;
-    frames.push({ opcode: index === 0 ? opcode : 0, fin: last, payload: piece });
+    const key = maskKey();
+    frames.push({ opcode: index === 0 ? opcode : 0, fin: last, payload: piece, ...(key && { maskKey: key }) });
     if (!last) frames.push(...between);
   });
   return frames;
