@@ -1,12 +1,14 @@
 /**
  * The flag groups every subcommand draws from, each defined once: headers (the handshake's
- * request), TLS, heartbeat, compression (and the message size limit), interaction and output.
+ * request), TLS, heartbeat, compression (and the message size limit), interaction, output and
+ * recording.
  * A group adds its options to a commander Command and reads them back into settings, with the
  * checks commander cannot express. Flags mean what they mean in wscat 6.x; where a flag means
  * something else for a server (`--host`, `-s`), the role picks the help text.
  */
 import { constants } from 'node:buffer';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { RECORD_EXTENSIONS, recordFormatOf } from '../record/index.js';
 import type { BinaryView } from './format.js';
 import { UsageError } from './usage-error.js';
 
@@ -369,6 +371,44 @@ export const outputFlags = {
     };
     if (settings.binary && settings.base64) throw new UsageError('use either --binary or --base64, not both');
     return settings;
+  },
+};
+
+// --- recording: the trace to a file, and which secrets it keeps ---------------------------------
+
+export interface RecordingSettings {
+  /** Files to record to, each `.har` or `.jsonl`. */
+  files: string[];
+  /** More header names to redact (in recordings and --jsonl alike). */
+  redact: string[];
+  /** --no-redact: credentials as they are (headers named by --redact are still redacted). */
+  secrets: boolean;
+}
+
+export const recordingFlags = {
+  add(command: Command): void {
+    const group = 'Recording:';
+    add(
+      command,
+      group,
+      new Option(
+        '--record <file>',
+        `record every connection: ${RECORD_EXTENSIONS.join(' (HAR, as DevTools writes it) or ')} (trace events); repeat for both`,
+      ).argParser(collect),
+    );
+    add(command, group, new Option('--redact <header>', 'also redact this header in recordings and --jsonl; repeat for several'));
+    add(command, group, new Option('--no-redact', 'record Authorization, Cookie, Set-Cookie, Proxy-Authorization and URL passwords as they are'));
+    // --redact and --no-redact share commander's attribute `redact`: keep each in its own, whatever their order.
+    command.on('option:redact', (header: string) => command.setOptionValue('redactHeader', collect(header, command.getOptionValue('redactHeader'))));
+    command.on('option:no-redact', () => command.setOptionValue('recordSecrets', true));
+  },
+  read(raw: RawOptions): RecordingSettings {
+    const files = get<string[] | undefined>(raw, 'record') ?? [];
+    for (const file of files)
+      if (!recordFormatOf(file)) throw new UsageError(`--record '${file}': the file name must end with ${RECORD_EXTENSIONS.join(' or ')}`);
+    const redact = get<string[] | undefined>(raw, 'redactHeader') ?? [];
+    for (const header of redact) if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) throw new UsageError(`--redact '${header}' is not a header name`);
+    return { files, redact, secrets: get<boolean | undefined>(raw, 'recordSecrets') ?? false };
   },
 };
 

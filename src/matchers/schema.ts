@@ -1,4 +1,4 @@
-/** JSON Schema matchers (ajv, draft 2020-12's vocabulary by default as ajv's), compiled once each. */
+/** JSON Schema matchers (ajv's default: draft-07), each compiled once when its step runs. */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { MatcherSpecError } from './errors.js';
 

@@ -1,6 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
 import { epochSeconds, type TraceEvent } from '../trace/events.js';
-import { redactEvent } from '../trace/redact.js';
+import { redactEvent, redactHeaders, SECRET_HEADERS } from '../trace/redact.js';
 
 /**
  * Every trace event of every WebSocket in the process is published on this
@@ -16,13 +16,19 @@ export interface TraceOptions {
    * header values and URL passwords. Off by default: they are replaced by `[redacted]` and `***`.
    */
   secrets?: boolean;
+  /** More header names whose values become `[redacted]` (any case), even with `secrets`. */
+  redactHeaders?: readonly string[];
 }
 
 let secrets = false;
+let extraHeaders: ReadonlySet<string> = new Set();
+let redactedHeaders: ReadonlySet<string> = SECRET_HEADERS;
 
 /** Process-wide, like the channel itself. */
 export function setTraceOptions(options: TraceOptions): void {
   secrets = options.secrets ?? false;
+  extraHeaders = new Set((options.redactHeaders ?? []).map((name) => name.toLowerCase()));
+  redactedHeaders = new Set([...SECRET_HEADERS, ...extraHeaders]);
 }
 
 /** The one guard every hook sits behind: a getter on the channel, nothing allocated. */
@@ -46,5 +52,11 @@ export function traceTime(): number {
 }
 
 export function publish(event: TraceEvent): void {
-  traceChannel.publish(secrets ? event : redactEvent(event));
+  traceChannel.publish(secrets ? withHeadersRedacted(event) : redactEvent(event, redactedHeaders));
+}
+
+/** With `secrets`, only the headers asked for by name are redacted. */
+function withHeadersRedacted(event: TraceEvent): TraceEvent {
+  if (event.event !== 'handshake' || extraHeaders.size === 0) return event;
+  return { ...event, requestHeaders: redactHeaders(event.requestHeaders, extraHeaders), responseHeaders: redactHeaders(event.responseHeaders, extraHeaders) };
 }

@@ -32,13 +32,13 @@ function fileSchema(step: JsonSchema): Record<string, unknown> {
           properties: {
             name: { type: 'string', minLength: 1 },
             connect: { description: 'the first step: connect to this URL (or { url, headers, subprotocols, tls, compression })' },
-            steps: { type: 'array', items: { $ref: '#/$defs/step' } },
+            steps: { type: 'array', items: { $ref: '#/definitions/step' } },
           },
         },
       },
       mock: { description: 'the mock server (wscope mock)' },
     },
-    $defs: { step },
+    definitions: { step },
   };
 }
 
@@ -57,7 +57,7 @@ function stepSchema(kind: StepKind): JsonSchema {
 export function editorSchema(kinds: readonly StepKind[] = STEP_KINDS): Record<string, unknown> {
   const bare = kinds.filter((kind) => acceptsNull(kind)).map((kind) => kind.name);
   return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $schema: 'http://json-schema.org/draft-07/schema#',
     $id: SCHEMA_ID,
     title: 'wscope file: environments, messages, scenarios, mock server',
     ...fileSchema({
@@ -95,7 +95,7 @@ export function checkStepArgs(kind: StepKind, args: unknown): SchemaProblem | un
   let validate = stepValidators.get(kind);
   if (!validate) {
     // Nested steps (a repeat's) are checked one by one when they are read.
-    validate = ajv.compile({ $defs: { step: { type: ['object', 'string'] } }, ...(kind.schema as object) });
+    validate = ajv.compile({ definitions: { step: { type: ['object', 'string'] } }, ...(kind.schema as object) });
     stepValidators.set(kind, validate);
   }
   if (validate(args)) return undefined;

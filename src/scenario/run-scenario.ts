@@ -11,7 +11,7 @@ import { abortableSleep } from './abortable.js';
 import type { ScenarioConnection } from './connection.js';
 import type { ScenarioFile, ScenarioSpec, StepNode } from './model.js';
 import type { Failure, ScenarioResult, StepResult } from './result.js';
-import { CheckFailure, type StepContext } from './steps/step-kind.js';
+import { CheckFailure, StepArgsError, type StepContext } from './steps/step-kind.js';
 import type { TraceCollector } from './trace-collector.js';
 
 export interface ScenarioRunOptions {
@@ -64,6 +64,8 @@ class ScenarioRun {
   readonly connections = new Map<string, ScenarioConnection>();
   /** Every connection the scenario opened (a closed one stays in `connections` for expectClose). */
   private readonly opened: ScenarioConnection[] = [];
+  /** Connections that never opened, whose events (the error, the refusal) belong in the report too. */
+  private readonly otherTraceIds: number[] = [];
   private readonly backgroundStop = new AbortController();
   private readonly backgrounds: Array<Promise<Failure | undefined>> = [];
 
@@ -120,6 +122,7 @@ class ScenarioRun {
         this.connections.set(connection.name, connection);
         this.opened.push(connection);
       },
+      addTrace: (conn) => void this.otherTraceIds.push(conn),
       payload: (spec, container, key) => {
         if (typeof spec === 'string') return buildPayload(this.savedMessage(spec, variables), file.baseDir);
         return buildPayload(renderValue(spec as MessageSpec, variables, places, container, key), file.baseDir);
@@ -177,7 +180,8 @@ class ScenarioRun {
   }
 
   traceIds(): number[] {
-    return this.opened.map((connection) => connection.traceId).filter((id): id is number => id !== undefined);
+    const ids = this.opened.map((connection) => connection.traceId).filter((id): id is number => id !== undefined);
+    return [...this.otherTraceIds, ...ids];
   }
 }
 
@@ -206,7 +210,7 @@ function matcherForMessage(spec: MessageSpec, baseDir: string): Record<string, u
 
 function failureOf(error: unknown): Failure {
   if (error instanceof CheckFailure) return { message: error.message, ...error.details };
-  if (error instanceof TemplateError || error instanceof MessageSpecError || error instanceof MatcherSpecError) {
+  if (error instanceof TemplateError || error instanceof MessageSpecError || error instanceof MatcherSpecError || error instanceof StepArgsError) {
     return { message: error.message, fileError: true };
   }
   if (error instanceof Error) return { message: error.message };

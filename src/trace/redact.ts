@@ -7,8 +7,9 @@ export const REDACTED = '[redacted]';
 /** In a URL's user info: `*` needs no percent-encoding there, so the URL stays readable. */
 export const REDACTED_PASSWORD = '***';
 
-export function redactHeaders(headers: HeaderPairs): HeaderPairs {
-  return headers.map(([name, value]) => [name, SECRET_HEADERS.has(name.toLowerCase()) ? REDACTED : value]);
+/** `names`: lower-case header names whose values are replaced (default: SECRET_HEADERS). */
+export function redactHeaders(headers: HeaderPairs, names: ReadonlySet<string> = SECRET_HEADERS): HeaderPairs {
+  return headers.map(([name, value]) => [name, names.has(name.toLowerCase()) ? REDACTED : value]);
 }
 
 /** `ws://user:pw@host/` → `ws://user:***@host/`; a string that is not a URL is returned as it is. */
@@ -35,10 +36,18 @@ export function redactUrlPasswords(text: string): string {
 
 const USERINFO_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#@]*@/gi;
 
-/** The same event with its secrets (credential headers, URL passwords) replaced. */
-export function redactEvent<T extends TraceEvent>(event: T): T {
+/**
+ * The same event with its secrets (credential headers, URL passwords) replaced. `headerNames`
+ * (lower case) replaces the headers redacted, SECRET_HEADERS by default.
+ */
+export function redactEvent<T extends TraceEvent>(event: T, headerNames: ReadonlySet<string> = SECRET_HEADERS): T {
   if (event.event === 'handshake') {
-    return { ...event, url: redactUrl(event.url), requestHeaders: redactHeaders(event.requestHeaders), responseHeaders: redactHeaders(event.responseHeaders) };
+    return {
+      ...event,
+      url: redactUrl(event.url),
+      requestHeaders: redactHeaders(event.requestHeaders, headerNames),
+      responseHeaders: redactHeaders(event.responseHeaders, headerNames),
+    };
   }
   if (event.event === 'error') {
     return { ...event, message: redactUrlPasswords(event.message), ...(event.url !== undefined && { url: redactUrl(event.url) }) };

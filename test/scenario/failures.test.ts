@@ -126,6 +126,7 @@ test('an invalid file: one line on stderr naming file:line:column and what is wr
     ['scenarios:\n  - name: x\n', /:2:5: scenarios\[0\]: "steps" is missing/],
     ['scenarios: [ {name: x, steps: [}\n', /:1:\d+: /],
     ['scenarios:\n  - name: x\n    steps: []\n  - name: x\n    steps: []\n', /:4:11: two scenarios are named "x" \(the other is at line 2\)/],
+    ['scenarios:\n  - name: x\n    steps:\n      - expect: { regex: "(" }\n', /:4:26: expect: "regex" is not a valid regular expression: /],
     ['messages:\n  b: { binary: "4g" }\nscenarios: []\n', /:2:6: message "b"|:2:\d+: /],
   ];
   for (const [text, expected] of cases) {

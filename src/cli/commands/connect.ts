@@ -19,6 +19,8 @@ import {
   outputFlags,
   type OutputSettings,
   type RawOptions,
+  type RecordingSettings,
+  recordingFlags,
   type Role,
   seconds,
   tlsFlags,
@@ -26,6 +28,7 @@ import {
 } from '../flags.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples, SLASH_COMMANDS_HELP } from '../help-text.js';
 import { createOutput } from '../output.js';
+import { withRecording } from '../recording.js';
 import { askPassphrase } from '../terminal/passphrase.js';
 import { UsageError } from '../usage-error.js';
 import type { Subcommand } from './subcommand.js';
@@ -39,6 +42,7 @@ export interface ConnectSettings {
   compression: CompressionSettings;
   interaction: InteractionSettings;
   output: OutputSettings;
+  recording: RecordingSettings;
   execute: string[];
   /** Seconds to wait after -x (or after stdin ends in pipe mode) before closing; -1: forever. */
   wait: number | undefined;
@@ -98,6 +102,7 @@ export function readConnectSettings(url: string, raw: RawOptions): ConnectSettin
     compression: compressionFlags.read(raw),
     interaction: interactionFlags.read(raw),
     output: outputFlags.read(raw),
+    recording: recordingFlags.read(raw),
     execute: (raw['execute'] as string[] | undefined) ?? [],
     wait: raw['wait'] as number | undefined,
     followRedirects: (raw['location'] as boolean | undefined) ?? false,
@@ -114,7 +119,7 @@ export async function connectFromSettings(settings: ConnectSettings): Promise<Ex
   // -x at a terminal is watched by a person: the terminal's view (`< `, --json), as interactively.
   const output = createOutput(settings.output, shape === 'interactive' || (shape === 'execute' && stdoutIsTty));
   const passphrase = settings.tls.passphrase === true ? await askPassphrase() : settings.tls.passphrase;
-  return runConnect(settings, shape, output, passphrase);
+  return withRecording(settings.recording, () => runConnect(settings, shape, output, passphrase));
 }
 
 const CONNECT_HELP = `
@@ -150,6 +155,7 @@ export const connectCommand: Subcommand = {
     compressionFlags.add(command, 'client');
     interactionFlags.add(command, 'client');
     outputFlags.add(command);
+    recordingFlags.add(command);
     collectionFlags.add(command);
     command.addHelpText('after', CONNECT_HELP);
     command.action((url: string, raw: RawOptions) => schedule(() => connectFromSettings(readConnectSettings(url, raw))));

@@ -15,6 +15,8 @@ import {
   outputFlags,
   type OutputSettings,
   type RawOptions,
+  type RecordingSettings,
+  recordingFlags,
   type Role,
   tlsFlags,
   type TlsSettings,
@@ -22,6 +24,7 @@ import {
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples, SLASH_COMMANDS_HELP } from '../help-text.js';
 import { runListen } from '../listen-mode.js';
 import { createOutput } from '../output.js';
+import { withRecording } from '../recording.js';
 import { askPassphrase } from '../terminal/passphrase.js';
 import { UsageError } from '../usage-error.js';
 import type { Subcommand } from './subcommand.js';
@@ -35,6 +38,7 @@ export interface ListenSettings {
   compression: CompressionSettings;
   interaction: InteractionSettings;
   output: OutputSettings;
+  recording: RecordingSettings;
   broadcast: boolean;
   path?: string;
   showHeaders: boolean;
@@ -65,6 +69,7 @@ export function readListenSettings(port: number, raw: RawOptions): ListenSetting
     compression: compressionFlags.read(raw),
     interaction: interactionFlags.read(raw),
     output: outputFlags.read(raw),
+    recording: recordingFlags.read(raw),
     broadcast: (raw['broadcast'] as boolean | undefined) ?? false,
     ...(path !== undefined && { path }),
     showHeaders: (raw['showHeaders'] as boolean | undefined) ?? false,
@@ -75,7 +80,7 @@ export async function listenFromSettings(settings: ListenSettings): Promise<Exit
   const interactive = Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
   const output = createOutput(settings.output, interactive);
   const passphrase = settings.tls.passphrase === true ? await askPassphrase() : settings.tls.passphrase;
-  return runListen(settings, output, passphrase);
+  return withRecording(settings.recording, () => runListen(settings, output, passphrase));
 }
 
 const LISTEN_HELP = `
@@ -113,6 +118,7 @@ export const listenCommand: Subcommand = {
     compressionFlags.add(command, 'server');
     interactionFlags.add(command, 'server');
     outputFlags.add(command);
+    recordingFlags.add(command);
     command.addHelpText('after', LISTEN_HELP);
     command.action((port: number, raw: RawOptions) => schedule(() => listenFromSettings(readListenSettings(port, raw))));
   },

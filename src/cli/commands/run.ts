@@ -12,11 +12,12 @@ import {
   stepKindNames,
 } from '../../scenario/index.js';
 import { ExitCode } from '../exit-codes.js';
-import { integer, type RawOptions, seconds } from '../flags.js';
+import { integer, type RawOptions, recordingFlags, type RecordingSettings, seconds } from '../flags.js';
 import { EXIT_CODES_HELP, examples } from '../help-text.js';
 import { formatJson } from '../run-report/json.js';
 import { formatJunit } from '../run-report/junit.js';
 import { formatFileHeader, formatScenario, formatSummary } from '../run-report/pretty.js';
+import { withRecording } from '../recording.js';
 import { colorWanted, palette } from '../terminal/colors.js';
 import { UsageError } from '../usage-error.js';
 import type { Subcommand } from './subcommand.js';
@@ -34,6 +35,8 @@ export interface RunSettings {
   parallel: number;
   timeoutMs: number;
   color: boolean;
+  /** --record FILE: every connection of every scenario, to a HAR or JSONL file (the inspector opens them). */
+  recording: RecordingSettings;
 }
 
 function variable(value: string, previous: Record<string, string> | undefined): Record<string, string> {
@@ -64,6 +67,7 @@ export function readRunSettings(files: string[], raw: RawOptions): RunSettings {
     parallel: (raw['parallel'] as number | undefined) ?? 1,
     timeoutMs: ((raw['timeout'] as number | undefined) ?? 5) * 1000,
     color: (raw['color'] as boolean | undefined) ?? true,
+    recording: recordingFlags.read(raw),
   };
 }
 
@@ -147,6 +151,7 @@ ${examples([
   ['wscope run *.wscope.yaml --env staging --var user=bob', 'another environment, one variable set'],
   ['wscope run api.wscope.yaml --reporter junit --output report.xml', 'JUnit XML for CI (the steps still print)'],
   ["wscope run api.wscope.yaml --grep 'login' --bail --parallel 4", 'some scenarios, four at a time, stop at a failure'],
+  ['wscope run api.wscope.yaml --record failed.har', 'every connection recorded, to open in the inspector'],
   ['wscope run --print-schema > wscope.schema.json', 'the JSON Schema for editors'],
 ])}
 
@@ -173,6 +178,7 @@ export const runCommand: Subcommand = {
     add(new Option('-o, --output <file>', 'write the report there (pretty still prints)'));
     add(new Option('--no-color', 'run without color'));
     add(new Option('--print-schema', 'print the JSON Schema of the file format (for editors) and exit'));
+    recordingFlags.add(command);
     command.addHelpText('after', RUN_HELP);
     command.action((files: string[], raw: RawOptions) =>
       schedule(async () => {
@@ -180,7 +186,8 @@ export const runCommand: Subcommand = {
           process.stdout.write(`${JSON.stringify(editorSchema(), null, 2)}\n`);
           return ExitCode.Normal;
         }
-        return runFromSettings(readRunSettings(files, raw));
+        const settings = readRunSettings(files, raw);
+        return withRecording(settings.recording, () => runFromSettings(settings));
       }),
     );
   },

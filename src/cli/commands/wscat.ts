@@ -3,7 +3,7 @@
  * modes on the top-level command (the seed's commands, and every wscat habit, are written so).
  */
 import { type Command, Option } from 'commander';
-import { compressionFlags, headerFlags, heartbeatFlags, interactionFlags, outputFlags, type RawOptions, tlsFlags } from '../flags.js';
+import { compressionFlags, headerFlags, heartbeatFlags, interactionFlags, outputFlags, type RawOptions, recordingFlags, tlsFlags } from '../flags.js';
 import { UsageError } from '../usage-error.js';
 import { addConnectOwnFlags, type ConnectSettings, connectFromSettings, readConnectSettings } from './connect.js';
 import { addListenOwnFlags, type ListenSettings, listenFromSettings, parsePort, readListenSettings } from './listen.js';
@@ -22,6 +22,7 @@ export function defineWscatForm(program: Command, schedule: Schedule, commandNam
   compressionFlags.add(program, 'either');
   interactionFlags.add(program, 'either');
   outputFlags.add(program);
+  recordingFlags.add(program);
   program.action((raw: RawOptions, command: Command) =>
     schedule(() => {
       const [operand] = command.args;

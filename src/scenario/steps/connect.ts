@@ -1,11 +1,11 @@
 /** `connect`: open a connection (a URL, or an object with headers, subprotocols, TLS, compression), named by `as:`. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type ClientOptions, connect } from '../../index.js';
+import { type ClientOptions, traceConnectionId, WebSocket } from '../../index.js';
 import { ScenarioConnection } from '../connection.js';
 import { durationSchema } from './schemas.js';
 import { parseDuration } from '../../templating/index.js';
-import { defineStep, type JsonSchema, type StepContext } from './step-kind.js';
+import { defineStep, type JsonSchema, StepArgsError, type StepContext } from './step-kind.js';
 
 interface ConnectObject {
   url: string;
@@ -66,9 +66,9 @@ export const connectStep = defineStep<ConnectArgs>({
       context.fail(`a connection named "${name}" is already open in this scenario; name another with as:`);
     }
     const options = clientOptions(spec, context);
-    let socket: Awaited<ReturnType<typeof connect>>;
+    let socket: WebSocket;
     try {
-      socket = await abortable(connect(spec.url, options), context.signal);
+      socket = await abortable(open(spec.url, options, context), context.signal);
     } catch (error) {
       const status = (error as { status?: number }).status;
       if (spec.expectStatus !== undefined && status === spec.expectStatus) {
@@ -90,7 +90,14 @@ export const connectStep = defineStep<ConnectArgs>({
 });
 
 function clientOptions(spec: ConnectObject, context: StepContext): ClientOptions {
-  const read = (path: string) => readFileSync(resolve(context.file.baseDir, path));
+  const read = (path: string) => {
+    const file = resolve(context.file.baseDir, path);
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new StepArgsError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  };
   const tls = spec.tls ?? {};
   const timeout = spec.timeout === undefined ? undefined : parseDuration(spec.timeout);
   return {
@@ -105,6 +112,29 @@ function clientOptions(spec: ConnectObject, context: StepContext): ClientOptions
     ...(tls.insecure === true && { rejectUnauthorized: false }),
     ...(timeout !== undefined && { handshakeTimeout: timeout }),
   };
+}
+
+/**
+ * Open a connection as `connect()` does; one that fails keeps its trace id for the report (the
+ * trace forgets it at the close), so JUnit's system-out shows why it failed.
+ */
+function open(url: string, options: ClientOptions, context: StepContext): Promise<WebSocket> {
+  return new Promise((resolvePromise, reject) => {
+    const socket = new WebSocket(url, options);
+    const onError = () => {
+      const conn = traceConnectionId(socket);
+      if (conn !== undefined) context.addTrace(conn);
+    };
+    const onOpen = () => {
+      socket.off('close', onClose).off('error', onError);
+      resolvePromise(socket);
+    };
+    const onClose = () => {
+      socket.off('open', onOpen);
+      reject(socket.connectError ?? new Error('the connection closed before it opened'));
+    };
+    socket.once('open', onOpen).once('close', onClose).once('error', onError);
+  });
 }
 
 /** The connection, or a rejection when the scenario is aborted first (the socket is then dropped). */

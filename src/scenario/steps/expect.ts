@@ -2,12 +2,13 @@
  * `expect`: the next message must match (within a time, default 5 s); `waitFor`: messages that
  * do not match are skipped until one does. Both may `capture` values from the message.
  */
-import { parseDuration, formatDuration } from '../../templating/index.js';
+import { compileMatcher, MatcherSpecError } from '../../matchers/index.js';
+import { formatDuration, isTemplate, parseDuration } from '../../templating/index.js';
 import { checkMessageRef } from './message-ref.js';
 import { showClose, showMessage } from './received-text.js';
 import { captureFrom } from './capture.js';
 import { captureSchema, durationSchema, matcherSchema } from './schemas.js';
-import { defineStep, type StepContext, type StepKind } from './step-kind.js';
+import { defineStep, type StepContext, type StepKind, StepArgsError } from './step-kind.js';
 
 type MatcherArgs = string | (Record<string, unknown> & { within?: string | number; capture?: Record<string, string> });
 
@@ -17,8 +18,22 @@ const ownKeys = {
 };
 
 function checkArgs(args: MatcherArgs, file: Parameters<NonNullable<StepKind['check']>>[1]['file']): void {
-  if (typeof args === 'string') checkMessageRef(args, file);
-  else if (typeof args['message'] === 'string') checkMessageRef(args['message'], file, ['message']);
+  if (typeof args === 'string') {
+    checkMessageRef(args, file);
+    return;
+  }
+  if (typeof args['message'] === 'string') {
+    checkMessageRef(args['message'], file, ['message']);
+    return;
+  }
+  // A matcher without {{variables}} is compiled now: a bad regex or schema is a bad file, found before anything runs.
+  if (isTemplate(JSON.stringify(args))) return;
+  try {
+    compileMatcher(args);
+  } catch (error) {
+    if (error instanceof MatcherSpecError) throw new StepArgsError(error.message, error.key !== undefined ? [error.key] : []);
+    throw error;
+  }
 }
 
 /** `expect json {"type":"hello"} within 2s`: the matcher as written, without the step's own keys. */

@@ -13,7 +13,7 @@ export const repeatStep = defineStep<RepeatArgs>({
     type: 'object',
     required: ['times', 'steps'],
     additionalProperties: false,
-    properties: { times: { type: 'integer', minimum: 0, maximum: 1000000 }, steps: { type: 'array', items: { $ref: '#/$defs/step' } } },
+    properties: { times: { type: 'integer', minimum: 0, maximum: 1000000 }, steps: { type: 'array', items: { $ref: '#/definitions/step' } } },
   },
   check: (args, context) => void context.readSteps(args.steps),
   label: (args) => `repeat ${args.times} times`,

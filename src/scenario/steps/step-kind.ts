@@ -8,7 +8,7 @@ import type { Payload, Variables } from '../../templating/index.js';
 import type { ScenarioConnection } from '../connection.js';
 import type { ScenarioFile, StepNode } from '../model.js';
 
-/** A JSON Schema (draft 2020-12, as ajv reads it). */
+/** A JSON Schema (draft-07, which editors' YAML servers and ajv read). */
 export type JsonSchema = Record<string, unknown> | boolean;
 
 export interface StepKind<Args = unknown> {
@@ -89,6 +89,8 @@ export interface StepContext {
   connection(name?: string): ScenarioConnection;
   readonly connections: ReadonlyMap<string, ScenarioConnection>;
   addConnection(connection: ScenarioConnection): void;
+  /** Put a connection's trace events in the scenario's report by its trace id (one that never opened, so has no ScenarioConnection). */
+  addTrace(conn: number): void;
   /** A message to send: a saved message's name or an inline spec, rendered. */
   payload(spec: unknown, container: object, key: string | number): Payload;
   /** A matcher: a saved message's name (that exact message), `{ message: NAME }`, or a matcher spec, rendered. */
