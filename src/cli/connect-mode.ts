@@ -3,7 +3,9 @@
  * editing, history, `< ` for what arrives), execute (-x: send, wait, close, as wscat does), and
  * pipe (stdin or stdout is not a terminal: records in, messages out).
  */
+import { CollectionError } from '../collection/index.js';
 import { ClientSession } from './client-session.js';
+import { CollectionKeyboard } from './collection-keyboard.js';
 import type { ConnectSettings } from './commands/connect.js';
 import { ExitCode } from './exit-codes.js';
 import type { Output } from './output.js';
@@ -22,13 +24,32 @@ export function connectShape(settings: Pick<ConnectSettings, 'execute'>, stdinIs
 
 export async function runConnect(settings: ConnectSettings, shape: ConnectShape, output: Output, passphrase: string | undefined): Promise<ExitCode> {
   const { printer, view } = output;
-  const { slash, echo, raw } = settings.interaction;
+  const { echo, raw } = settings.interaction;
   const session = new ClientSession(
     { url: settings.url, client: clientOptions(settings, passphrase), reconnect: settings.reconnect, echo, raw },
     printer,
     view,
   );
-  const target: LineTarget = { send: (command) => session.submit(command), quit: () => session.close(1000) };
+  let keyboard: CollectionKeyboard | undefined;
+  if (settings.collection) {
+    try {
+      keyboard = CollectionKeyboard.open(settings.collection, printer, (command) => session.submit(command));
+    } catch (error) {
+      if (!(error instanceof CollectionError)) throw error;
+      printer.error(error.message);
+      return ExitCode.BadFile;
+    }
+  }
+  // /send NAME is the point of a collection: its slash commands are on without --slash.
+  const slash = settings.interaction.slash || keyboard !== undefined;
+  const target: LineTarget = {
+    send: (command) => {
+      keyboard?.sent(command);
+      session.submit(command);
+    },
+    quit: () => session.close(1000),
+    ...(keyboard && { collection: keyboard }),
+  };
   const stopOnSignals = () => {
     let signalled = false;
     const stop = () => {
@@ -78,7 +99,7 @@ export async function runConnect(settings: ConnectSettings, shape: ConnectShape,
       let stdinFailed = false;
       session.onOpen = (_socket, reconnected) => {
         if (reconnected) return;
-        pipeStdin(settings, session, target, output).catch((error: Error) => {
+        pipeStdin(settings, slash, session, target, output).catch((error: Error) => {
           // What was read went out; the rest cannot: close cleanly, and say so in the exit code.
           stdinFailed = true;
           printer.error(`cannot read stdin: ${error.message}`);
@@ -93,12 +114,12 @@ export async function runConnect(settings: ConnectSettings, shape: ConnectShape,
 }
 
 /** Read stdin only once the connection is open (so no line goes out before it can), then close. */
-async function pipeStdin(settings: ConnectSettings, session: ClientSession, target: LineTarget, { printer }: Output): Promise<void> {
+async function pipeStdin(settings: ConnectSettings, slash: boolean, session: ClientSession, target: LineTarget, { printer }: Output): Promise<void> {
   const { binary, base64, nullSeparated } = settings.output;
   for await (const record of readRecords(process.stdin, nullSeparated ? 0x00 : 0x0a)) {
     if (binary) session.submit({ kind: 'binary', data: record });
     else if (base64) session.submit({ kind: 'binary', data: Buffer.from(record.toString('latin1'), 'base64') });
-    else runLine(record.toString('utf8'), settings.interaction.slash, target, printer);
+    else runLine(record.toString('utf8'), slash, target, printer);
     await session.writable();
   }
   const wait = settings.wait ?? 0;

@@ -497,3 +497,36 @@ export const recordingFlags = {
     return { files, redact, secrets: get<boolean | undefined>(raw, 'recordSecrets') ?? false };
   },
 };
+
+export interface CollectionSettings {
+  path: string;
+  envName: string;
+  vars: Record<string, string>;
+}
+
+/** `--var name=value`, repeated: later ones win. */
+export function variableFlag(value: string, previous: Record<string, string> | undefined): Record<string, string> {
+  const equals = value.indexOf('=');
+  if (equals <= 0) throw new InvalidArgumentError(`expected NAME=VALUE, got '${value}'`);
+  return { ...previous, [value.slice(0, equals)]: value.slice(equals + 1) };
+}
+
+/** connect's --collection, with the file's --env and --var as `wscope run` takes them. */
+export const collectionFlags = {
+  add(command: Command): void {
+    const group = 'Collection:';
+    add(command, group, new Option('--collection <file>', 'a *.wscope.yaml file: /send NAME, /messages, /save NAME (turns --slash on)'));
+    add(command, group, new Option('--env <name>', "the collection's environment (env: NAME) for {{variables}}").default('default'));
+    add(command, group, new Option('--var <name=value>', 'set a variable (above the environment); repeat for several').argParser(variableFlag));
+  },
+  read(raw: RawOptions): CollectionSettings | undefined {
+    const path = get<string | undefined>(raw, 'collection');
+    const vars = get<Record<string, string> | undefined>(raw, 'var') ?? {};
+    const envName = get<string | undefined>(raw, 'env') ?? 'default';
+    if (path === undefined) {
+      if (Object.keys(vars).length > 0 || envName !== 'default') throw new UsageError('--env and --var go with --collection FILE');
+      return undefined;
+    }
+    return { path, envName, vars };
+  },
+};

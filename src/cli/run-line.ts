@@ -2,7 +2,7 @@
  * One typed (or piped) line, in either mode: a message, or with slash commands on, maybe a
  * command. Connect mode's target is its one connection; listen mode's adds the client commands.
  */
-import { isSocketCommand, parseSlash, SLASH_HELP, type SlashCommand, type SocketCommand } from './slash-commands.js';
+import { type CollectionCommand, isSocketCommand, parseSlash, SLASH_HELP, type SlashCommand, type SocketCommand } from './slash-commands.js';
 import type { Printer } from './terminal/printer.js';
 
 export interface ClientCommands {
@@ -19,6 +19,8 @@ export interface LineTarget {
   quit(): void;
   /** Listen mode only. */
   clients?: ClientCommands;
+  /** Connect mode with --collection only. */
+  collection?: { run(command: CollectionCommand): void };
 }
 
 export function runLine(line: string, slash: boolean, target: LineTarget, printer: Printer): void {
@@ -36,6 +38,10 @@ export function runLine(line: string, slash: boolean, target: LineTarget, printe
       return;
     case 'invalid':
       printer.error(command.message);
+      return;
+    case 'collection':
+      if (target.collection) target.collection.run(command);
+      else printer.error(`/${command.action} needs a collection: wscope connect URL --collection FILE`);
       return;
     case 'to':
     case 'clients':

@@ -15,9 +15,13 @@ export type SlashCommand =
   | { kind: 'to'; id: number; line: string }
   | { kind: 'clients' }
   | { kind: 'headers'; id: number }
+  | CollectionCommand
   | { kind: 'help' }
   | { kind: 'quit' }
   | { kind: 'invalid'; message: string };
+
+/** With `--collection FILE`: its saved messages. */
+export type CollectionCommand = { kind: 'collection'; action: 'send' | 'save'; name: string } | { kind: 'collection'; action: 'messages' };
 
 export const SLASH_HELP = [
   '/ping [data]            send a ping',
@@ -28,6 +32,9 @@ export const SLASH_HELP = [
   '/to ID LINE             listen mode: send LINE (a message or a slash command) to client ID',
   '/clients                listen mode: list connected clients',
   '/headers ID             listen mode: show the request headers of client ID',
+  '/send NAME              --collection: send the message saved as NAME ({{variables}} expanded)',
+  '/messages               --collection: list the saved messages',
+  '/save NAME              --collection: save the last message sent as NAME',
   '/quit                   close (1000) and exit',
   '//text                  send "/text" as a message',
 ];
@@ -41,7 +48,10 @@ function splitCommand(line: string): [string, string] {
 /** Does this line start like a slash command wscope knows (`/ping x`, `/close 4000`)? For the hint when they are off. */
 export function looksLikeSlashCommand(line: string): boolean {
   const [name] = splitCommand(line);
-  return !line.startsWith('//') && ['ping', 'pong', 'close', 'binary', 'file', 'to', 'clients', 'headers', 'help', 'quit', 'exit'].includes(name);
+  return (
+    !line.startsWith('//') &&
+    ['ping', 'pong', 'close', 'binary', 'file', 'to', 'clients', 'headers', 'send', 'messages', 'save', 'help', 'quit', 'exit'].includes(name)
+  );
 }
 
 export function parseSlash(line: string): SlashCommand {
@@ -75,6 +85,11 @@ export function parseSlash(line: string): SlashCommand {
       if (name === 'headers') return { kind: 'headers', id };
       return match[2] ? { kind: 'to', id, line: match[2] } : { kind: 'invalid', message: 'usage: /to ID MESSAGE' };
     }
+    case 'send':
+    case 'save':
+      return /^\S+$/.test(rest) ? { kind: 'collection', action: name, name: rest } : { kind: 'invalid', message: `usage: /${name} NAME` };
+    case 'messages':
+      return { kind: 'collection', action: 'messages' };
     case 'clients':
     case 'help':
     case 'quit':

@@ -243,9 +243,15 @@ export class WebSocket extends SendPath {
     });
   }
 
-  /** Drop the connection at once, without a closing handshake (the peer sees TCP close: 1006). */
-  terminate(): void {
-    this.abort(undefined);
+  /**
+   * Drop the connection at once, without a closing handshake (the peer sees TCP close: 1006).
+   * `reset: true` ends TCP with a RST instead of a FIN, as a crashed host or a middlebox would
+   * (plain TCP only: Node cannot reset a TLS socket, which is then destroyed as without it).
+   */
+  terminate(options?: { reset?: boolean }): void {
+    const socket = this.socket;
+    if (options?.reset && socket && !socket.destroyed && !('encrypted' in socket)) socket.resetAndDestroy();
+    else this.abort(undefined);
   }
 
   /**

@@ -6,6 +6,8 @@ import {
   compressionFlags,
   type CompressionSettings,
   collect,
+  collectionFlags,
+  type CollectionSettings,
   HEARTBEAT_HELP,
   headerFlags,
   type HeaderSettings,
@@ -49,6 +51,8 @@ export interface ConnectSettings {
   proxy?: string;
   /** Attempts after a lost connection; Infinity without a number; undefined: no reconnecting. */
   reconnect: number | undefined;
+  /** --collection FILE (with --env, --var). */
+  collection?: CollectionSettings;
 }
 
 export const DEFAULT_MAX_REDIRECTS = 10;
@@ -89,6 +93,7 @@ export function readConnectSettings(url: string, raw: RawOptions): ConnectSettin
   const maxRedirects = raw['maxRedirects'] as number | true;
   const reconnect = raw['reconnect'] as number | boolean | undefined;
   const proxy = raw['proxy'] as string | undefined;
+  const collection = collectionFlags.read(raw);
   return {
     url: checkUrl(url),
     headers: headerFlags.read(raw),
@@ -104,6 +109,7 @@ export function readConnectSettings(url: string, raw: RawOptions): ConnectSettin
     maxRedirects: maxRedirects === true ? DEFAULT_MAX_REDIRECTS : maxRedirects,
     ...(proxy !== undefined && { proxy }),
     reconnect: reconnect === undefined || reconnect === false ? undefined : reconnect === true ? Infinity : reconnect,
+    ...(collection && { collection }),
   };
 }
 
@@ -150,6 +156,7 @@ export const connectCommand: Subcommand = {
     interactionFlags.add(command, 'client');
     outputFlags.add(command);
     recordingFlags.add(command);
+    collectionFlags.add(command);
     command.addHelpText('after', CONNECT_HELP);
     command.action((url: string, raw: RawOptions) => schedule(() => connectFromSettings(readConnectSettings(url, raw))));
   },

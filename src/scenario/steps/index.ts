@@ -6,6 +6,7 @@
 import { connectStep } from './connect.js';
 import { closeStep, expectCloseStep } from './close.js';
 import { everyStep } from './every.js';
+import { FAULT_STEPS } from './faults/index.js';
 import { expectNoMessageStep, expectStep, waitForStep } from './expect.js';
 import { expectPongStep, pingStep, sleepStep } from './ping.js';
 import { repeatStep } from './repeat.js';
@@ -25,6 +26,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   expectCloseStep,
   repeatStep,
   everyStep,
+  ...FAULT_STEPS,
 ];
 
 /** Keys any step may have beside its own: `on` (which connection), `name` (a label for the report). */
