@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { connectCommand } from './commands/connect.js';
 import { listenCommand } from './commands/listen.js';
+import { recordCommand } from './commands/record.js';
+import { replayCommand } from './commands/replay.js';
 import type { Subcommand } from './commands/subcommand.js';
 import { defineWscatForm } from './commands/wscat.js';
 import { ExitCode } from './exit-codes.js';
@@ -15,7 +17,7 @@ import { redactUrlPasswords } from '../index.js';
 import { USAGE_HINT, UsageError } from './usage-error.js';
 
 /** The subcommands, in the order `wscope --help` lists them. The tools to come (proxy, record, replay...) each add a row. */
-export const SUBCOMMANDS: readonly Subcommand[] = [connectCommand, listenCommand];
+export const SUBCOMMANDS: readonly Subcommand[] = [connectCommand, listenCommand, replayCommand, recordCommand];
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 

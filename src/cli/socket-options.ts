@@ -52,7 +52,11 @@ function socketOptions(heartbeatSettings: HeartbeatSettings, compression: Compre
   };
 }
 
-export function clientOptions(settings: ConnectSettings, passphrase: string | undefined): ClientOptions {
+/** Only the settings that shape the socket: replay builds them without connect's own flags. */
+export function clientOptions(
+  settings: Pick<ConnectSettings, 'headers' | 'tls' | 'heartbeat' | 'compression' | 'followRedirects' | 'maxRedirects' | 'proxy'>,
+  passphrase: string | undefined,
+): ClientOptions {
   const { headers, tls } = settings;
   const proxy = settings.proxy === undefined ? undefined : /^[a-z][a-z0-9+.-]*:\/\//i.test(settings.proxy) ? settings.proxy : `http://${settings.proxy}`;
   return {

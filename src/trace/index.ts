@@ -6,3 +6,4 @@ export { TraceFormatError, validateTraceEvent } from './validate.js';
 export { encodeTraceLine, encodeJsonl, parseTraceLine, decodeJsonl } from './jsonl.js';
 export { HarBuilder, harFromEvents, HAR_DIRECTIONS_COMMENT } from './har-write.js';
 export type * from './har-write.js';
+export { HarFormatError, isWebSocketEntry, readHar } from './har-read.js';
