@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { connectCommand } from './commands/connect.js';
+import { inspectCommand } from './commands/inspect.js';
 import { listenCommand } from './commands/listen.js';
 import { recordCommand } from './commands/record.js';
 import { replayCommand } from './commands/replay.js';
@@ -17,7 +18,7 @@ import { redactUrlPasswords } from '../index.js';
 import { USAGE_HINT, UsageError } from './usage-error.js';
 
 /** The subcommands, in the order `wscope --help` lists them. The tools to come (proxy, record, replay...) each add a row. */
-export const SUBCOMMANDS: readonly Subcommand[] = [connectCommand, listenCommand, replayCommand, recordCommand];
+export const SUBCOMMANDS: readonly Subcommand[] = [connectCommand, listenCommand, replayCommand, recordCommand, inspectCommand];
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 
