@@ -3,9 +3,11 @@
  * mode runs, its URL printed (with the token the page needs), the browser opened on --open.
  */
 import { spawn } from 'node:child_process';
+import type { HandshakeTraceEvent } from '../index.js';
 import { Inspector } from '../inspector/index.js';
 import { ExitCode } from './exit-codes.js';
 import type { InspectSettings } from './flags.js';
+import type { RecordingChoice } from './recording.js';
 
 /** Start an inspector or say in one line why not (the port is taken, say): undefined then. */
 export async function startInspector(inspector: Inspector, settings: InspectSettings, print: (line: string) => void): Promise<string | undefined> {
@@ -20,12 +22,19 @@ export async function startInspector(inspector: Inspector, settings: InspectSett
   }
 }
 
-export async function withInspector(settings: InspectSettings, title: string, run: () => Promise<ExitCode>): Promise<ExitCode> {
-  if (settings.port === undefined) return run();
+/**
+ * Serve the inspector while `run` runs. `run` is told which connections to keep out of its
+ * recordings: the page's own socket is traced like any other, and is no part of the session.
+ */
+export async function withInspector(settings: InspectSettings, title: string, run: (recording: RecordingChoice) => Promise<ExitCode>): Promise<ExitCode> {
+  if (settings.port === undefined) return run({});
+  // Created, and so subscribed to the trace, before any recorder: it has marked its own socket by
+  // the time a recorder sees that socket's handshake.
   const inspector = new Inspector({ live: true, title, port: settings.port });
   if ((await startInspector(inspector, settings, (line) => process.stderr.write(`${line}\n`))) === undefined) return ExitCode.ListenFailed;
+  const session = (handshake: HandshakeTraceEvent) => !inspector.owns(handshake.conn);
   try {
-    return await run();
+    return await run({ connections: { har: session, jsonl: session } });
   } finally {
     await inspector.close();
   }

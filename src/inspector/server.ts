@@ -98,6 +98,11 @@ export class Inspector {
     await Promise.all([this.sockets.close(1001, 'inspector closing'), new Promise<void>((resolve) => this.http.close(() => resolve()))]);
   }
 
+  /** Connection `conn` is the page's own socket (its events are not shown, nor recorded by the CLI). */
+  owns(conn: number): boolean {
+    return this.own.has(conn);
+  }
+
   private observe(event: TraceEvent): void {
     if (event.event === 'handshake' && this.upgrading) this.own.add(event.conn);
     if (this.own.has(event.conn)) return;

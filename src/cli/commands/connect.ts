@@ -8,6 +8,8 @@ import {
   collect,
   HEARTBEAT_HELP,
   headerFlags,
+  inspectFlags,
+  type InspectSettings,
   type HeaderSettings,
   heartbeatFlags,
   type HeartbeatSettings,
@@ -26,6 +28,7 @@ import {
 } from '../flags.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples, SLASH_COMMANDS_HELP } from '../help-text.js';
 import { createOutput } from '../output.js';
+import { withInspector } from '../inspecting.js';
 import { withRecording } from '../recording.js';
 import { askPassphrase } from '../terminal/passphrase.js';
 import { UsageError } from '../usage-error.js';
@@ -41,6 +44,7 @@ export interface ConnectSettings {
   interaction: InteractionSettings;
   output: OutputSettings;
   recording: RecordingSettings;
+  inspect: InspectSettings;
   execute: string[];
   /** Seconds to wait after -x (or after stdin ends in pipe mode) before closing; -1: forever. */
   wait: number | undefined;
@@ -98,6 +102,7 @@ export function readConnectSettings(url: string, raw: RawOptions): ConnectSettin
     interaction: interactionFlags.read(raw),
     output: outputFlags.read(raw),
     recording: recordingFlags.read(raw),
+    inspect: inspectFlags.read(raw),
     execute: (raw['execute'] as string[] | undefined) ?? [],
     wait: raw['wait'] as number | undefined,
     followRedirects: (raw['location'] as boolean | undefined) ?? false,
@@ -113,7 +118,9 @@ export async function connectFromSettings(settings: ConnectSettings): Promise<Ex
   // -x at a terminal is watched by a person: the terminal's view (`< `, --json), as interactively.
   const output = createOutput(settings.output, shape === 'interactive' || (shape === 'execute' && stdoutIsTty));
   const passphrase = settings.tls.passphrase === true ? await askPassphrase() : settings.tls.passphrase;
-  return withRecording(settings.recording, () => runConnect(settings, shape, output, passphrase));
+  return withInspector(settings.inspect, settings.url, (choice) =>
+    withRecording(settings.recording, () => runConnect(settings, shape, output, passphrase), choice),
+  );
 }
 
 const CONNECT_HELP = `
@@ -150,6 +157,7 @@ export const connectCommand: Subcommand = {
     interactionFlags.add(command, 'client');
     outputFlags.add(command);
     recordingFlags.add(command);
+    inspectFlags.add(command);
     command.addHelpText('after', CONNECT_HELP);
     command.action((url: string, raw: RawOptions) => schedule(() => connectFromSettings(readConnectSettings(url, raw))));
   },

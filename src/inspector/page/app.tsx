@@ -64,7 +64,7 @@ export function App({ socketUrl }: { socketUrl: string }) {
       <header>
         <h1>wscope inspector</h1>
         <span class="title">{title}</span>
-        <span class="status" role="status">
+        <span class="status" role="status" aria-label="Session">
           {status}
         </span>
       </header>
