@@ -27,6 +27,11 @@ export class Feed {
     this.timer ??= setTimeout(() => this.flush(), BATCH_MS);
   }
 
+  /** Everything so far, in order. */
+  events(): readonly TraceEvent[] {
+    return this.history;
+  }
+
   /** A new page: everything so far, then the live batches. */
   join(target: FeedTarget): void {
     this.flush();

@@ -8,7 +8,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { TRACE_CHANNEL, type TraceEvent, traceConnectionId, WebSocketServer } from '../index.js';
+import { encodeJsonl, harFromEvents, TRACE_CHANNEL, type TraceEvent, traceConnectionId, WebSocketServer } from '../index.js';
 import { encode, Feed } from './feed.js';
 import { allowedHosts, newToken, refusal } from './guard.js';
 import { PAGE_HTML } from './html.js';
@@ -133,6 +133,16 @@ export class Inspector {
     } else if (path === '/page.js') {
       res.writeHead(200, { ...common, 'content-type': 'text/javascript; charset=utf-8' });
       res.end(this.page);
+    } else if (path === '/export.har' || path === '/export.jsonl') {
+      // The session as it is now, in either recording format (docs/recording.md).
+      const har = path.endsWith('.har');
+      const body = har ? `${JSON.stringify(harFromEvents(this.feed.events()), null, 2)}\n` : encodeJsonl(this.feed.events());
+      res.writeHead(200, {
+        ...common,
+        'content-type': har ? 'application/json; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+        'content-disposition': `attachment; filename="wscope-session.${har ? 'har' : 'jsonl'}"`,
+      });
+      res.end(body);
     } else {
       res.writeHead(404, { ...common, 'content-type': 'text/plain' }).end('not found\n');
     }

@@ -76,6 +76,9 @@ describe('the inspector refuses whoever lacks the token, the Host or the Origin'
 
     assert.equal((await get(port, '/', `127.0.0.1:${port}`)).status, 403);
     assert.equal((await get(port, '/page.js', `127.0.0.1:${port}`)).status, 403);
+    assert.equal((await get(port, '/export.har', `127.0.0.1:${port}`)).status, 403);
+    assert.equal((await get(port, `/export.jsonl?token=${token}`, `evil.example:${port}`)).status, 403);
+    assert.equal((await get(port, `/export.jsonl?token=${token}`, `127.0.0.1:${port}`)).status, 200);
     assert.equal((await get(port, `/?token=${token.slice(1)}x`, `127.0.0.1:${port}`)).status, 403);
     const rebound = await get(port, `/?token=${token}`, `evil.example:${port}`);
     assert.equal(rebound.status, 403);

@@ -4,10 +4,12 @@
  * grid, the Filter search box and its count, the detail pane's JSON and hex dump, the keyboard.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { WebSocket, WebSocketServer } from '../../src/index.js';
+import { parseRecordingEvents } from '../../src/replay/index.js';
 import { answeringServer, CliProcess, killAll, ROOT, runCli, tempDir } from '../cli/helpers.js';
 import { inspectorUrl, launchChromium, messageRows, textBecomes } from './helpers.js';
 
@@ -16,6 +18,11 @@ function answer(text: string, socket: WebSocket): void {
   if (text.startsWith('{')) socket.send(JSON.stringify({ ok: true, re: JSON.parse(text) }));
   else if (text === 'bytes') socket.send(Buffer.from([0x00, 0x01, 0x02, 0x41, 0xff]));
   else socket.send(`echo:${text}`);
+}
+
+/** What a recording file holds, as [direction, data] of each message: what an export must give back. */
+function messagesOf(file: string): Array<[string, string]> {
+  return parseRecordingEvents(file, readFileSync(file, 'utf8')).flatMap((e) => (e.event === 'message' ? [[e.dir, e.data] as [string, string]] : []));
 }
 
 const SENT = ['hello', '{"op":"subscribe","id":7}', 'bytes', 'needle in a haystack'];
@@ -109,6 +116,18 @@ describe('wscope inspect', { timeout: 90_000 }, () => {
       const handshake = page.getByRole('region', { name: 'Handshake' });
       assert.match((await handshake.textContent()) ?? '', /GET \/ → 101 Switching Protocols/);
       assert.match((await handshake.getByRole('table', { name: 'Response headers' }).textContent()) ?? '', /sec-websocket-accept/i);
+
+      // Export: the session back as a file, read by our own reader, with the same messages.
+      for (const [name, kind] of [
+        ['Export HAR', 'har'],
+        ['Export JSONL', 'jsonl'],
+      ] as const) {
+        const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name }).click()]);
+        const saved = join(dir.path, `exported-${format}.${kind}`);
+        await download.saveAs(saved);
+        assert.equal(download.suggestedFilename(), `wscope-session.${kind}`);
+        assert.deepEqual(messagesOf(saved), messagesOf(join(dir.path, `s.${format}`)));
+      }
 
       if (format === 'har') {
         await page.getByLabel('Pings, pongs and close').check();

@@ -64,6 +64,12 @@ export function App({ socketUrl }: { socketUrl: string }) {
       <header>
         <h1>wscope inspector</h1>
         <span class="title">{title}</span>
+        <a class="export" href={`/export.har${location.search}`} download>
+          Export HAR
+        </a>
+        <a class="export" href={`/export.jsonl${location.search}`} download>
+          Export JSONL
+        </a>
         <span class="status" role="status" aria-label="Session">
           {status}
         </span>

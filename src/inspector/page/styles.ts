@@ -11,7 +11,9 @@ header { grid-column: 1 / 3; display: flex; gap: 12px; align-items: baseline; pa
 h1 { font-size: 15px; margin: 0; }
 h2 { font-size: 13px; margin: 0 0 4px; }
 .title, .hint { color: var(--muted); }
-.status { margin-left: auto; color: var(--muted); }
+.status { color: var(--muted); }
+.export { color: var(--in); }
+.export:first-of-type { margin-left: auto; }
 .connections { border-right: 1px solid var(--line); overflow: auto; padding: 6px; display: flex; flex-direction: column; gap: 4px; }
 .connections button { text-align: left; background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 4px; padding: 4px 6px; cursor: pointer; display: flex; flex-direction: column; font: inherit; }
 .connections button[aria-pressed="true"] { background: var(--sel); }
