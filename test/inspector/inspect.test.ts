@@ -110,6 +110,17 @@ describe('wscope inspect', { timeout: 90_000 }, () => {
       await grid.press('ArrowUp');
       assert.equal(await selected.textContent(), await rows.nth(0).textContent());
       assert.match((await detail.textContent()) ?? '', /↑ sent text, 5 B/);
+      // Shift-click a second row (the last message: the Close is hidden now): the time between the two, as the recording has it.
+      const times = parseRecordingEvents(join(dir.path, `s.${format}`), readFileSync(join(dir.path, `s.${format}`), 'utf8')).flatMap((e) =>
+        e.event === 'message' ? [e.time] : [],
+      );
+      await rows.last().click({ modifiers: ['Shift'] });
+      const gap = (times.at(-1)! - times[0]!) * 1000;
+      const between = (await detail.getByText('between this message and the shift-clicked one').textContent()) ?? '';
+      const shown = /^([\d.]+) (µs|ms|s) between/.exec(between);
+      assert.ok(shown, between);
+      const ms = Number(shown[1]) * { µs: 0.001, ms: 1, s: 1000 }[shown[2] as 'µs' | 'ms' | 's'];
+      assert.ok(Math.abs(ms - gap) <= 0.1 + gap * 0.01, `${between} for ${gap} ms`);
       await page.keyboard.press('/');
       assert.equal(await page.evaluate('document.activeElement?.getAttribute("type")'), 'search');
 

@@ -13,6 +13,12 @@ export function App({ socketUrl }: { socketUrl: string }) {
   const [title, setTitle] = useState('');
   const [filter, setFilter] = useState<Filter>(NO_FILTER);
   const [selected, setSelected] = useState<number | undefined>(undefined);
+  const [marked, setMarked] = useState<number | undefined>(undefined);
+  const select = (index: number, second: boolean) => {
+    if (second && selected !== undefined) return setMarked(index);
+    setSelected(index);
+    setMarked(undefined);
+  };
   const filterBox = useRef<HTMLInputElement>(null);
   // The filtered indexes, extended as rows arrive and rebuilt when the filter changes.
   const filtered = useRef<{ filter: Filter; upTo: number; indexes: number[]; error?: string }>({ filter, upTo: 0, indexes: [] });
@@ -111,8 +117,8 @@ export function App({ socketUrl }: { socketUrl: string }) {
             {view.error ? `bad regex: ${view.error}` : `${view.indexes.length} of ${store.rows.length} match`}
           </output>
         </div>
-        <MessageTable rows={store.rows} visible={view.indexes} selected={selected} onSelect={setSelected} follow={true} />
-        <Detail row={selected === undefined ? undefined : store.rows[selected]} />
+        <MessageTable rows={store.rows} visible={view.indexes} selected={selected} marked={marked} onSelect={select} follow={true} />
+        <Detail row={selected === undefined ? undefined : store.rows[selected]} other={marked === undefined ? undefined : store.rows[marked]} />
       </main>
     </div>
   );

@@ -1,8 +1,9 @@
 /** The selected message in full: text, JSON pretty-printed, binary as a hex dump, a Close decoded. */
-import { bytesOf, clock, hexDump, OPCODE_NAMES, prettyJson, size } from './format.js';
+import { bytesOf, clock, delta, hexDump, OPCODE_NAMES, prettyJson, size } from './format.js';
 import type { RowEvent } from './model.js';
 
-export function Detail({ row }: { row: RowEvent | undefined }) {
+/** `other`: a second row shift-clicked, whose distance in time is shown (as Postman does). */
+export function Detail({ row, other }: { row: RowEvent | undefined; other: RowEvent | undefined }) {
   if (!row) {
     return (
       <section class="detail" aria-label="Message detail">
@@ -16,6 +17,11 @@ export function Detail({ row }: { row: RowEvent | undefined }) {
       <h2>
         {row.dir === 'out' ? '↑ sent' : '↓ received'} {OPCODE_NAMES[row.opcode] ?? row.opcode}, {size(row.size)}, {clock(row.time)}
       </h2>
+      {other && (
+        <p class="between">
+          {between(row, other)} between this message and the shift-clicked one ({clock(other.time)})
+        </p>
+      )}
       {row.event === 'close' && (
         <p class="close-info">
           Close {row.code} ({row.name}){row.reason ? `, reason "${row.reason}"` : ''}, {row.clean ? 'clean' : 'not clean'}
@@ -36,4 +42,8 @@ export function Detail({ row }: { row: RowEvent | undefined }) {
       )}
     </section>
   );
+}
+
+function between(a: RowEvent, b: RowEvent): string {
+  return delta(Math.abs(b.time - a.time)).slice(1);
 }

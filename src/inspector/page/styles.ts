@@ -39,6 +39,7 @@ main { display: flex; flex-direction: column; min-height: 0; overflow: hidden; }
 .spacer { position: relative; }
 .body .row { position: absolute; left: 0; right: 0; cursor: pointer; border-bottom: 1px solid var(--line); }
 .row.selected { background: var(--sel); }
+.row.marked { background: var(--sel); outline: 1px dashed var(--in); outline-offset: -1px; }
 .row.out .dir { color: var(--out); }
 .row.in .dir { color: var(--in); }
 .row.ping, .row.pong, .row.close { color: var(--ctl); }

@@ -17,12 +17,15 @@ interface TableProps {
   /** Indexes into `rows` of what the filter lets through, in order. */
   visible: readonly number[];
   selected: number | undefined;
-  onSelect: (index: number) => void;
+  /** A second row, shift-clicked, to measure the time between the two. */
+  marked: number | undefined;
+  /** `second`: shift-click, marking a row besides the selected one. */
+  onSelect: (index: number, second: boolean) => void;
   /** Keep the last row in view as rows arrive (until the user scrolls up). */
   follow: boolean;
 }
 
-export function MessageTable({ rows, visible, selected, onSelect, follow }: TableProps) {
+export function MessageTable({ rows, visible, selected, marked, onSelect, follow }: TableProps) {
   const body = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
@@ -61,9 +64,9 @@ export function MessageTable({ rows, visible, selected, onSelect, follow }: Tabl
         key={index}
         aria-rowindex={i + 2}
         aria-selected={index === selected}
-        class={`row ${row.dir} ${row.event}${index === selected ? ' selected' : ''}`}
+        class={`row ${row.dir} ${row.event}${index === selected ? ' selected' : ''}${index === marked ? ' marked' : ''}`}
         style={{ top: `${i * ROW_HEIGHT}px` }}
-        onClick={() => onSelect(index)}
+        onClick={(event) => onSelect(index, event.shiftKey)}
       >
         <span role="gridcell" class="dir" title={row.dir === 'out' ? 'sent' : 'received'}>
           {row.dir === 'out' ? '↑' : '↓'}
@@ -93,7 +96,7 @@ export function MessageTable({ rows, visible, selected, onSelect, follow }: Tabl
     event.preventDefault();
     if (visible.length === 0) return;
     const next = position < 0 ? (event.key === 'ArrowDown' ? 0 : visible.length - 1) : position + (event.key === 'ArrowDown' ? 1 : -1);
-    onSelect(visible[Math.max(0, Math.min(visible.length - 1, next))]!);
+    onSelect(visible[Math.max(0, Math.min(visible.length - 1, next))]!, false);
   };
 
   return (
