@@ -530,3 +530,36 @@ export const collectionFlags = {
     return { path, envName, vars };
   },
 };
+
+// --- inspector: the page that shows this session's traffic (src/inspector/) ---------------------
+
+export interface InspectSettings {
+  /** Serve the inspector: on this port (0: a free one), or not at all (undefined). */
+  port: number | undefined;
+  /** Open the printed URL in the system's browser (xdg-open, open, start). */
+  open: boolean;
+}
+
+export const inspectFlags = {
+  add(command: Command, alwaysOn = false): void {
+    const group = 'Inspector:';
+    if (alwaysOn)
+      add(command, group, new Option('--port <port>', 'serve the inspector on this port of 127.0.0.1 (default: a free one)').argParser(integer(1, 65535)));
+    else
+      add(
+        command,
+        group,
+        new Option('--inspect [port]', 'also serve the inspector page on 127.0.0.1 (a free port, or this one); its URL goes to stderr').argParser(
+          integer(1, 65535),
+        ),
+      );
+    add(command, group, new Option('--open', 'open the inspector in the browser (xdg-open)'));
+  },
+  read(raw: RawOptions, alwaysOn = false): InspectSettings {
+    const open = get<boolean | undefined>(raw, 'open') ?? false;
+    if (alwaysOn) return { port: get<number | undefined>(raw, 'port') ?? 0, open };
+    const inspect = get<number | true | undefined>(raw, 'inspect');
+    if (open && inspect === undefined) throw new UsageError('--open needs --inspect');
+    return { port: inspect === undefined ? undefined : inspect === true ? 0 : inspect, open };
+  },
+};

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { connectCommand } from './commands/connect.js';
+import { inspectCommand } from './commands/inspect.js';
 import { listenCommand } from './commands/listen.js';
 import { mockCommand } from './commands/mock.js';
 import { proxyCommand } from './commands/proxy.js';
@@ -20,7 +21,16 @@ import { redactUrlPasswords } from '../index.js';
 import { USAGE_HINT, UsageError } from './usage-error.js';
 
 /** The subcommands, in the order `wscope --help` lists them. Each tool adds a row. */
-export const SUBCOMMANDS: readonly Subcommand[] = [connectCommand, listenCommand, proxyCommand, recordCommand, replayCommand, runCommand, mockCommand];
+export const SUBCOMMANDS: readonly Subcommand[] = [
+  connectCommand,
+  listenCommand,
+  proxyCommand,
+  recordCommand,
+  replayCommand,
+  inspectCommand,
+  runCommand,
+  mockCommand,
+];
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
 

@@ -10,6 +10,8 @@ import {
   type CollectionSettings,
   HEARTBEAT_HELP,
   headerFlags,
+  inspectFlags,
+  type InspectSettings,
   type HeaderSettings,
   heartbeatFlags,
   type HeartbeatSettings,
@@ -28,6 +30,7 @@ import {
 } from '../flags.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples, SLASH_COMMANDS_HELP } from '../help-text.js';
 import { createOutput } from '../output.js';
+import { withInspector } from '../inspecting.js';
 import { withRecording } from '../recording.js';
 import { askPassphrase } from '../terminal/passphrase.js';
 import { UsageError } from '../usage-error.js';
@@ -43,6 +46,7 @@ export interface ConnectSettings {
   interaction: InteractionSettings;
   output: OutputSettings;
   recording: RecordingSettings;
+  inspect: InspectSettings;
   execute: string[];
   /** Seconds to wait after -x (or after stdin ends in pipe mode) before closing; -1: forever. */
   wait: number | undefined;
@@ -103,6 +107,7 @@ export function readConnectSettings(url: string, raw: RawOptions): ConnectSettin
     interaction: interactionFlags.read(raw),
     output: outputFlags.read(raw),
     recording: recordingFlags.read(raw),
+    inspect: inspectFlags.read(raw),
     execute: (raw['execute'] as string[] | undefined) ?? [],
     wait: raw['wait'] as number | undefined,
     followRedirects: (raw['location'] as boolean | undefined) ?? false,
@@ -119,7 +124,9 @@ export async function connectFromSettings(settings: ConnectSettings): Promise<Ex
   // -x at a terminal is watched by a person: the terminal's view (`< `, --json), as interactively.
   const output = createOutput(settings.output, shape === 'interactive' || (shape === 'execute' && stdoutIsTty));
   const passphrase = settings.tls.passphrase === true ? await askPassphrase() : settings.tls.passphrase;
-  return withRecording(settings.recording, () => runConnect(settings, shape, output, passphrase));
+  return withInspector(settings.inspect, settings.url, (choice) =>
+    withRecording(settings.recording, () => runConnect(settings, shape, output, passphrase), choice),
+  );
 }
 
 const CONNECT_HELP = `
@@ -157,6 +164,7 @@ export const connectCommand: Subcommand = {
     outputFlags.add(command);
     recordingFlags.add(command);
     collectionFlags.add(command);
+    inspectFlags.add(command);
     command.addHelpText('after', CONNECT_HELP);
     command.action((url: string, raw: RawOptions) => schedule(() => connectFromSettings(readConnectSettings(url, raw))));
   },

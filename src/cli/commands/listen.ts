@@ -6,6 +6,8 @@ import {
   type CompressionSettings,
   HEARTBEAT_HELP,
   headerFlags,
+  inspectFlags,
+  type InspectSettings,
   type HeaderSettings,
   heartbeatFlags,
   type HeartbeatSettings,
@@ -24,6 +26,7 @@ import {
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples, SLASH_COMMANDS_HELP } from '../help-text.js';
 import { runListen } from '../listen-mode.js';
 import { createOutput } from '../output.js';
+import { withInspector } from '../inspecting.js';
 import { withRecording } from '../recording.js';
 import { askPassphrase } from '../terminal/passphrase.js';
 import { UsageError } from '../usage-error.js';
@@ -39,6 +42,7 @@ export interface ListenSettings {
   interaction: InteractionSettings;
   output: OutputSettings;
   recording: RecordingSettings;
+  inspect: InspectSettings;
   broadcast: boolean;
   path?: string;
   showHeaders: boolean;
@@ -70,6 +74,7 @@ export function readListenSettings(port: number, raw: RawOptions): ListenSetting
     interaction: interactionFlags.read(raw),
     output: outputFlags.read(raw),
     recording: recordingFlags.read(raw),
+    inspect: inspectFlags.read(raw),
     broadcast: (raw['broadcast'] as boolean | undefined) ?? false,
     ...(path !== undefined && { path }),
     showHeaders: (raw['showHeaders'] as boolean | undefined) ?? false,
@@ -80,7 +85,9 @@ export async function listenFromSettings(settings: ListenSettings): Promise<Exit
   const interactive = Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
   const output = createOutput(settings.output, interactive);
   const passphrase = settings.tls.passphrase === true ? await askPassphrase() : settings.tls.passphrase;
-  return withRecording(settings.recording, () => runListen(settings, output, passphrase));
+  return withInspector(settings.inspect, `listen ${settings.port}`, (choice) =>
+    withRecording(settings.recording, () => runListen(settings, output, passphrase), choice),
+  );
 }
 
 const LISTEN_HELP = `
@@ -119,6 +126,7 @@ export const listenCommand: Subcommand = {
     interactionFlags.add(command, 'server');
     outputFlags.add(command);
     recordingFlags.add(command);
+    inspectFlags.add(command);
     command.addHelpText('after', LISTEN_HELP);
     command.action((port: number, raw: RawOptions) => schedule(() => listenFromSettings(readListenSettings(port, raw))));
   },

@@ -1,0 +1,16 @@
+// Bundles the inspector's page (src/inspector/page/, Preact) into dist/src/inspector/page.js,
+// where the inspector's server reads it: one file, no CDN, works offline. Run by build and test.
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: [new URL('../src/inspector/page/main.tsx', import.meta.url).pathname],
+  outfile: new URL('../dist/src/inspector/page.js', import.meta.url).pathname,
+  bundle: true,
+  format: 'esm',
+  minify: true,
+  sourcemap: false,
+  target: 'es2022',
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
+  logLevel: 'warning',
+});

@@ -1,0 +1,125 @@
+/** The inspector page: connections, handshake, the filtered message table and the selected message. */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { InspectorMessage } from '../wire.js';
+import { ConnectionList, Handshake } from './connections.js';
+import { Detail } from './detail.js';
+import { type Filter, filterRows, NO_FILTER, Store } from './model.js';
+import { MessageTable } from './table.js';
+
+export function App({ socketUrl }: { socketUrl: string }) {
+  const store = useMemo(() => new Store(), []);
+  const [version, setVersion] = useState(0);
+  const [status, setStatus] = useState('connecting');
+  const [title, setTitle] = useState('');
+  const [filter, setFilter] = useState<Filter>(NO_FILTER);
+  const [selected, setSelected] = useState<number | undefined>(undefined);
+  const [marked, setMarked] = useState<number | undefined>(undefined);
+  const select = (index: number, second: boolean) => {
+    if (second && selected !== undefined) return setMarked(index);
+    setSelected(index);
+    setMarked(undefined);
+  };
+  const filterBox = useRef<HTMLInputElement>(null);
+  // The filtered indexes, extended as rows arrive and rebuilt when the filter changes.
+  const filtered = useRef<{ filter: Filter; upTo: number; indexes: number[]; error?: string }>({ filter, upTo: 0, indexes: [] });
+
+  useEffect(() => {
+    const socket = new WebSocket(socketUrl);
+    socket.onopen = () => setStatus('connected');
+    socket.onclose = () => setStatus('disconnected from wscope');
+    socket.onmessage = (event) => {
+      const message = JSON.parse(event.data as string) as InspectorMessage;
+      if (message.type === 'hello') {
+        setTitle(message.title);
+        setStatus(message.mode === 'live' ? 'live' : 'recording');
+      } else {
+        // One batch, one redraw: the server gathers events for a few dozen ms per message.
+        store.add(message.events);
+        setVersion((v) => v + 1);
+      }
+    };
+    return () => socket.close();
+  }, [socketUrl, store]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const typing = event.target instanceof HTMLInputElement || event.target instanceof HTMLTextAreaElement;
+      if (event.key === '/' && !typing) {
+        event.preventDefault();
+        filterBox.current?.focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  let view = filtered.current;
+  if (view.filter !== filter) view = filtered.current = { filter, upTo: 0, indexes: [] };
+  if (view.upTo < store.rows.length) {
+    const { error } = filterRows(store.rows, filter, view.upTo, view.indexes);
+    view.upTo = store.rows.length;
+    if (error === undefined) delete view.error;
+    else view.error = error;
+  }
+  const connections = [...store.connections.values()];
+  const connection = filter.conn !== undefined ? store.connections.get(filter.conn) : connections.length === 1 ? connections[0] : undefined;
+  const set = (change: Partial<Filter>) => setFilter({ ...filter, ...change });
+
+  return (
+    <div class="app" data-version={version}>
+      <header>
+        <h1>wscope inspector</h1>
+        <span class="title">{title}</span>
+        <a class="export" href={`/export.har${location.search}`} download>
+          Export HAR
+        </a>
+        <a class="export" href={`/export.jsonl${location.search}`} download>
+          Export JSONL
+        </a>
+        <span class="status" role="status" aria-label="Session">
+          {status}
+        </span>
+      </header>
+      <ConnectionList connections={connections} selected={filter.conn} onSelect={(conn) => set({ conn })} />
+      <main>
+        <Handshake connection={connection} />
+        <div class="filters">
+          <label>
+            Filter{' '}
+            <input
+              ref={filterBox}
+              type="search"
+              placeholder="text or /regex/  (press /)"
+              value={filter.text}
+              onInput={(e) => set({ text: e.currentTarget.value })}
+            />
+          </label>
+          <label>
+            Direction{' '}
+            <select value={filter.dir} onChange={(e) => set({ dir: e.currentTarget.value as Filter['dir'] })}>
+              <option value="all">both</option>
+              <option value="out">sent</option>
+              <option value="in">received</option>
+            </select>
+          </label>
+          <label>
+            Type{' '}
+            <select value={filter.type} onChange={(e) => set({ type: e.currentTarget.value as Filter['type'] })}>
+              <option value="all">all</option>
+              <option value="text">text</option>
+              <option value="binary">binary</option>
+            </select>
+          </label>
+          <label>
+            <input type="checkbox" checked={filter.control} onChange={(e) => set({ control: e.currentTarget.checked })} /> Pings, pongs and close
+          </label>
+          <output class="count" aria-label="Matches">
+            {view.error ? `bad regex: ${view.error}` : `${view.indexes.length} of ${store.rows.length} match`}
+          </output>
+        </div>
+        <MessageTable rows={store.rows} visible={view.indexes} selected={selected} marked={marked} onSelect={select} follow={true} />
+        <Detail row={selected === undefined ? undefined : store.rows[selected]} other={marked === undefined ? undefined : store.rows[marked]} />
+      </main>
+    </div>
+  );
+}

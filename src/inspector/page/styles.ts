@@ -1,0 +1,49 @@
+/** Light and dark from the system setting (prefers-color-scheme), through a few variables. */
+export const STYLES = `
+:root { --bg: #fff; --fg: #1d1d1f; --muted: #6b6b70; --line: #dcdce0; --sel: #d7e8ff; --out: #0a6b2d; --in: #1f4fd1; --ctl: #8a5a00; --panel: #f6f6f8; color-scheme: light dark; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #16171a; --fg: #e6e6ea; --muted: #9a9aa3; --line: #34353b; --sel: #233a5c; --out: #5fd38a; --in: #79a6ff; --ctl: #e0b050; --panel: #1e1f23; }
+}
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--fg); font: 13px/1.4 system-ui, sans-serif; }
+.app { display: grid; grid-template-columns: 280px 1fr; grid-template-rows: auto 1fr; height: 100vh; }
+header { grid-column: 1 / 3; display: flex; gap: 12px; align-items: baseline; padding: 6px 12px; border-bottom: 1px solid var(--line); background: var(--panel); }
+h1 { font-size: 15px; margin: 0; }
+h2 { font-size: 13px; margin: 0 0 4px; }
+.title, .hint { color: var(--muted); }
+.status { color: var(--muted); }
+.export { color: var(--in); }
+.export:first-of-type { margin-left: auto; }
+.connections { border-right: 1px solid var(--line); overflow: auto; padding: 6px; display: flex; flex-direction: column; gap: 4px; }
+.connections button { text-align: left; background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 4px; padding: 4px 6px; cursor: pointer; display: flex; flex-direction: column; font: inherit; }
+.connections button[aria-pressed="true"] { background: var(--sel); }
+.connections .url { font-family: ui-monospace, monospace; word-break: break-all; }
+.connections .state, .connections .counts { color: var(--muted); font-size: 12px; }
+main { display: flex; flex-direction: column; min-height: 0; overflow: hidden; }
+.handshake { padding: 6px 12px; border-bottom: 1px solid var(--line); max-height: 30vh; overflow: auto; }
+.handshake p { margin: 2px 0; }
+.handshake .headers { display: flex; gap: 16px; flex-wrap: wrap; }
+.handshake table { border-collapse: collapse; font-family: ui-monospace, monospace; font-size: 12px; }
+.handshake caption { text-align: left; font-weight: 600; font-family: system-ui, sans-serif; }
+.handshake th { text-align: left; color: var(--muted); font-weight: normal; padding-right: 8px; }
+.error { color: #c62828; }
+.filters { display: flex; gap: 12px; align-items: center; padding: 6px 12px; border-bottom: 1px solid var(--line); flex-wrap: wrap; }
+.filters input[type=search] { width: 260px; }
+.count { color: var(--muted); }
+.grid { flex: 1; display: flex; flex-direction: column; min-height: 120px; outline: none; font-family: ui-monospace, monospace; font-size: 12px; }
+.grid:focus-visible { box-shadow: inset 0 0 0 2px var(--in); }
+.row { display: grid; grid-template-columns: 28px 96px 80px 110px 56px 1fr; height: 24px; align-items: center; padding: 0 12px; white-space: nowrap; }
+.row > span { overflow: hidden; text-overflow: ellipsis; }
+.row.head { font-family: system-ui, sans-serif; font-weight: 600; border-bottom: 1px solid var(--line); background: var(--panel); }
+.body { flex: 1; overflow: auto; position: relative; }
+.spacer { position: relative; }
+.body .row { position: absolute; left: 0; right: 0; cursor: pointer; border-bottom: 1px solid var(--line); }
+.row.selected { background: var(--sel); }
+.row.marked { background: var(--sel); outline: 1px dashed var(--in); outline-offset: -1px; }
+.row.out .dir { color: var(--out); }
+.row.in .dir { color: var(--in); }
+.row.ping, .row.pong, .row.close { color: var(--ctl); }
+.detail { border-top: 1px solid var(--line); padding: 6px 12px; height: 30vh; overflow: auto; background: var(--panel); }
+.detail figure { margin: 0; }
+.detail pre { margin: 0; font-size: 12px; white-space: pre-wrap; word-break: break-all; }
+`;

@@ -1,0 +1,173 @@
+/**
+ * The inspector's server: one HTTP port on 127.0.0.1 serving the page (bundled at build time,
+ * dist/src/inspector/page.js) and, on the same port, the WebSocket the page reads trace events
+ * from. Our own WebSocketServer serves that socket; its connections are traced like any other,
+ * so the inspector leaves its own out of what it shows.
+ */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { encodeJsonl, harFromEvents, TRACE_CHANNEL, type TraceEvent, traceConnectionId, WebSocketServer } from '../index.js';
+import { encode, Feed } from './feed.js';
+import { allowedHosts, newToken, refusal } from './guard.js';
+import { PAGE_HTML } from './html.js';
+
+export const SOCKET_PATH = '/socket';
+
+export interface InspectorOptions {
+  /** Default 127.0.0.1. Another interface is reachable by others: the token and Host check still apply. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Shown as the page's title: the recording's file, or the live mode's target. */
+  title: string;
+  /** Live: every trace event of this process, as it happens. Otherwise only what `add` is given. */
+  live: boolean;
+}
+
+function readPage(): string {
+  try {
+    return readFileSync(new URL('./page.js', import.meta.url), 'utf8');
+  } catch {
+    throw new Error('the inspector page is not built (dist/src/inspector/page.js): run npm run build');
+  }
+}
+
+export class Inspector {
+  readonly token = newToken();
+  private readonly feed = new Feed();
+  private readonly http: Server;
+  private readonly sockets: WebSocketServer;
+  private readonly page: string;
+  private hosts: ReadonlySet<string> = new Set();
+  /** Connection ids of the inspector's own sockets, whose events are not shown. */
+  private readonly own = new Set<number>();
+  /** Set while our WebSocketServer answers one of our upgrades: its handshake event is published then. */
+  private upgrading = false;
+  private readonly listener = (message: unknown): void => this.observe(message as TraceEvent);
+  private port = 0;
+
+  constructor(private readonly options: InspectorOptions) {
+    this.page = readPage();
+    this.http = createServer((req, res) => this.serve(req, res));
+    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
+    this.sockets = new WebSocketServer({ clientTracking: true, maxMessageSize: 1 << 20 });
+    this.sockets.on('connection', (ws) => {
+      const conn = traceConnectionId(ws);
+      if (conn !== undefined) this.own.add(conn);
+      ws.send(encode({ type: 'hello', mode: options.live ? 'live' : 'recording', title: options.title, canSend: false }));
+      const target = { send: (text: string) => ws.send(text) };
+      this.feed.join(target);
+      ws.on('close', () => this.feed.leave(target));
+    });
+    if (options.live) subscribe(TRACE_CHANNEL, this.listener);
+  }
+
+  /** Listens; resolves with the URL to open (it carries the token). */
+  async start(): Promise<string> {
+    const host = this.options.host ?? '127.0.0.1';
+    await new Promise<void>((resolve, reject) => {
+      this.http.once('error', reject);
+      this.http.listen(this.options.port ?? 0, host, () => {
+        this.http.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.http.address();
+    if (!address || typeof address === 'string') throw new Error('the inspector is not on a TCP port');
+    this.port = address.port;
+    this.hosts = allowedHosts(this.port);
+    return this.url;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}/?token=${this.token}`;
+  }
+
+  /** Events of a recording, or of a source the inspector does not subscribe to. */
+  add(events: Iterable<TraceEvent>): void {
+    for (const event of events) this.feed.add(event);
+  }
+
+  async close(): Promise<void> {
+    if (this.options.live) unsubscribe(TRACE_CHANNEL, this.listener);
+    this.feed.flush();
+    this.feed.stop();
+    this.http.closeAllConnections();
+    await Promise.all([this.sockets.close(1001, 'inspector closing'), new Promise<void>((resolve) => this.http.close(() => resolve()))]);
+  }
+
+  /** Connection `conn` is the page's own socket (its events are not shown, nor recorded by the CLI). */
+  owns(conn: number): boolean {
+    return this.own.has(conn);
+  }
+
+  private observe(event: TraceEvent): void {
+    if (event.event === 'handshake' && this.upgrading) this.own.add(event.conn);
+    if (this.own.has(event.conn)) return;
+    this.feed.add(event);
+  }
+
+  private serve(req: IncomingMessage, res: ServerResponse): void {
+    const target = req.url ?? '/';
+    const refused = refusal({ host: req.headers.host, target }, this.token, this.hosts, false);
+    if (refused) {
+      forbid(res, refused);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const path = new URL(target, 'http://x').pathname;
+    const common = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' };
+    if (path === '/') {
+      res.writeHead(200, {
+        ...common,
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:",
+        'x-frame-options': 'DENY',
+      });
+      res.end(PAGE_HTML(this.token, this.options.title));
+    } else if (path === '/page.js') {
+      res.writeHead(200, { ...common, 'content-type': 'text/javascript; charset=utf-8' });
+      res.end(this.page);
+    } else if (path === '/export.har' || path === '/export.jsonl') {
+      // The session as it is now, in either recording format (docs/recording.md).
+      const har = path.endsWith('.har');
+      const body = har ? `${JSON.stringify(harFromEvents(this.feed.events()), null, 2)}\n` : encodeJsonl(this.feed.events());
+      res.writeHead(200, {
+        ...common,
+        'content-type': har ? 'application/json; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+        'content-disposition': `attachment; filename="wscope-session.${har ? 'har' : 'jsonl'}"`,
+      });
+      res.end(body);
+    } else {
+      res.writeHead(404, { ...common, 'content-type': 'text/plain' }).end('not found\n');
+    }
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const target = req.url ?? '/';
+    const refused = refusal({ host: req.headers.host, target, origin: req.headers.origin }, this.token, this.hosts, true);
+    if (refused || new URL(target, 'http://x').pathname !== SOCKET_PATH) {
+      const status = refused ? '403 Forbidden' : '404 Not Found';
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
+    // Without an accept hook our server answers at once, in this call: the handshake event it
+    // publishes comes while `upgrading` is set, and its connection is marked as ours.
+    this.upgrading = true;
+    try {
+      this.sockets.handleUpgrade(req, socket, head);
+    } finally {
+      this.upgrading = false;
+    }
+  }
+}
+
+function forbid(res: ServerResponse, why: string): void {
+  res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(`forbidden: ${why === 'host' ? 'this server answers to 127.0.0.1 and localhost only' : 'the URL needs the token wscope printed'}\n`);
+}
