@@ -140,7 +140,8 @@ describe('wscope inspect', { timeout: 90_000 }, () => {
         assert.deepEqual(messagesOf(saved), messagesOf(join(dir.path, `s.${format}`)));
       }
 
-      if (format === 'har') {
+      // The screenshots in docs/ are taken by this browser when asked (WSCOPE_SCREENSHOTS=1 npm test), so a plain run leaves the tree clean.
+      if (format === 'har' && process.env.WSCOPE_SCREENSHOTS === '1') {
         await page.getByLabel('Pings, pongs and close').check();
         await page.screenshot({ path: join(ROOT, 'docs', 'inspector.png') });
         await page.emulateMedia({ colorScheme: 'dark' });
