@@ -28,7 +28,7 @@ after(() => {
   killAllTmux();
 });
 
-describe('CLI: compressed messages in the frame view', { timeout: 30_000 }, () => {
+describe('CLI: compressed messages in the frame view', { timeout: 120_000 }, () => {
   afterEach(killAll);
 
   test('--show-frames in pipe mode: each message says whether it was compressed, with both sizes', async () => {

@@ -12,7 +12,7 @@ import { CliProcess, eventually, freePort, killAll, sleep } from './helpers.js';
 
 afterEach(killAll);
 
-describe('heartbeat', { timeout: 30_000 }, () => {
+describe('heartbeat', { timeout: 120_000 }, () => {
   test('a peer that stops answering pings is found dead: 1006 with the reason, exit code 6', async () => {
     // ws with autoPong off: the handshake completes, then no ping is ever answered.
     const frozen = new WsServer({ port: 0, host: '127.0.0.1', autoPong: false });
@@ -48,7 +48,7 @@ describe('heartbeat', { timeout: 30_000 }, () => {
   });
 });
 
-describe('reconnect', { timeout: 30_000 }, () => {
+describe('reconnect', { timeout: 120_000 }, () => {
   test('backoff grows exponentially, with jitter within [half, full] of each step, capped', () => {
     const options = { initialMs: 500, maxMs: 4000, factor: 2 };
     assert.deepEqual(

@@ -26,7 +26,7 @@ function summary(events: TraceEvent[]): Array<[string, string, number | undefine
 
 const hex = (data: string | Buffer) => Buffer.from(data).toString('hex');
 
-describe('--jsonl', { timeout: 30_000 }, () => {
+describe('--jsonl', { timeout: 120_000 }, () => {
   test('connect mode: handshake, text with newlines, binary with 0xbe, ping and pong both ways, close: all on stdout, exact', async () => {
     const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     server.on('connection', (socket) => {

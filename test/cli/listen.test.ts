@@ -40,7 +40,7 @@ afterEach(() => {
   killAll();
 });
 
-describe('listen mode', { timeout: 30_000 }, () => {
+describe('listen mode', { timeout: 120_000 }, () => {
   test('several clients get IDs; --echo answers each one, and only that one', async () => {
     const { cli, port } = await listen(['--echo']);
     const a = await connectClient(`ws://127.0.0.1:${port}/a`);

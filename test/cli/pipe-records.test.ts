@@ -38,7 +38,7 @@ afterEach(killAll);
 
 const warnings = (stderr: string) => stderr.split('\n').filter((line) => line.startsWith('warning:'));
 
-describe('pipe output never alters a message', { timeout: 30_000 }, () => {
+describe('pipe output never alters a message', { timeout: 120_000 }, () => {
   test('a binary message that is not UTF-8 is written as its raw bytes, with one warning pointing at --base64 and --jsonl', async () => {
     const result = await runCli(['-c', url, '-w', '0.3'], 'binary\n');
     assert.deepEqual(result.stdoutBytes, Buffer.concat([NOT_UTF8, Buffer.from('\n'), NOT_UTF8, Buffer.from('\n')]));
@@ -76,7 +76,7 @@ describe('pipe output never alters a message', { timeout: 30_000 }, () => {
   });
 });
 
-describe('listen mode pipe output says which client each record belongs to', { timeout: 30_000 }, () => {
+describe('listen mode pipe output says which client each record belongs to', { timeout: 120_000 }, () => {
   test("'#ID ' then the message exactly, text and binary", async () => {
     const cli = new CliProcess(['listen', '0', '--host', '127.0.0.1']);
     const port = Number((await cli.waitFor('stderr', /listening on port (\d+)/))[1]);

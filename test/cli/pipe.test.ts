@@ -85,7 +85,7 @@ for (const [name, makeServer] of [
   ['our WebSocketServer', ourServer],
   ['a ws server', wsServer],
 ] as const) {
-  describe(`pipe mode against ${name}`, { timeout: 30_000 }, () => {
+  describe(`pipe mode against ${name}`, { timeout: 120_000 }, () => {
     const servers: TestServer[] = [];
     const start = async () => {
       const server = await makeServer();
@@ -214,7 +214,7 @@ for (const [name, makeServer] of [
   });
 }
 
-describe('pipe mode: failures and their exit codes', { timeout: 30_000 }, () => {
+describe('pipe mode: failures and their exit codes', { timeout: 120_000 }, () => {
   test('--max-payload above what a Buffer holds: one line, exit code 2, nothing opened', async () => {
     // It used to be accepted, and the first large frame then threw out of the data handler.
     const result = await runCli(['-c', 'ws://127.0.0.1:1', '--max-payload', '5000000000'], '');

@@ -34,7 +34,7 @@ async function listen(args: string[]): Promise<{ cli: CliProcess; port: number }
   return { cli, port: Number(match[1]) };
 }
 
-describe('subcommands', { timeout: 30_000 }, () => {
+describe('subcommands', { timeout: 120_000 }, () => {
   test('wscope listen PORT --echo answers wscope connect URL, lines in, echoes out', async () => {
     const { cli: server, port } = await listen(['--echo']);
     const result = await runCli(['connect', `ws://127.0.0.1:${port}/x`, '-w', '0.3'], 'one\ntwo\n');

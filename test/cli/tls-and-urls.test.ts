@@ -33,7 +33,7 @@ function oneLine(stderr: string): string {
   return stderr.trimEnd();
 }
 
-describe('certificate and key', { timeout: 30_000 }, () => {
+describe('certificate and key', { timeout: 120_000 }, () => {
   const otherKey = join(dir.path, 'other-key.pem');
   writeFileSync(otherKey, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }));
   const cert = join(FIXTURES, 'cert.pem');
@@ -61,7 +61,7 @@ describe('certificate and key', { timeout: 30_000 }, () => {
   });
 });
 
-describe('TLS and ws/wss mix-ups, redirects', { timeout: 30_000 }, () => {
+describe('TLS and ws/wss mix-ups, redirects', { timeout: 120_000 }, () => {
   test('wss:// to a plain HTTP server (it answers our ClientHello with a 400): does not speak TLS, try ws://; exit code 5', async () => {
     const { server, port } = await listening(createHttpServer((_req, res) => res.end('plain')));
     try {
@@ -149,7 +149,7 @@ describe('TLS and ws/wss mix-ups, redirects', { timeout: 30_000 }, () => {
   }
 });
 
-describe('credentials in URLs', { timeout: 30_000 }, () => {
+describe('credentials in URLs', { timeout: 120_000 }, () => {
   test('the password is sent (Basic auth) but never printed: ws://user:***@host/', async () => {
     const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await server.ready();

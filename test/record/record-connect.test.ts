@@ -47,7 +47,8 @@ describe('connect --record', { timeout: 60_000 }, () => {
         const har = join(dir.path, 'session.har');
         const jsonl = join(dir.path, 'session.jsonl');
         const sent = ['typed line', '/binary 00ff80', `/ping hello`, BIG];
-        const result = await runCli(['connect', url, '--slash', '-w', '0.5', '--record', har, '--record', jsonl], `${sent.join('\n')}\n`);
+        // -w 2: the server's ping must arrive before our Close (after it, no pong may leave), also on a loaded machine.
+        const result = await runCli(['connect', url, '--slash', '-w', '2', '--record', har, '--record', jsonl], `${sent.join('\n')}\n`);
         assert.equal(result.code, 0, result.stderr);
         const wanted = [hex('typed line', 1), hex(Buffer.from([0x00, 0xff, 0x80]), 2), hex(BIG, 1)];
         assert.deepEqual(received, wanted, 'the server got what was typed');
