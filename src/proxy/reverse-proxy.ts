@@ -4,11 +4,12 @@
  * two are relayed (upgrade.ts). Plain HTTP requests get 426 Upgrade Required: only WebSocket is
  * proxied. Over TLS (`tls`) it serves wss://.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { SecureContextOptions } from 'node:tls';
+import { listenProxy, type ListeningProxy } from './listening.js';
 import { proxyUpgrade, type ProxyOptions } from './upgrade.js';
 
 export interface ReverseProxyOptions extends ProxyOptions {
@@ -21,12 +22,8 @@ export interface ReverseProxyOptions extends ProxyOptions {
   tls?: SecureContextOptions;
 }
 
-export interface ReverseProxy {
-  readonly server: Server;
-  address(): AddressInfo;
-  /** Stop listening and cut every connection still open (relays included). */
-  close(): Promise<void>;
-}
+/** The running proxy: its server, its address, and close() that cuts every relay still open. */
+export type ReverseProxy = ListeningProxy;
 
 export async function startReverseProxy(options: ReverseProxyOptions): Promise<ReverseProxy> {
   const server = options.tls ? createHttpsServer(options.tls) : createHttpServer();
@@ -44,23 +41,7 @@ export async function startReverseProxy(options: ReverseProxyOptions): Promise<R
   // A TLS client that fails its handshake (an untrusted certificate) must not take the proxy down.
   server.on('tlsClientError', (_error: Error, socket: Socket) => socket.destroy());
   server.on('clientError', (_error: Error, socket: Duplex) => socket.destroy());
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    server,
-    address: () => server.address() as AddressInfo,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of open) socket.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenProxy(server, options.port, options.host, open);
 }
 
 /** The target's scheme, host and path, then the request's path and query (`/api` + `/feed?x=1` → `/api/feed?x=1`). */

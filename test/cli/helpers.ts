@@ -131,10 +131,11 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * A server that completes the opening handshake (RFC 6455 §4.2.2) and then reads and ignores
- * everything, a Close frame included: a peer frozen after the handshake.
+ * A server that completes the opening handshake (RFC 6455 §4.2.2), sends `says` as one text frame
+ * if given, and then reads and ignores everything, a Close frame included: a peer frozen after the
+ * handshake, whose connection stays open while a test signals the CLI.
  */
-export async function frozenServer(): Promise<{ url: string; sockets: Socket[]; close(): void }> {
+export async function frozenServer(says?: string): Promise<{ url: string; sockets: Socket[]; close(): void }> {
   const sockets: Socket[] = [];
   const server: Server = createServer((socket) => {
     sockets.push(socket);
@@ -147,6 +148,12 @@ export async function frozenServer(): Promise<{ url: string; sockets: Socket[]; 
       const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? '';
       const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
       socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
+      if (says !== undefined) {
+        const payload = Buffer.from(says, 'utf8');
+        if (payload.length > 125) throw new Error('frozenServer: `says` must fit a 7-bit length (125 bytes)');
+        // RFC 6455 §5.2: FIN + text opcode, unmasked (a server's frames are never masked), 7-bit length.
+        socket.write(Buffer.concat([Buffer.from([0x81, payload.length]), payload]));
+      }
     };
     socket.on('data', onData);
     socket.on('error', () => {});

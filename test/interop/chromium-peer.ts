@@ -16,6 +16,12 @@ const ARGS = [
   '--no-first-run',
 ];
 
+/** Debian's headless Chromium, through playwright-core, with `extraArgs` after ours; a clear error if it is not installed. */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install the Debian package chromium (.ci/run does)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], timeout: 30_000 });
+}
+
 let browser: Browser | undefined;
 let page: Page | undefined;
 
@@ -33,8 +39,7 @@ export const chromiumPeer: Peer = {
       code === undefined || code === 1000 || (code >= 3000 && code <= 4999) ? undefined : `the browser API allows only 1000 and 3000–4999, not ${code}`,
   },
   setUp: async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: install the Debian package chromium (.ci/run does)`);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, timeout: 30_000 });
+    browser = await launchChromium();
     page = await browser.newPage();
   },
   tearDown: async () => {

@@ -9,19 +9,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { WebSocketServer as WsServer, WebSocket as WsClient } from 'ws';
 import { CliProcess, killAll, runCli, tempDir } from '../cli/helpers.js';
-
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { launchChromium } from '../interop/chromium-peer.js';
 
 interface ImportedRequest {
   url: string;
@@ -74,7 +65,7 @@ const frameOf = (type: string, data: string | Buffer, binary = false) => ({
 
 describe("DevTools' HAR importer reads our recordings", { timeout: 60_000 }, () => {
   before(async () => {
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS, timeout: 30_000 });
+    browser = await launchChromium();
     page = await browser.newPage();
     await page.goto('devtools://devtools/bundled/devtools_app.html');
   });

@@ -1,9 +1,7 @@
 /** What the recording tests share: reading a HAR the way a foreign reader would, and message bytes. */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer, type Server, type Socket } from 'node:net';
 import type { Har, HarEntry, HarWebSocketMessage } from '../../src/index.js';
 
 const require = createRequire(import.meta.url);
@@ -43,40 +41,4 @@ export function harBytes(message: HarWebSocketMessage): Buffer {
 
 export function hexOf(messages: HarWebSocketMessage[]): string[] {
   return messages.map((message) => `${message.opcode}:${harBytes(message).toString('hex')}`);
-}
-
-/**
- * A server that completes the handshake, sends one text frame, and then reads and ignores
- * everything (our Close included): a connection that stays open while a test signals the CLI.
- */
-export async function speakThenFreeze(text: string): Promise<{ url: string; close(): void }> {
-  const sockets: Socket[] = [];
-  const server: Server = createServer((socket) => {
-    sockets.push(socket);
-    socket.on('error', () => {});
-    let head = '';
-    const onData = (chunk: Buffer) => {
-      head += chunk.toString('latin1');
-      if (!head.includes('\r\n\r\n')) return;
-      socket.off('data', onData);
-      socket.on('data', () => {});
-      const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? '';
-      const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
-      const payload = Buffer.from(text, 'utf8');
-      assert.ok(payload.length < 126);
-      // RFC 6455 §5.2: FIN + text opcode, unmasked (a server's frames are never masked), 7-bit length.
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
-      socket.write(Buffer.concat([Buffer.from([0x81, payload.length]), payload]));
-    };
-    socket.on('data', onData);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  return {
-    url: `ws://127.0.0.1:${port}/frozen`,
-    close: () => {
-      for (const socket of sockets) socket.destroy();
-      server.close();
-    },
-  };
 }

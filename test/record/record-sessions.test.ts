@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterEach, describe, test } from 'node:test';
 import { WebSocket as WsClient } from 'ws';
 import { decodeJsonl, type HandshakeTraceEvent } from '../../src/index.js';
-import { CliProcess, killAll, runCli, sleep, tempDir } from '../cli/helpers.js';
-import { assertDevToolsMessages, hexOf, readValidHar, speakThenFreeze } from './helpers.js';
+import { CliProcess, frozenServer, killAll, runCli, sleep, tempDir } from '../cli/helpers.js';
+import { assertDevToolsMessages, hexOf, readValidHar } from './helpers.js';
 
 afterEach(() => killAll());
 
@@ -124,7 +124,7 @@ describe('recording sessions', { timeout: 60_000 }, () => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     test(`${signal} mid-session: the HAR on disk is valid and holds what was seen, at once; a second ${signal} exits with it still valid`, async () => {
       const dir = tempDir();
-      const server = await speakThenFreeze('hello from a server that will not close');
+      const server = await frozenServer('hello from a server that will not close');
       try {
         const har = join(dir.path, 'signal.har');
         const cli = new CliProcess(['connect', server.url, '-w', '-1', '--record', har]);
@@ -161,7 +161,7 @@ describe('recording sessions', { timeout: 60_000 }, () => {
 
   test('SIGKILL mid-session: the JSONL has every event seen before the kill, the HAR on disk is valid JSON from the last timer write', async () => {
     const dir = tempDir();
-    const server = await speakThenFreeze('first words');
+    const server = await frozenServer('first words');
     try {
       const har = join(dir.path, 'killed.har');
       const jsonl = join(dir.path, 'killed.jsonl');

@@ -3,21 +3,10 @@
  * the wrong close code, a missing variable, a bad file; the report and the exit code asserted.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { killAll } from '../cli/helpers.js';
-import { run, ScenarioFolder, startListen, type EchoPeer } from './helpers.js';
+import { test } from 'node:test';
+import { echoPeerAndFolder, run } from './helpers.js';
 
-let peer: EchoPeer;
-const folder = new ScenarioFolder();
-
-before(async () => {
-  peer = await startListen();
-});
-after(async () => {
-  await peer.stop();
-  killAll();
-  folder.remove();
-});
+const { peer, folder } = echoPeerAndFolder();
 
 const header = () => `env:\n  default: { url: "ws://127.0.0.1:${peer.port}", user: alice }\n`;
 

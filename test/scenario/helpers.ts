@@ -5,7 +5,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CliProcess, freePort, runCli, type CliResult, tempDir } from '../cli/helpers.js';
+import { after, before } from 'node:test';
+import { CliProcess, freePort, killAll, runCli, type CliResult, tempDir } from '../cli/helpers.js';
 
 export interface EchoPeer {
   port: number;
@@ -25,6 +26,39 @@ export async function startListen(extra: string[] = ['--echo', '-q']): Promise<E
       cli.kill();
       await cli.exited;
     },
+  };
+}
+
+/**
+ * The setup most scenario test files share: `wscope listen PORT --echo` started before the file's
+ * tests and a ScenarioFolder, both gone after them (with every CLI child still running). `peer`
+ * reads the running peer, so the tests use `peer.port` as if they had started it themselves.
+ */
+export function echoPeerAndFolder(): { peer: Pick<EchoPeer, 'port' | 'url'>; folder: ScenarioFolder } {
+  let started: EchoPeer | undefined;
+  const folder = new ScenarioFolder();
+  before(async () => {
+    started = await startListen();
+  });
+  after(async () => {
+    await started?.stop();
+    killAll();
+    folder.remove();
+  });
+  const running = (): EchoPeer => {
+    if (!started) throw new Error('the echo peer is started in before(): read it inside a test');
+    return started;
+  };
+  return {
+    peer: {
+      get port() {
+        return running().port;
+      },
+      get url() {
+        return running().url;
+      },
+    },
+    folder,
   };
 }
 

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { freePort, killAll } from '../cli/helpers.js';
-import { run, ScenarioFolder, startListen, type EchoPeer } from './helpers.js';
+import { test } from 'node:test';
+import { freePort } from '../cli/helpers.js';
+import { echoPeerAndFolder, run } from './helpers.js';
 
 const READ_WITH_JUNITPARSER = `
 import json, sys
@@ -34,17 +34,7 @@ interface ParsedSuite {
   cases: Array<{ name: string; classname: string; time: number; results: Array<{ tag: string; message: string; text: string }>; out: string }>;
 }
 
-let peer: EchoPeer;
-const folder = new ScenarioFolder();
-
-before(async () => {
-  peer = await startListen();
-});
-after(async () => {
-  await peer.stop();
-  killAll();
-  folder.remove();
-});
+const { peer, folder } = echoPeerAndFolder();
 
 test('JUnit XML as junitparser reads it: a suite per file, a case per scenario, failure, error, times, trace', async () => {
   const first = folder.write(

@@ -2,9 +2,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import { killAll, ROOT } from '../cli/helpers.js';
-import { run, ScenarioFolder, startListen, type EchoPeer } from './helpers.js';
+import { test } from 'node:test';
+import { ROOT } from '../cli/helpers.js';
+import { echoPeerAndFolder, run } from './helpers.js';
 
 /** The first ```yaml block of README's "Scenarios" section. */
 function readmeExample(): string {
@@ -16,17 +16,7 @@ function readmeExample(): string {
   return match[1];
 }
 
-let peer: EchoPeer;
-const folder = new ScenarioFolder();
-
-before(async () => {
-  peer = await startListen();
-});
-after(async () => {
-  await peer.stop();
-  killAll();
-  folder.remove();
-});
+const { peer, folder } = echoPeerAndFolder();
 
 test('the README example, as written but for the port, passes against wscope listen --echo', async () => {
   const example = readmeExample();

@@ -2,22 +2,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { decodeJsonl } from '../../src/index.js';
-import { killAll } from '../cli/helpers.js';
-import { run, ScenarioFolder, startListen, type EchoPeer } from './helpers.js';
+import { echoPeerAndFolder, run } from './helpers.js';
 
-let peer: EchoPeer;
-const folder = new ScenarioFolder();
-
-before(async () => {
-  peer = await startListen();
-});
-after(async () => {
-  await peer.stop();
-  killAll();
-  folder.remove();
-});
+const { peer, folder } = echoPeerAndFolder();
 
 test("--record a.har --record a.jsonl: both scenarios' connections, the failing message in both files", async () => {
   const file = folder.write(

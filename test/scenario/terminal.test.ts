@@ -3,22 +3,13 @@
  * what the server sent shown escaped — a message cannot clear or repaint the tester's screen.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { killAll, killAllTmux, TmuxCli } from '../cli/helpers.js';
-import { ScenarioFolder, startListen, type EchoPeer } from './helpers.js';
+import { after, test } from 'node:test';
+import { killAllTmux, TmuxCli } from '../cli/helpers.js';
+import { echoPeerAndFolder } from './helpers.js';
 
-let peer: EchoPeer;
-const folder = new ScenarioFolder();
-
-before(async () => {
-  peer = await startListen();
-});
-after(async () => {
-  killAllTmux();
-  await peer.stop();
-  killAll();
-  folder.remove();
-});
+// Registered first, so it runs first: the tmux sessions go before the peer they talk to.
+after(() => killAllTmux());
+const { peer, folder } = echoPeerAndFolder();
 
 test("at a terminal: coloured marks and diff, the server's control characters escaped", async () => {
   const file = folder.write(

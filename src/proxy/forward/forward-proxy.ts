@@ -7,9 +7,10 @@
  * One HTTP server reads both the requests made to the proxy and the ones that arrive inside the
  * tunnels it reads in clear; the latter are bound to the origin their CONNECT named.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { listenProxy, type ListeningProxy } from '../listening.js';
 import { endToEndHeaders } from './hop-by-hop.js';
 import type { HostCertificates } from './host-certificates.js';
 import { forwardRequest } from './http-forward.js';
@@ -39,12 +40,8 @@ export interface ForwardProxyOptions {
   onNotice?: (notice: ForwardNotice) => void;
 }
 
-export interface ForwardProxy {
-  readonly server: Server;
-  address(): AddressInfo;
-  /** Stop listening and cut every connection still open. */
-  close(): Promise<void>;
-}
+/** The running proxy: its server, its address, and close() that cuts every connection still open. */
+export type ForwardProxy = ListeningProxy;
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|::1|::ffff:127(?:\.\d{1,3}){3}|0\.0\.0\.0|::)$/i;
 
@@ -140,23 +137,7 @@ export async function startForwardProxy(options: ForwardProxyOptions): Promise<F
     }
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return {
-    server,
-    address: () => server.address() as AddressInfo,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-        for (const socket of open) socket.destroy();
-      }),
-  };
+  return listenProxy(server, options.port, options.host, open);
 }
 
 /** The request as the relay should see it: without the fields meant for this proxy or this hop, but the upgrade's own. */
