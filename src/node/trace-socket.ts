@@ -4,8 +4,8 @@
  * State lives in a WeakMap, created only while someone subscribes: a socket that is never traced
  * carries nothing.
  */
-import { describeCloseCode } from '../protocol/close-codes.js';
-import type { CloseFrameRecord, CloseTraceEvent, MessageTraceEvent, PingTraceEvent, PongTraceEvent, TraceDirection } from '../trace/events.js';
+import { closeTraceEvent } from '../trace/close-event.js';
+import type { CloseFrameRecord, MessageTraceEvent, PingTraceEvent, PongTraceEvent, TraceDirection } from '../trace/events.js';
 import { encodePayload, wireText } from '../trace/payload.js';
 import { nextConnectionId, publish, traceTime } from './trace-channel.js';
 import type { SendCallback } from './socket-types.js';
@@ -183,23 +183,7 @@ export function traceClosed(
   // The Close frame that decided the code (none for 1006): its payload is the code and the reason.
   const decided = connection?.sentClose?.code === code && connection.sentClose.reason === reason ? connection.sentClose : connection?.receivedClose;
   const fromFrame = decided !== undefined && decided.code === code && code !== 1005;
-  const data = fromFrame ? reason : '';
-  const event: CloseTraceEvent = {
-    time: traceTime(),
-    conn: trace.conn,
-    event: 'close',
-    dir,
-    opcode: 8,
-    size: fromFrame ? 2 + Buffer.byteLength(data) : 0,
-    data,
-    encoding: 'utf8',
-    code,
-    reason,
-    name: describeCloseCode(code).name,
-    clean,
-    ...(trace.sent && { sent: trace.sent }),
-    ...(trace.received && { received: trace.received }),
-  };
+  const event = closeTraceEvent({ time: traceTime(), conn: trace.conn, dir, code, reason, clean, sent: trace.sent, received: trace.received }, fromFrame);
   traces.delete(ws);
   publish(event);
 }

@@ -5,7 +5,6 @@
  *
  * Pure: no clock, no socket. Times are given by the caller, as epoch seconds with µs precision.
  */
-
 export type TraceDirection = 'in' | 'out';
 export type TraceEncoding = 'utf8' | 'base64';
 export type TraceEventName = 'handshake' | 'message' | 'ping' | 'pong' | 'close' | 'error';

@@ -16,8 +16,8 @@
  * Pure: JSON values in, JSON values out. A file that is not what it should be throws a
  * HarFormatError naming the entry, the message and the field.
  */
-import { describeCloseCode } from '../protocol/close-codes.js';
 import type { CloseFrameRecord, CloseTraceEvent, HandshakeTraceEvent, HeaderPairs, TraceDirection, TraceEvent } from './events.js';
+import { type CloseOutcomeFields, closeTraceEvent } from './close-event.js';
 import { encodePayload, isCanonicalBase64 } from './payload.js';
 import { TraceFormatError, validateTraceEvent } from './validate.js';
 
@@ -297,7 +297,12 @@ function synthesizedError(entry: Json, at: string, conn: number, start: number):
 }
 
 function notOpenedClose(conn: number, error: Extract<TraceEvent, { event: 'error' }>): CloseTraceEvent {
-  return closeEvent(conn, error.time, 'in', 1006, error.message, false, undefined, undefined);
+  return closeEvent({ conn, time: error.time, dir: 'in', code: 1006, reason: error.message, clean: false, sent: undefined, received: undefined });
+}
+
+// docs/trace.md: data and size are the deciding Close frame's, empty and 0 for 1005 and 1006.
+function closeEvent(fields: CloseOutcomeFields): CloseTraceEvent {
+  return closeTraceEvent(fields, fields.code !== 1005 && fields.code !== 1006);
 }
 
 /** The close event: from `_wscope.close` when the file has it, else from the Close frames seen. */
@@ -325,7 +330,16 @@ function readClose(
     if (typeof time !== 'number') fail('._wscope.close.time', `must be a number (epoch seconds), got ${JSON.stringify(time)}`);
     if (closedBy !== 'client' && closedBy !== 'server') fail('._wscope.close.closedBy', `must be "client" or "server", got ${JSON.stringify(closedBy)}`);
     const dir: TraceDirection = closedBy === side.role ? 'out' : 'in';
-    return closeEvent(conn, time as number, dir, code as number, typeof reason === 'string' ? reason : '', clean === true, record(side.role), record(peer));
+    return closeEvent({
+      conn,
+      time: time as number,
+      dir,
+      code: code as number,
+      reason: typeof reason === 'string' ? reason : '',
+      clean: clean === true,
+      sent: record(side.role),
+      received: record(peer),
+    });
   }
   const sent = frames[side.role];
   const received = frames[peer];
@@ -333,38 +347,16 @@ function readClose(
   // The code the application is told is the peer's, when its Close came; 1006 when none did (RFC 6455 §7.1.5).
   const time = Math.max(sent?.time ?? 0, received?.time ?? 0);
   const dir: TraceDirection = sent && (!received || sent.time <= received.time) ? 'out' : 'in';
-  return closeEvent(conn, time, dir, received ? received.code : 1006, received ? received.reason : '', Boolean(sent && received), sent, received);
-}
-
-function closeEvent(
-  conn: number,
-  time: number,
-  dir: TraceDirection,
-  code: number,
-  reason: string,
-  clean: boolean,
-  sent: CloseFrameRecord | undefined,
-  received: CloseFrameRecord | undefined,
-): CloseTraceEvent {
-  // docs/trace.md: data and size are the deciding Close frame's, empty and 0 for 1005 and 1006.
-  const hasFrame = code !== 1005 && code !== 1006;
-  const data = hasFrame ? reason : '';
-  return {
-    time,
+  return closeEvent({
     conn,
-    event: 'close',
+    time,
     dir,
-    opcode: 8,
-    size: hasFrame ? 2 + Buffer.byteLength(data) : 0,
-    data,
-    encoding: 'utf8',
-    code,
-    reason,
-    name: describeCloseCode(code).name,
-    clean,
-    ...(sent && { sent }),
-    ...(received && { received }),
-  };
+    code: received ? received.code : 1006,
+    reason: received ? received.reason : '',
+    clean: Boolean(sent && received),
+    sent,
+    received,
+  });
 }
 
 /** RFC 6455 §5.5.1: a Close payload is empty, or a 2-byte code and a UTF-8 reason. */
