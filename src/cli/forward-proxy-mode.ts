@@ -8,18 +8,17 @@
  */
 import { CaFileError, describeNotice, forwardProxyBanner, type ForwardProxy, prepareMitm, startForwardProxy } from '../proxy/forward/index.js';
 import type { Relay } from '../proxy/relay.js';
-import { proxyUpgrade, type ProxyOptions } from '../proxy/upgrade.js';
+import { proxyUpgrade } from '../proxy/upgrade.js';
 import type { ProxySettings } from './commands/proxy.js';
 import { ExitCode } from './exit-codes.js';
 import { jsonlPrinterOptions } from './jsonl-output.js';
-import { faultOptions, untilStopped, writeJsonl } from './proxy-mode.js';
+import { relayOptions, untilStopped, upstreamTls, writeJsonl } from './proxy-mode.js';
 import { ProxyView } from './proxy-view.js';
-import { readFlagFile } from './socket-options.js';
 import { colorWanted, palette } from './terminal/colors.js';
 import { Printer } from './terminal/printer.js';
 
 export async function runForwardProxy(settings: ProxySettings): Promise<ExitCode> {
-  const { output, tls } = settings;
+  const { output } = settings;
   const interactive = Boolean(process.stdout.isTTY);
   const colors = palette(colorWanted(output.color, interactive));
   const printer = new Printer({ colors, interactive, timestamps: output.timestamps, ...(output.jsonl && jsonlPrinterOptions()) });
@@ -33,22 +32,10 @@ export async function runForwardProxy(settings: ProxySettings): Promise<ExitCode
   }
   const links = output.jsonl ? writeJsonl() : undefined;
   const view = new ProxyView(printer, output, settings.match);
-  const upstream = { rejectUnauthorized: tls.checkCertificates, ...(tls.ca !== undefined && { ca: readFlagFile('--ca', tls.ca) }) };
   const open = new Set<Relay>();
-  const faults = faultOptions(settings, printer);
-  const relayOptions: ProxyOptions = {
-    upstream,
-    ...faults.options,
-    ...(!settings.compression.compression && { perMessageDeflate: false }),
-    ...(settings.compression.maxPayload !== undefined && { maxMessageSize: settings.compression.maxPayload }),
-    onRelay: (relay, url) => {
-      open.add(relay);
-      links?.link(relay);
-      faults.viewIds.push(view.opened(relay, url));
-      void relay.closed.then(() => open.delete(relay));
-    },
-    onRefused: (url, refusal, error) => view.refused(url, refusal, error),
-  };
+  // Read once: the relayed WebSockets and the plain HTTP requests both go upstream with it.
+  const upstream = upstreamTls(settings);
+  const options = relayOptions(settings, upstream, printer, view, links, open);
   let proxy: ForwardProxy;
   try {
     proxy = await startForwardProxy({
@@ -56,7 +43,7 @@ export async function runForwardProxy(settings: ProxySettings): Promise<ExitCode
       ...(settings.host !== undefined && { host: settings.host }),
       mitm: mitm?.certificates,
       upstreamTls: upstream,
-      relay: (request, socket, head, target) => proxyUpgrade(request, socket, head, target, relayOptions),
+      relay: (request, socket, head, target) => proxyUpgrade(request, socket, head, target, options),
       onNotice: (notice) => printer.status(describeNotice(notice)),
     });
   } catch (error) {

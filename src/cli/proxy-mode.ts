@@ -30,7 +30,6 @@ export async function runReverseProxy(settings: ProxySettings & { target: URL })
   const passphrase = tls.passphrase === true ? await askPassphrase() : tls.passphrase;
   const pair = keyPair(tls.cert, tls.key, passphrase);
   const open = new Set<Relay>();
-  const faults = faultOptions(settings, printer);
   let proxy: ReverseProxy;
   try {
     proxy = await startReverseProxy({
@@ -38,17 +37,7 @@ export async function runReverseProxy(settings: ProxySettings & { target: URL })
       ...(settings.host !== undefined && { host: settings.host }),
       target: settings.target,
       ...(pair.cert && pair.key && { tls: { cert: pair.cert, key: pair.key, ...(passphrase !== undefined && { passphrase }) } }),
-      upstream: { rejectUnauthorized: tls.checkCertificates, ...(tls.ca !== undefined && { ca: readFlagFile('--ca', tls.ca) }) },
-      ...(!settings.compression.compression && { perMessageDeflate: false }),
-      ...(settings.compression.maxPayload !== undefined && { maxMessageSize: settings.compression.maxPayload }),
-      ...faults.options,
-      onRelay: (relay, url) => {
-        open.add(relay);
-        links?.link(relay);
-        faults.viewIds.push(view.opened(relay, url));
-        void relay.closed.then(() => open.delete(relay));
-      },
-      onRefused: (url, refusal, error) => view.refused(url, refusal, error),
+      ...relayOptions(settings, upstreamTls(settings), printer, view, links, open),
     });
   } catch (error) {
     printer.error(`cannot listen on port ${settings.port}: ${(error as Error).message}`);
@@ -64,20 +53,45 @@ export async function runReverseProxy(settings: ProxySettings & { target: URL })
   return ExitCode.Normal;
 }
 
+/** The upstream leg's certificate checks: --ca and -n. */
+export function upstreamTls({ tls }: ProxySettings) {
+  return { rejectUnauthorized: tls.checkCertificates, ...(tls.ca !== undefined && { ca: readFlagFile('--ca', tls.ca) }) };
+}
+
 /**
- * Either proxy's faults (--delay, --drop-messages...): the relay options that apply them, and the
- * live view's #ID of each relayed connection in the order the plan counts them, which the caller
- * fills as each relay opens (onRelay follows each relay at once), so a fault's report line names
- * the connection the view shows.
+ * Either proxy's relay options: the upstream's TLS (read once by the caller), compression and size limit from the flags,
+ * the faults, and on each relayed pair the live view, the --jsonl links and the set Ctrl-C closes.
  */
-export function faultOptions(settings: ProxySettings, printer: Printer): { options: Pick<ProxyOptions, 'faults' | 'noContextTakeover'>; viewIds: number[] } {
+export function relayOptions(
+  settings: ProxySettings,
+  upstream: ReturnType<typeof upstreamTls>,
+  printer: Printer,
+  view: ProxyView,
+  links: ReturnType<typeof writeJsonl> | undefined,
+  open: Set<Relay>,
+): ProxyOptions {
+  const { compression } = settings;
+  // The live view's #ID of each relayed connection, in the order the fault plan counts them
+  // (onRelay follows each relay at once), so a fault's report line names the connection shown.
   const viewIds: number[] = [];
   const plan = new FaultPlan(settings.faults, {
     clock: realClock,
     random: Math.random,
     report: (report) => queueMicrotask(() => printer.status(`#${viewIds[report.connection - 1] ?? '?'} ${formatFaultNote(report)}`)),
   });
-  return { options: plan.empty ? {} : { faults: () => plan.next(), noContextTakeover: plan.dropsMessages }, viewIds };
+  return {
+    upstream,
+    ...(!compression.compression && { perMessageDeflate: false }),
+    ...(compression.maxPayload !== undefined && { maxMessageSize: compression.maxPayload }),
+    ...(!plan.empty && { faults: () => plan.next(), noContextTakeover: plan.dropsMessages }),
+    onRelay: (relay, url) => {
+      open.add(relay);
+      links?.link(relay);
+      viewIds.push(view.opened(relay, url));
+      void relay.closed.then(() => open.delete(relay));
+    },
+    onRefused: (url, refusal, error) => view.refused(url, refusal, error),
+  };
 }
 
 /** Until Ctrl-C or SIGTERM; then every relayed pair is closed with 1001 on both legs (at most SHUTDOWN_MS), and a second Ctrl-C exits at once. */
