@@ -1,6 +1,6 @@
 /** `wscope run FILE...`: the scenarios of `*.wscope.yaml` files, at a desk or in CI. */
 import { writeFileSync } from 'node:fs';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import {
   EnvironmentError,
   editorSchema,
@@ -12,7 +12,7 @@ import {
   stepKindNames,
 } from '../../scenario/index.js';
 import { ExitCode } from '../exit-codes.js';
-import { integer, type RawOptions, recordingFlags, type RecordingSettings, seconds } from '../flags.js';
+import { integer, type RawOptions, recordingFlags, type RecordingSettings, seconds, variableFlag } from '../flags.js';
 import { EXIT_CODES_HELP, examples } from '../help-text.js';
 import { formatJson } from '../run-report/json.js';
 import { formatJunit } from '../run-report/junit.js';
@@ -37,12 +37,6 @@ export interface RunSettings {
   color: boolean;
   /** --record FILE: every connection of every scenario, to a HAR or JSONL file (the inspector opens them). */
   recording: RecordingSettings;
-}
-
-function variable(value: string, previous: Record<string, string> | undefined): Record<string, string> {
-  const equals = value.indexOf('=');
-  if (equals <= 0) throw new InvalidArgumentError(`expected NAME=VALUE, got '${value}'`);
-  return { ...previous, [value.slice(0, equals)]: value.slice(equals + 1) };
 }
 
 export function readRunSettings(files: string[], raw: RawOptions): RunSettings {
@@ -169,7 +163,7 @@ export const runCommand: Subcommand = {
       .description('Run scenarios: connect, send, expect... as a *.wscope.yaml file says; exit 11 when a check fails.')
       .argument('[files...]', 'scenario files');
     add(new Option('--env <name>', 'the environment of the file (env: NAME)').default('default'));
-    add(new Option('--var <name=value>', 'set a variable (above the environment); repeat for several').argParser(variable));
+    add(new Option('--var <name=value>', 'set a variable (above the environment); repeat for several').argParser(variableFlag));
     add(new Option('--grep <pattern>', 'run only the scenarios whose name matches (a regular expression)'));
     add(new Option('--bail', 'start no scenario after one fails'));
     add(new Option('--parallel <n>', 'run up to n scenarios at a time').argParser(integer(1, 256)).default(1));
