@@ -254,16 +254,6 @@ export class WebSocket extends SendPath {
     else this.abort(undefined);
   }
 
-  /**
-   * Drop the connection with a TCP reset (RST): no Close, not even a FIN, as when a peer crashes
-   * or a middlebox cuts the link. Over TLS the record layer cannot be reset, so it ends like terminate().
-   */
-  reset(): void {
-    const socket = this.socket;
-    if (socket && !socket.destroyed && !('encrypted' in socket)) socket.resetAndDestroy();
-    else this.terminate();
-  }
-
   /** Raw mode: send a frame exactly as described, however invalid (see OutgoingFrame). */
   sendFrame(frame: OutgoingFrame & { mask?: boolean }, callback?: SendCallback): void {
     const connection = this.connection;

@@ -71,8 +71,8 @@ export function relay(client: WebSocket, upstream: WebSocket, options: RelayOpti
     },
     reset() {
       closedBy ??= 'proxy';
-      client.reset();
-      upstream.reset();
+      client.terminate({ reset: true });
+      upstream.terminate({ reset: true });
     },
   };
   const chains = options.faults?.();
