@@ -31,10 +31,27 @@ export const ExitCode = {
   CheckFailed: 11,
   /** A file could not be read or is not valid (a recording, a scenario or collection file). */
   BadFile: 12,
+  /** graphql: a result carried GraphQL `errors`, or the server sent an `error` message for an operation. */
+  GraphqlErrors: 13,
+  /** load: a `--threshold` was not met (the summary names it). */
+  ThresholdFailed: 14,
 } as const;
-export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
-export const EXIT_CODE_TABLE: ReadonlyArray<[ExitCode, string]> = [
+/**
+ * grpc: a call that ended with gRPC status N (1..16) exits with 64 + N, as grpcurl does, so a
+ * script can tell NOT_FOUND (69) from UNAVAILABLE (78) without parsing output.
+ */
+export type GrpcStatusExitCode = 65 | 66 | 67 | 68 | 69 | 70 | 71 | 72 | 73 | 74 | 75 | 76 | 77 | 78 | 79 | 80;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode] | GrpcStatusExitCode;
+
+/** The exit status for a gRPC call that ended with `status` (0 OK; unknown codes count as 2 UNKNOWN). */
+export function exitCodeForGrpcStatus(status: number): ExitCode {
+  if (status === 0) return ExitCode.Normal;
+  const known = Number.isInteger(status) && status >= 1 && status <= 16 ? status : 2;
+  return (64 + known) as GrpcStatusExitCode;
+}
+
+export const EXIT_CODE_TABLE: ReadonlyArray<[ExitCode | string, string]> = [
   [ExitCode.Normal, 'closed normally: 1000, 1001 or 1005 (no code); listen mode stopped'],
   [ExitCode.Internal, 'internal error in wscope, or stdin failed before its end'],
   [ExitCode.Usage, 'bad flag or argument'],
@@ -48,6 +65,9 @@ export const EXIT_CODE_TABLE: ReadonlyArray<[ExitCode, string]> = [
   [ExitCode.ReplayMismatch, 'replay --compare: a reply differed from the recording'],
   [ExitCode.CheckFailed, 'run: a scenario check failed'],
   [ExitCode.BadFile, 'a recording, scenario or collection file could not be read or is invalid'],
+  [ExitCode.GraphqlErrors, 'graphql: a result had errors, or the server sent an error for an operation'],
+  [ExitCode.ThresholdFailed, 'load: a --threshold was not met'],
+  ['65-80', 'grpc: the call ended with gRPC status 64+N (69 NOT_FOUND, 78 UNAVAILABLE, 80 UNAUTHENTICATED...)'],
 ];
 
 /** The exit status for a connection that opened and then closed with `code`. */

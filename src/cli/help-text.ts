@@ -12,7 +12,7 @@ export function examples(rows: ReadonlyArray<[string, string]>): string {
 
 export const SLASH_COMMANDS_HELP = `Slash commands:\n${SLASH_HELP.map((line) => `  ${line}`).join('\n')}`;
 
-export const EXIT_CODES_HELP = `Exit codes:\n${EXIT_CODE_TABLE.map(([code, text]) => `  ${String(code).padEnd(3)}${text}`).join('\n')}`;
+export const EXIT_CODES_HELP = `Exit codes:\n${EXIT_CODE_TABLE.map(([code, text]) => `  ${String(code).padEnd(6)}${text}`).join('\n')}`;
 
 export const ENVIRONMENT_HELP = `Environment: NO_COLOR disables colour; WSCOPE_HISTORY is the history file (default ~/.wscope_history,
 empty: no history).`;

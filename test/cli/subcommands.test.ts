@@ -85,7 +85,7 @@ describe('subcommands', { timeout: 120_000 }, () => {
     assert.match(root.stdout, /Commands:\n {2}connect \[options\] <url> +connect to a WebSocket server/);
     assert.match(root.stdout, /\n {2}listen \[options\] <port> +serve WebSocket clients/);
     assert.ok(root.stdout.indexOf('Commands:') < root.stdout.indexOf('Options:'), 'the commands come first');
-    const exitTable = EXIT_CODE_TABLE.map(([code, text]) => `  ${String(code).padEnd(3)}${text}`).join('\n');
+    const exitTable = EXIT_CODE_TABLE.map(([code, text]) => `  ${String(code).padEnd(6)}${text}`).join('\n');
     assert.ok(root.stdout.includes(`Exit codes:\n${exitTable}\n`));
     for (const name of ['connect', 'listen']) {
       const help = await runCli([name, '--help'], undefined);
