@@ -42,10 +42,10 @@ function hexPreview(bytes: Uint8Array): string {
   return bytes.length > 32 ? `${shown} …` : shown;
 }
 
-/** 16 bytes a line: offset, hex, ASCII (dots for what is not printable). */
-export function hexDump(bytes: Uint8Array): string {
+/** 16 bytes a line: offset, hex, ASCII (dots for what is not printable); the first `limit` bytes only. */
+export function hexDump(bytes: Uint8Array, limit = bytes.length): string {
   const lines: string[] = [];
-  for (let offset = 0; offset < bytes.length; offset += 16) {
+  for (let offset = 0; offset < Math.min(bytes.length, limit); offset += 16) {
     const line = bytes.subarray(offset, offset + 16);
     const hex = Array.from(line, (b) => b.toString(16).padStart(2, '0'));
     const left = hex.slice(0, 8).join(' ');
@@ -56,13 +56,52 @@ export function hexDump(bytes: Uint8Array): string {
   return lines.join('\n');
 }
 
-/** Pretty JSON, or undefined when the text is not JSON (numbers and strings alone are not worth it). */
-export function prettyJson(text: string): string | undefined {
+/** One step of a JSONPath: an object's key or an array's index. */
+export type JsonPathSegment = string | number;
+
+const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** `$.items[2].name`; a key that is not an identifier is bracket-quoted: `$['a b']['it\'s']`. */
+export function jsonPath(segments: readonly JsonPathSegment[]): string {
+  let path = '$';
+  for (const segment of segments) {
+    if (typeof segment === 'number') path += `[${segment}]`;
+    else if (PLAIN_KEY.test(segment)) path += `.${segment}`;
+    else path += `['${segment.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}']`;
+  }
+  return path;
+}
+
+/** What a tree node shows beside its key: a primitive as JSON (long strings cut), a container by its size. */
+export function jsonSummary(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.length} item${value.length === 1 ? '' : 's'}]`;
+  if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).length;
+    return `{${keys} key${keys === 1 ? '' : 's'}}`;
+  }
+  const json = JSON.stringify(value);
+  return json.length > 120 ? `${json.slice(0, 120)}…` : json;
+}
+
+/** The value, when the text is a JSON object or array (numbers and strings alone are not worth a tree). */
+export function parseJson(text: string): { value: unknown } | undefined {
   const start = text.trimStart()[0];
   if (start !== '{' && start !== '[') return undefined;
   try {
-    return JSON.stringify(JSON.parse(text), null, 2);
+    return { value: JSON.parse(text) };
   } catch {
     return undefined;
   }
+}
+
+export function base64Of(bytes: Uint8Array): string {
+  let binary = '';
+  // In slices: String.fromCharCode takes its bytes as arguments, and a 1 MB message is too many.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** Bytes as UTF-8 text, U+FFFD where they are not UTF-8 (a binary message read as text). */
+export function textOf(bytes: Uint8Array): string {
+  return new TextDecoder().decode(bytes);
 }

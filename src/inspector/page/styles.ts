@@ -46,4 +46,26 @@ main { display: flex; flex-direction: column; min-height: 0; overflow: hidden; }
 .detail { border-top: 1px solid var(--line); padding: 6px 12px; height: 30vh; overflow: auto; background: var(--panel); }
 .detail figure { margin: 0; }
 .detail pre { margin: 0; font-size: 12px; white-space: pre-wrap; word-break: break-all; }
+.toolbar { display: flex; gap: 8px; align-items: center; padding: 4px 12px; border-bottom: 1px solid var(--line); }
+.toolbar button, .views button, .json-tree button.more { font: inherit; font-size: 12px; background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 4px; padding: 1px 8px; cursor: pointer; }
+.toolbar button[aria-pressed="true"] { background: var(--sel); }
+.toolbar .held { color: var(--ctl); font-weight: 600; }
+.views { display: flex; gap: 4px; margin: 4px 0; }
+.views button[aria-selected="true"] { background: var(--sel); border-color: var(--in); }
+.close-info { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 4px 0; }
+.close-info dt { color: var(--muted); }
+.close-info dd { margin: 0; }
+.json-tree ul { list-style: none; margin: 0; padding-left: 16px; font-family: ui-monospace, monospace; font-size: 12px; }
+.json-tree > ul { padding-left: 0; }
+.json-tree li:focus { outline: none; }
+.json-tree li:focus > .node { box-shadow: inset 0 0 0 1px var(--in); background: var(--sel); }
+.json-tree .node { display: flex; gap: 6px; align-items: center; min-height: 20px; }
+.json-tree .twisty { width: 14px; border: 0; background: none; color: var(--muted); padding: 0; cursor: pointer; font: inherit; }
+.json-tree .key { color: var(--in); }
+.json-tree .value { color: var(--fg); white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.json-tree .value.string { color: var(--out); }
+.json-tree .value.number, .json-tree .value.boolean, .json-tree .value.null { color: var(--ctl); }
+.json-tree .copy { font: inherit; font-size: 11px; color: var(--muted); background: none; border: 1px solid transparent; border-radius: 3px; padding: 0 4px; cursor: pointer; opacity: 0; }
+.json-tree .node:hover .copy, .json-tree li:focus > .node .copy, .json-tree .copy:focus { opacity: 1; border-color: var(--line); }
+.json-tree .copied { color: var(--muted); font-size: 12px; }
 `;
