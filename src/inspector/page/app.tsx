@@ -3,8 +3,9 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { InspectorMessage } from '../wire.js';
 import { ConnectionList, Handshake } from './connections.js';
 import { Detail } from './detail.js';
-import { type Filter, filterRows, NO_FILTER, Store } from './model.js';
+import { type Filter, NO_FILTER, type RowView, Store, updateView } from './model.js';
 import { MessageTable } from './table.js';
+import { Toolbar } from './toolbar.js';
 
 export function App({ socketUrl }: { socketUrl: string }) {
   const store = useMemo(() => new Store(), []);
@@ -21,7 +22,16 @@ export function App({ socketUrl }: { socketUrl: string }) {
   };
   const filterBox = useRef<HTMLInputElement>(null);
   // The filtered indexes, extended as rows arrive and rebuilt when the filter changes.
-  const filtered = useRef<{ filter: Filter; upTo: number; indexes: number[]; error?: string }>({ filter, upTo: 0, indexes: [] });
+  const filtered = useRef<RowView>({ filter, generation: 0, upTo: 0, indexes: [] });
+  // Paused: the rows shown stop here; those after it are kept, counted, and shown on Resume.
+  const [pausedAt, setPausedAt] = useState<number | undefined>(undefined);
+  const clear = () => {
+    store.clear();
+    setSelected(undefined);
+    setMarked(undefined);
+    if (pausedAt !== undefined) setPausedAt(0);
+    setVersion((v) => v + 1);
+  };
 
   useEffect(() => {
     const socket = new WebSocket(socketUrl);
@@ -53,14 +63,7 @@ export function App({ socketUrl }: { socketUrl: string }) {
     return () => document.removeEventListener('keydown', onKey);
   }, []);
 
-  let view = filtered.current;
-  if (view.filter !== filter) view = filtered.current = { filter, upTo: 0, indexes: [] };
-  if (view.upTo < store.rows.length) {
-    const { error } = filterRows(store.rows, filter, view.upTo, view.indexes);
-    view.upTo = store.rows.length;
-    if (error === undefined) delete view.error;
-    else view.error = error;
-  }
+  const view = (filtered.current = updateView(filtered.current, store, filter, pausedAt ?? store.rows.length));
   const connections = [...store.connections.values()];
   const connection = filter.conn !== undefined ? store.connections.get(filter.conn) : connections.length === 1 ? connections[0] : undefined;
   const set = (change: Partial<Filter>) => setFilter({ ...filter, ...change });
@@ -114,9 +117,16 @@ export function App({ socketUrl }: { socketUrl: string }) {
             <input type="checkbox" checked={filter.control} onChange={(e) => set({ control: e.currentTarget.checked })} /> Pings, pongs and close
           </label>
           <output class="count" aria-label="Matches">
-            {view.error ? `bad regex: ${view.error}` : `${view.indexes.length} of ${store.rows.length} match`}
+            {view.error ? `bad regex: ${view.error}` : `${view.indexes.length} of ${view.upTo} match`}
           </output>
         </div>
+        <Toolbar
+          paused={pausedAt !== undefined}
+          held={store.rows.length - (pausedAt ?? store.rows.length)}
+          onPause={(pause) => setPausedAt(pause ? store.rows.length : undefined)}
+          onClear={clear}
+          shownEvents={() => store.eventsOf(view.indexes)}
+        />
         <MessageTable rows={store.rows} visible={view.indexes} selected={selected} marked={marked} onSelect={select} follow={true} />
         <Detail row={selected === undefined ? undefined : store.rows[selected]} other={marked === undefined ? undefined : store.rows[marked]} />
       </main>

@@ -30,6 +30,30 @@ export const NO_FILTER: Filter = { text: '', dir: 'all', type: 'all', control: t
 export class Store {
   readonly connections = new Map<number, Connection>();
   readonly rows: RowEvent[] = [];
+  /** Counts the clears: a view of the rows made before one is out of date. */
+  generation = 0;
+
+  /** Clear: the rows go (the connections and their handshakes stay, for what comes next). */
+  clear(): void {
+    this.rows.length = 0;
+    this.generation++;
+  }
+
+  /**
+   * The trace events behind `indexes` (rows), with the handshakes and errors of their
+   * connections, in time order: what an export of those rows holds, readable as a recording.
+   */
+  eventsOf(indexes: readonly number[]): TraceEvent[] {
+    const rows = indexes.map((i) => this.rows[i]!);
+    const conns = new Set(rows.map((row) => row.conn));
+    const events: TraceEvent[] = [...rows];
+    for (const conn of conns) {
+      const connection = this.connections.get(conn)!;
+      if (connection.handshake) events.push(connection.handshake);
+      events.push(...connection.errors);
+    }
+    return events.sort((a, b) => a.time - b.time);
+  }
 
   add(events: readonly TraceEvent[]): void {
     for (const event of events) {
@@ -82,9 +106,34 @@ export function rowMatches(row: RowEvent, filter: Filter, test: (s: string) => b
   return filter.text === '' || test(row.event === 'close' ? `${row.code} ${row.reason}` : row.data);
 }
 
-/** Indexes of the rows that pass, from `start` on (new rows are filtered as they come). */
-export function filterRows(rows: readonly RowEvent[], filter: Filter, start: number, into: number[]): { error?: string } {
+/** What the table shows: the indexes of the rows that pass the filter, kept up to date as rows come. */
+export interface RowView {
+  filter: Filter;
+  generation: number;
+  /** Rows looked at so far. */
+  upTo: number;
+  indexes: number[];
+  error?: string;
+}
+
+/**
+ * `view` brought up to the first `limit` rows (all of them, or where a pause froze the view): only
+ * the new rows are filtered, unless the filter changed or the rows were cleared.
+ */
+export function updateView(view: RowView, store: Store, filter: Filter, limit: number): RowView {
+  if (view.filter !== filter || view.generation !== store.generation) view = { filter, generation: store.generation, upTo: 0, indexes: [] };
+  if (view.upTo < limit) {
+    const { error } = filterRows(store.rows, filter, view.upTo, limit, view.indexes);
+    view.upTo = limit;
+    if (error === undefined) delete view.error;
+    else view.error = error;
+  }
+  return view;
+}
+
+/** Indexes of the rows that pass, from `start` to `end` (new rows are filtered as they come). */
+export function filterRows(rows: readonly RowEvent[], filter: Filter, start: number, end: number, into: number[]): { error?: string } {
   const matcher = textMatcher(filter.text);
-  for (let i = start; i < rows.length; i++) if (rowMatches(rows[i]!, filter, matcher.test)) into.push(i);
+  for (let i = start; i < end; i++) if (rowMatches(rows[i]!, filter, matcher.test)) into.push(i);
   return matcher.error === undefined ? {} : { error: matcher.error };
 }
