@@ -12,12 +12,12 @@ import { proxyUpgrade } from '../proxy/upgrade.js';
 import type { ProxySettings } from './commands/proxy.js';
 import { ExitCode } from './exit-codes.js';
 import { jsonlPrinterOptions } from './jsonl-output.js';
-import { relayOptions, untilStopped, upstreamTls, writeJsonl } from './proxy-mode.js';
+import { relayOptions, type SessionFilter, untilStopped, upstreamTls, writeJsonl } from './proxy-mode.js';
 import { ProxyView } from './proxy-view.js';
 import { colorWanted, palette } from './terminal/colors.js';
 import { Printer } from './terminal/printer.js';
 
-export async function runForwardProxy(settings: ProxySettings): Promise<ExitCode> {
+export async function runForwardProxy(settings: ProxySettings, session: SessionFilter): Promise<ExitCode> {
   const { output } = settings;
   const interactive = Boolean(process.stdout.isTTY);
   const colors = palette(colorWanted(output.color, interactive));
@@ -30,7 +30,7 @@ export async function runForwardProxy(settings: ProxySettings): Promise<ExitCode
     printer.error(error.message);
     return ExitCode.BadFile;
   }
-  const links = output.jsonl ? writeJsonl() : undefined;
+  const links = output.jsonl ? writeJsonl(session) : undefined;
   const view = new ProxyView(printer, output, settings.match);
   const open = new Set<Relay>();
   // Read once: the relayed WebSockets and the plain HTTP requests both go upstream with it.

@@ -3,7 +3,7 @@
  * pipe) until Ctrl-C / SIGTERM, which closes every relayed connection with 1001 on both legs.
  */
 import { subscribe } from 'node:diagnostics_channel';
-import { encodeTraceLine, TRACE_CHANNEL, type TraceEvent } from '../index.js';
+import { encodeTraceLine, type HandshakeTraceEvent, TRACE_CHANNEL, type TraceEvent } from '../index.js';
 import { FaultPlan, formatFaultNote, realClock } from '../proxy/faults/index.js';
 import type { Relay } from '../proxy/relay.js';
 import { startReverseProxy, type ReverseProxy } from '../proxy/reverse-proxy.js';
@@ -20,12 +20,15 @@ import { Printer } from './terminal/printer.js';
 /** How long Ctrl-C waits for the closing handshakes before the process goes. */
 const SHUTDOWN_MS = 3000;
 
-export async function runReverseProxy(settings: ProxySettings & { target: URL }): Promise<ExitCode> {
+/** `session`: whether a connection is the session's (the inspector page's own socket is not), for --jsonl. */
+export type SessionFilter = (handshake: HandshakeTraceEvent) => boolean;
+
+export async function runReverseProxy(settings: ProxySettings & { target: URL }, session: SessionFilter): Promise<ExitCode> {
   const { output, tls } = settings;
   const interactive = Boolean(process.stdout.isTTY);
   const colors = palette(colorWanted(output.color, interactive));
   const printer = new Printer({ colors, interactive, timestamps: output.timestamps, ...(output.jsonl && jsonlPrinterOptions()) });
-  const links = output.jsonl ? writeJsonl() : undefined;
+  const links = output.jsonl ? writeJsonl(session) : undefined;
   const view = new ProxyView(printer, output, settings.match);
   const passphrase = tls.passphrase === true ? await askPassphrase() : tls.passphrase;
   const pair = keyPair(tls.cert, tls.key, passphrase);
@@ -116,14 +119,20 @@ export function untilStopped(open: ReadonlySet<Relay>, printer: Printer): Promis
 }
 
 /**
- * --jsonl: every trace event on stdout, those of relayed legs with "leg" (client: our side of
- * the client's connection; upstream: ours to the target) and "peer" (the other leg's conn), from
- * the moment the pair is known (both handshakes are published before it is).
+ * --jsonl: every trace event of the session on stdout, those of relayed legs with "leg" (client:
+ * our side of the client's connection; upstream: ours to the target) and "peer" (the other leg's
+ * conn), from the moment the pair is known (both handshakes are published before it is).
  */
-export function writeJsonl(): { link(relay: Relay): void } {
+export function writeJsonl(session: SessionFilter): { link(relay: Relay): void } {
   const legs = new Map<number, { leg: 'client' | 'upstream'; peer: number }>();
+  const others = new Set<number>();
   subscribe(TRACE_CHANNEL, (message: unknown) => {
     const event = message as TraceEvent;
+    if (event.event === 'handshake' && !session(event)) others.add(event.conn);
+    if (others.has(event.conn)) {
+      if (event.event === 'close') others.delete(event.conn);
+      return;
+    }
     const leg = legs.get(event.conn);
     process.stdout.write(encodeTraceLine(leg ? ({ ...event, ...leg } as TraceEvent) : event));
     if (leg && event.event === 'close') legs.delete(event.conn);

@@ -12,6 +12,8 @@ import {
   type CompressionSettings,
   FAULTS_HELP,
   faultFlags,
+  inspectFlags,
+  type InspectSettings,
   outputFlags,
   type OutputSettings,
   proxyTlsFlags,
@@ -23,6 +25,7 @@ import {
 import type { FaultSettings } from '../../proxy/faults/index.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
 import { runForwardProxy } from '../forward-proxy-mode.js';
+import { withInspector } from '../inspecting.js';
 import { runReverseProxy } from '../proxy-mode.js';
 import { withRecording } from '../recording.js';
 import { UsageError } from '../usage-error.js';
@@ -46,6 +49,8 @@ export interface ProxySettings {
   /** Forward proxy: intercept wss:// with a local CA, kept in `caDir` (default defaultCaDir()). */
   mitm: boolean;
   caDir?: string;
+  /** --inspect [PORT], --open: the inspector page over both legs of every relayed connection. */
+  inspect: InspectSettings;
 }
 
 export function readProxySettings(raw: RawOptions): ProxySettings {
@@ -70,6 +75,7 @@ export function readProxySettings(raw: RawOptions): ProxySettings {
     ...(match && { match }),
     mitm: Boolean(raw['mitm']),
     ...(caDir !== undefined && { caDir }),
+    inspect: inspectFlags.read(raw),
   };
 }
 
@@ -98,9 +104,16 @@ function matcher(value: string): RegExp {
 /** The proxy's two modes, by whether a target was given. */
 export async function runProxyCommand(settings: ProxySettings): Promise<ExitCode> {
   const { target } = settings;
-  // The HAR holds what the client sent and received: the proxy's client leg, the server's side of its connections (either proxy's).
-  return withRecording(settings.recording, () => (target ? runReverseProxy({ ...settings, target }) : runForwardProxy(settings)), {
-    connections: { har: (handshake) => handshake.role === 'server' },
+  const title = target ? `proxy :${settings.port} → ${target.href}` : `forward proxy :${settings.port}`;
+  // The page shows both legs and sends nothing (no composer: the proxy only relays). Its own
+  // socket is left out of the recordings and of --jsonl, as connect and listen leave it out.
+  return withInspector(settings.inspect, title, (choice) => {
+    const session = choice.connections?.jsonl ?? (() => true);
+    const run = () => (target ? runReverseProxy({ ...settings, target }, session) : runForwardProxy(settings, session));
+    // The HAR holds what the client sent and received: the proxy's client leg, the server's side of its connections (either proxy's).
+    return withRecording(settings.recording, run, {
+      connections: { har: (handshake) => handshake.role === 'server' && session(handshake), jsonl: session },
+    });
   });
 }
 
@@ -113,6 +126,7 @@ ${examples([
   ['wscope proxy --listen 9000 --target ws://app:80 --match \'"type":"error"\'', 'only the messages that match'],
   ['wscope proxy --listen 9000 --target ws://127.0.0.1:8765 --jsonl > trace.jsonl', 'every event of both legs, as JSON lines'],
   ['wscope proxy --listen 9000 --target ws://127.0.0.1:8765 --delay 200±50 --drop-messages s2c:5%', 'a bad network between them'],
+  ['wscope proxy --listen 9000 --target ws://127.0.0.1:8765 --inspect --open', 'both legs of every connection in the inspector page'],
   ['wscope proxy --listen 8080', 'a forward proxy: chromium --proxy-server=http://127.0.0.1:8080 shows its ws:// traffic'],
   ['wscope proxy --listen 8080 --mitm', 'wss:// too, decrypted with a local CA it makes and tells you how to trust'],
 ])}
@@ -155,6 +169,7 @@ export const proxyCommand: Subcommand = {
     outputFlags.add(command);
     recordingFlags.add(command);
     faultFlags.add(command);
+    inspectFlags.add(command);
     // Pipe mode's record flags shape what connect and listen write; the proxy's lines are its live view.
     for (const option of command.options) if (PIPE_RECORD_FLAGS.has(option.long ?? '')) option.hideHelp();
     command.addHelpText('after', PROXY_HELP);
