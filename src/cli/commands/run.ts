@@ -12,7 +12,8 @@ import {
   stepKindNames,
 } from '../../scenario/index.js';
 import { ExitCode } from '../exit-codes.js';
-import { integer, type RawOptions, recordingFlags, type RecordingSettings, seconds, variableFlag } from '../flags.js';
+import { type InspectSettings, inspectFlags, integer, type RawOptions, recordingFlags, type RecordingSettings, seconds, variableFlag } from '../flags.js';
+import { withInspector } from '../inspecting.js';
 import { EXIT_CODES_HELP, examples } from '../help-text.js';
 import { formatJson } from '../run-report/json.js';
 import { formatJunit } from '../run-report/junit.js';
@@ -37,6 +38,8 @@ export interface RunSettings {
   color: boolean;
   /** --record FILE: every connection of every scenario, to a HAR or JSONL file (the inspector opens them). */
   recording: RecordingSettings;
+  /** --inspect [PORT], --open: the inspector page over every scenario's connections, while the run lasts. */
+  inspect: InspectSettings;
 }
 
 export function readRunSettings(files: string[], raw: RawOptions): RunSettings {
@@ -62,6 +65,7 @@ export function readRunSettings(files: string[], raw: RawOptions): RunSettings {
     timeoutMs: ((raw['timeout'] as number | undefined) ?? 5) * 1000,
     color: (raw['color'] as boolean | undefined) ?? true,
     recording: recordingFlags.read(raw),
+    inspect: inspectFlags.read(raw),
   };
 }
 
@@ -173,6 +177,7 @@ export const runCommand: Subcommand = {
     add(new Option('--no-color', 'run without color'));
     add(new Option('--print-schema', 'print the JSON Schema of the file format (for editors) and exit'));
     recordingFlags.add(command);
+    inspectFlags.add(command);
     command.addHelpText('after', RUN_HELP);
     command.action((files: string[], raw: RawOptions) =>
       schedule(async () => {
@@ -181,7 +186,9 @@ export const runCommand: Subcommand = {
           return ExitCode.Normal;
         }
         const settings = readRunSettings(files, raw);
-        return withRecording(settings.recording, () => runFromSettings(settings));
+        return withInspector(settings.inspect, `run ${files.join(' ')}`, (choice) =>
+          withRecording(settings.recording, () => runFromSettings(settings), choice),
+        );
       }),
     );
   },
