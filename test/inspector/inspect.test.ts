@@ -147,6 +147,9 @@ describe('wscope inspect', { timeout: 90_000 }, () => {
       // The screenshots in docs/ are taken by this browser when asked (WSCOPE_SCREENSHOTS=1 npm test), so a plain run leaves the tree clean.
       if (format === 'har' && process.env.WSCOPE_SCREENSHOTS === '1') {
         await page.getByLabel('Pings, pongs and close').check();
+        // The JSON answer selected, its tree open, a node focused (its Copy path / Copy value buttons show).
+        await rows.filter({ hasText: '"ok":true' }).click();
+        await tree.getByRole('treeitem', { name: 're: {2 keys}' }).focus();
         await page.screenshot({ path: join(ROOT, 'docs', 'inspector.png') });
         await page.emulateMedia({ colorScheme: 'dark' });
         await page.screenshot({ path: join(ROOT, 'docs', 'inspector-dark.png') });
