@@ -98,6 +98,14 @@ describe('the detail pane', { timeout: 120_000 }, () => {
     assert.equal(await focused(), 'qty: 1');
     await page.keyboard.press('ArrowLeft');
     assert.equal(await focused(), '2: {3 keys}');
+    // On the keyboard: V copies the focused node's value, P its path.
+    await page.keyboard.press('v');
+    await textBecomes(detail().locator('output.copied'), 'Copied value');
+    assert.deepEqual(JSON.parse(await clipboard()), ORDER.items[2]);
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('p');
+    await textBecomes(detail().locator('output.copied'), 'Copied path');
+    assert.equal(await clipboard(), '$.items[2].name');
 
     await own('name: "widget"', 'Copy path').click();
     await textBecomes(detail().locator('output.copied'), 'Copied path');

@@ -4,7 +4,8 @@
  * below LAZY_DEPTH starts closed and its children are made only when it is opened, and an opened
  * object or array shows its children CHILDREN_PAGE at a time, so a 1 MB message costs what is in
  * view, not what is in the message. Every node has "Copy path" (its JSONPath) and "Copy value"
- * (its subtree as JSON).
+ * (its subtree as JSON), and on the keyboard P and V on the focused node do the same (the buttons
+ * are not tab stops: a tree is one tab stop, moved with the arrows).
  */
 import { useState } from 'preact/hooks';
 import { jsonPath, type JsonPathSegment, jsonSummary } from './format.js';
@@ -27,7 +28,7 @@ export function JsonTree({ value, label }: { value: unknown; label: string }) {
   return (
     <div class="json-tree">
       {/* biome-ignore lint/a11y/noNoninteractiveElementToInteractiveRole: the WAI-ARIA tree pattern is lists made a tree, items made treeitems */}
-      <ul role="tree" aria-label={label} onKeyDown={onTreeKey}>
+      <ul role="tree" aria-label={label} onKeyDown={onTreeKey} onFocusCapture={onTreeFocus}>
         <Node value={value as Json} path={[]} depth={0} first={true} copy={copy} />
       </ul>
       <output class="copied" aria-live="polite">
@@ -60,9 +61,17 @@ function Node({ value, path, depth, first, copy }: NodeProps) {
       aria-level={depth + 1}
       {...(container && { 'aria-expanded': open })}
       tabIndex={first ? 0 : -1}
+      aria-keyshortcuts="P V"
       onKeyDown={(event) => {
+        if (event.target !== event.currentTarget) return;
+        if (event.key === 'p' || event.key === 'v') {
+          event.preventDefault();
+          if (event.key === 'p') copy('path', jsonPath(path));
+          else copy('value', JSON.stringify(value, null, 2));
+          return;
+        }
         // Right opens, left closes (the tree's own handler moves the focus when there is nothing to open or close).
-        if (event.target !== event.currentTarget || !container) return;
+        if (!container) return;
         if ((event.key === 'ArrowRight' && !open) || (event.key === 'ArrowLeft' && open)) {
           event.preventDefault();
           event.stopPropagation();
@@ -126,8 +135,13 @@ function onTreeKey(event: KeyboardEvent): void {
   else if (event.key === 'ArrowRight') next = item.querySelector<HTMLElement>('[role=group] > [role=treeitem]');
   else return;
   event.preventDefault();
-  if (!next) return;
-  item.tabIndex = -1;
-  next.tabIndex = 0;
-  next.focus();
+  next?.focus();
+}
+
+/** The focused item (by the keys or a click) becomes the tree's one tab stop. */
+function onTreeFocus(event: FocusEvent): void {
+  const item = (event.target as HTMLElement).closest<HTMLElement>('[role=treeitem]');
+  if (!item || item.tabIndex === 0) return;
+  for (const other of (event.currentTarget as HTMLElement).querySelectorAll<HTMLElement>('[role=treeitem][tabindex="0"]')) other.tabIndex = -1;
+  item.tabIndex = 0;
 }
