@@ -46,4 +46,9 @@ main { display: flex; flex-direction: column; min-height: 0; overflow: hidden; }
 .detail { border-top: 1px solid var(--line); padding: 6px 12px; height: 30vh; overflow: auto; background: var(--panel); }
 .detail figure { margin: 0; }
 .detail pre { margin: 0; font-size: 12px; white-space: pre-wrap; word-break: break-all; }
+.composer { border-top: 1px solid var(--line); padding: 6px 12px; display: flex; flex-direction: column; gap: 6px; }
+.composer-bar { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
+.composer textarea { width: 100%; min-height: 64px; resize: vertical; font: 12px/1.4 ui-monospace, monospace; background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 4px; padding: 4px 6px; }
+.composer .code { width: 64px; }
+.composer-note { color: var(--muted); }
 `;
