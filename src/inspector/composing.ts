@@ -11,6 +11,9 @@ export const MAX_CONTROL_PAYLOAD = 125;
 /** RFC 6455 §5.5.1: a Close's payload is the 2-byte code, then the reason: 123 bytes are left. */
 export const MAX_CLOSE_REASON = MAX_CONTROL_PAYLOAD - 2;
 
+/** The largest command the inspector's socket takes (a bigger one would fail the page's socket with 1009). */
+export const MAX_COMMAND_BYTES = 1 << 20;
+
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export function utf8Length(text: string): number {

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { encodeJsonl, harFromEvents, TRACE_CHANNEL, type TraceEvent, traceConnectionId, WebSocketServer } from '../index.js';
-import { parsePageCommand } from './composing.js';
+import { MAX_COMMAND_BYTES, parsePageCommand } from './composing.js';
 import { encode, Feed } from './feed.js';
 import { allowedHosts, newToken, refusal } from './guard.js';
 import { PAGE_HTML } from './html.js';
@@ -70,7 +70,7 @@ export class Inspector {
     this.page = readPage();
     this.http = createServer((req, res) => this.serve(req, res));
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
-    this.sockets = new WebSocketServer({ clientTracking: true, maxMessageSize: 1 << 20 });
+    this.sockets = new WebSocketServer({ clientTracking: true, maxMessageSize: MAX_COMMAND_BYTES });
     this.sockets.on('connection', (ws) => {
       const conn = traceConnectionId(ws);
       if (conn !== undefined) this.own.add(conn);

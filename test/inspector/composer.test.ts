@@ -3,7 +3,8 @@
  * Chromium on the printed URL, and a real peer that says what it received: the `ws` library's
  * server (messages, pings, the Close) and Python websockets' (its echo, the Close it saw). What the
  * page sends arrives at the peer exactly, shows in the message table as a sent row through the
- * trace, and what may not be sent (bad JSON, bad hex, close 1005) is refused on the page.
+ * trace, and what may not be sent (bad JSON, bad hex, close 1005, more than the inspector's socket
+ * takes) is refused on the page.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -60,6 +61,12 @@ describe('the composer: connect --inspect', { timeout: 120_000 }, () => {
       (await rows.allTextContents()).map((row) => row[0]),
       ['↑', '↓'],
     );
+
+    // Bigger than the inspector's socket takes: refused on the page, the socket stays up.
+    await message.fill('x'.repeat(1 << 20));
+    await send.click();
+    await textBecomes(result, /^Not sent: too big for the inspector's socket: \d+ bytes encoded, at most 1048576$/);
+    await textBecomes(page.getByRole('status', { name: 'Session' }), 'live');
 
     await page.getByLabel('Mode').selectOption({ label: 'JSON' });
     await message.fill('{"op": "subscribe", "id": 7,}');

@@ -1,4 +1,5 @@
 /** The page's side of the composer's commands: each sent with an id, its reply awaited by that id. */
+import { MAX_COMMAND_BYTES, utf8Length } from '../composing.js';
 import type { ComposedMessage, InspectorMessage, PageCommand } from '../wire.js';
 
 export type SendTo = number | 'all' | undefined;
@@ -15,7 +16,11 @@ export class CommandChannel {
   readonly send: SendComposed = (to, message) => {
     if (this.socket.readyState !== WebSocket.OPEN) return Promise.resolve('not connected to wscope');
     const command: PageCommand = { type: 'send', id: this.next++, ...(to !== undefined && { to }), message };
-    this.socket.send(JSON.stringify(command));
+    const text = JSON.stringify(command);
+    // Refused here: the inspector would fail the whole socket (1009) rather than answer.
+    const bytes = utf8Length(text);
+    if (bytes > MAX_COMMAND_BYTES) return Promise.resolve(`too big for the inspector's socket: ${bytes} bytes encoded, at most ${MAX_COMMAND_BYTES}`);
+    this.socket.send(text);
     return new Promise((resolve) => this.waiting.set(command.id, resolve));
   };
 
