@@ -74,9 +74,15 @@ export class Inspector {
     this.sockets.on('connection', (ws) => {
       const conn = traceConnectionId(ws);
       if (conn !== undefined) this.own.add(conn);
-      const canSend = options.live && options.composer !== undefined;
+      const composer = this.composer;
       ws.send(
-        encode({ type: 'hello', mode: options.live ? 'live' : 'recording', title: options.title, canSend, clients: canSend && options.composer!.clients }),
+        encode({
+          type: 'hello',
+          mode: options.live ? 'live' : 'recording',
+          title: options.title,
+          canSend: composer !== undefined,
+          clients: composer?.clients ?? false,
+        }),
       );
       ws.on('message', (data: Buffer, isBinary: boolean) => ws.send(encode(this.command(isBinary ? undefined : data.toString('utf8')))));
       const target = { send: (text: string) => ws.send(text) };
@@ -135,13 +141,18 @@ export class Inspector {
     this.feed.add(event);
   }
 
+  /** A recording has nothing to send on, whatever its owner gave. */
+  private get composer(): Composer | undefined {
+    return this.options.live ? this.options.composer : undefined;
+  }
+
   /** Run one command from a page; the reply says it was sent, or why not. Never throws. */
   private command(text: string | undefined): InspectorMessage {
     if (text === undefined) return { type: 'reply', id: null, error: 'commands are JSON text messages' };
     const parsed = parsePageCommand(text);
     if ('error' in parsed) return { type: 'reply', id: parsed.id ?? null, error: parsed.error };
     const { id, to, message } = parsed.command;
-    const composer = this.options.live ? this.options.composer : undefined;
+    const composer = this.composer;
     if (!composer) return { type: 'reply', id, error: this.options.live ? 'this mode has nothing to send on' : 'a recording: nothing to send on' };
     if (!composer.clients && to !== undefined) return { type: 'reply', id, error: 'one connection here: a command names no "to"' };
     if (composer.clients && to === undefined) return { type: 'reply', id, error: 'listen mode: "to" names a client connection or "all"' };
