@@ -8,6 +8,7 @@ import { ClientSession } from './client-session.js';
 import { CollectionKeyboard } from './collection-keyboard.js';
 import type { ConnectSettings } from './commands/connect.js';
 import { ExitCode } from './exit-codes.js';
+import { type ComposerLink, socketCommandFor } from './inspecting.js';
 import type { Output } from './output.js';
 import { type LineTarget, runLine } from './run-line.js';
 import { looksLikeSlashCommand } from './slash-commands.js';
@@ -22,7 +23,14 @@ export function connectShape(settings: Pick<ConnectSettings, 'execute'>, stdinIs
   return stdinIsTty && stdoutIsTty ? 'interactive' : 'pipe';
 }
 
-export async function runConnect(settings: ConnectSettings, shape: ConnectShape, output: Output, passphrase: string | undefined): Promise<ExitCode> {
+/** `composer`: with --inspect, the page's composer sends on this session's connection. */
+export async function runConnect(
+  settings: ConnectSettings,
+  shape: ConnectShape,
+  output: Output,
+  passphrase: string | undefined,
+  composer?: ComposerLink,
+): Promise<ExitCode> {
   const { printer, view } = output;
   const { echo, raw } = settings.interaction;
   const session = new ClientSession(
@@ -40,6 +48,11 @@ export async function runConnect(settings: ConnectSettings, shape: ConnectShape,
       return ExitCode.BadFile;
     }
   }
+  composer?.serve((_to, message) => {
+    // Not queued as typed lines are: the page is told now that nothing went out.
+    if (!session.isOpen) throw new Error('not connected: nothing sent');
+    session.submit(socketCommandFor(message));
+  });
   // /send NAME is the point of a collection: its slash commands are on without --slash.
   const slash = settings.interaction.slash || keyboard !== undefined;
   const target: LineTarget = {

@@ -4,10 +4,12 @@
  */
 import { spawn } from 'node:child_process';
 import type { HandshakeTraceEvent } from '../index.js';
-import { Inspector } from '../inspector/index.js';
+import { type Composer, type ComposerMessage, Inspector } from '../inspector/index.js';
 import { ExitCode } from './exit-codes.js';
 import type { InspectSettings } from './flags.js';
+import { leaveOutOfJsonl } from './jsonl-output.js';
 import type { RecordingChoice } from './recording.js';
+import type { SocketCommand } from './slash-commands.js';
 
 /** Start an inspector or say in one line why not (the port is taken, say): undefined then. */
 export async function startInspector(inspector: Inspector, settings: InspectSettings, print: (line: string) => void): Promise<string | undefined> {
@@ -22,21 +24,71 @@ export async function startInspector(inspector: Inspector, settings: InspectSett
   }
 }
 
+/** How a mode sends what the inspector's composer asks: throws an Error the page shows when it cannot. */
+export type ComposerSend = Composer['send'];
+
+/**
+ * Given to a mode that can send (connect, listen): the mode hands over its way of sending once
+ * its connection or clients exist. Without --inspect nobody asks, and `serve` does nothing.
+ */
+export interface ComposerLink {
+  serve(send: ComposerSend): void;
+}
+
 /**
  * Serve the inspector while `run` runs. `run` is told which connections to keep out of its
  * recordings: the page's own socket is traced like any other, and is no part of the session.
+ * With `composer` (a live client or server), the page gets a composer whose commands go to the
+ * mode through the link `run` is given.
  */
-export async function withInspector(settings: InspectSettings, title: string, run: (recording: RecordingChoice) => Promise<ExitCode>): Promise<ExitCode> {
-  if (settings.port === undefined) return run({});
+export async function withInspector(
+  settings: InspectSettings,
+  title: string,
+  run: (recording: RecordingChoice, composer: ComposerLink) => Promise<ExitCode>,
+  composer?: { clients: boolean },
+): Promise<ExitCode> {
+  let send: ComposerSend | undefined;
+  const link: ComposerLink = { serve: (given) => (send = given) };
+  if (settings.port === undefined) return run({}, link);
   // Created, and so subscribed to the trace, before any recorder: it has marked its own socket by
   // the time a recorder sees that socket's handshake.
-  const inspector = new Inspector({ live: true, title, port: settings.port });
+  const inspector = new Inspector({
+    live: true,
+    title,
+    port: settings.port,
+    ...(composer && {
+      composer: {
+        clients: composer.clients,
+        send: (to: number | 'all' | undefined, message: ComposerMessage) => {
+          if (!send) throw new Error('not ready to send yet');
+          send(to, message);
+        },
+      },
+    }),
+  });
+  // --jsonl subscribed to the trace before the inspector existed: it is told here what to leave out.
+  const keepInJsonl = leaveOutOfJsonl((conn) => inspector.owns(conn));
   if ((await startInspector(inspector, settings, (line) => process.stderr.write(`${line}\n`))) === undefined) return ExitCode.ListenFailed;
   const session = (handshake: HandshakeTraceEvent) => !inspector.owns(handshake.conn);
   try {
-    return await run({ connections: { har: session, jsonl: session } });
+    return await run({ connections: { har: session, jsonl: session } }, link);
   } finally {
     await inspector.close();
+    keepInJsonl();
+  }
+}
+
+/** The composer's message as the command a typed slash command would be. */
+export function socketCommandFor(message: ComposerMessage): SocketCommand {
+  switch (message.kind) {
+    case 'text':
+      return { kind: 'message', text: message.data };
+    case 'binary':
+      return { kind: 'binary', data: message.data };
+    case 'ping':
+      return { kind: 'ping', data: message.data };
+    case 'close':
+      return { kind: 'close', code: message.code, reason: message.reason };
   }
 }
 

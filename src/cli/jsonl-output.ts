@@ -9,10 +9,25 @@ import { encodeTraceLine, TRACE_CHANNEL, type TraceEvent } from '../index.js';
 import type { TrafficView } from './output.js';
 import type { PrinterOptions } from './terminal/printer.js';
 
+/**
+ * Connections that are no part of the session: the inspector page's own socket. The output starts
+ * with the run, before the mode or its inspector exist, and the trace it reads is the process's,
+ * so what to leave out is the process's too.
+ */
+const leftOut = new Set<(conn: number) => boolean>();
+
+/** Leave the connections `owned` says yes to out of --jsonl; the returned function undoes it. */
+export function leaveOutOfJsonl(owned: (conn: number) => boolean): () => void {
+  leftOut.add(owned);
+  return () => leftOut.delete(owned);
+}
+
 /** Start writing; the returned function stops. */
 export function startJsonlOutput(out: NodeJS.WritableStream = process.stdout): () => void {
-  const listener = (event: unknown): void => {
-    out.write(encodeTraceLine(event as TraceEvent));
+  const listener = (message: unknown): void => {
+    const event = message as TraceEvent;
+    for (const owned of leftOut) if (owned(event.conn)) return;
+    out.write(encodeTraceLine(event));
   };
   subscribe(TRACE_CHANNEL, listener);
   return () => unsubscribe(TRACE_CHANNEL, listener);

@@ -2,11 +2,12 @@
  * `wscope listen PORT` (`wscope -l PORT`): a server for many clients at once. Each gets an ID (#1, #2...); typed lines
  * go to every client, `/to ID line` to one; --echo and --broadcast turn it into a test peer.
  */
-import { type HandshakeRequest, type WebSocket, WebSocketServer } from '../index.js';
+import { type HandshakeRequest, traceConnectionId, type WebSocket, WebSocketServer } from '../index.js';
 import type { ListenSettings } from './commands/listen.js';
 import { echoMessages } from './echo.js';
 import { ExitCode } from './exit-codes.js';
 import { formatClose } from './format.js';
+import { type ComposerLink, type ComposerSend, socketCommandFor } from './inspecting.js';
 import type { Output } from './output.js';
 import { type LineTarget, runLine } from './run-line.js';
 import { runSocketCommand, type SocketCommand } from './slash-commands.js';
@@ -20,7 +21,13 @@ interface Client {
   request: HandshakeRequest;
 }
 
-export async function runListen(settings: ListenSettings, { printer, view }: Output, passphrase: string | undefined): Promise<ExitCode> {
+/** `composer`: with --inspect, the page's composer sends to one client (by its trace id) or all. */
+export async function runListen(
+  settings: ListenSettings,
+  { printer, view }: Output,
+  passphrase: string | undefined,
+  composer?: ComposerLink,
+): Promise<ExitCode> {
   const options = serverOptions(settings, passphrase);
   const { interactive } = printer;
   const scheme = options.tls ? 'wss' : 'ws';
@@ -126,6 +133,17 @@ export async function runListen(settings: ListenSettings, { printer, view }: Out
       },
     },
   });
+
+  const composed: ComposerSend = (to, message) => {
+    const all = [...clients.values()];
+    const targets = to === 'all' ? all : all.filter((client) => traceConnectionId(client.socket) === to);
+    if (targets.length === 0) throw new Error(to === 'all' ? 'no client connected: nothing sent' : `no client on connection ${to}: it has gone`);
+    const open = targets.filter((client) => client.socket.readyState === client.socket.OPEN);
+    if (open.length === 0) throw new Error(to === 'all' ? 'no client is open: nothing sent' : 'that client is closing: nothing sent');
+    const command = socketCommandFor(message);
+    for (const client of open) runSocketCommand(client.socket, command, { raw: false, mask: false });
+  };
+  composer?.serve(composed);
 
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

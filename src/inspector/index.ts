@@ -1,4 +1,4 @@
 /** The inspector: a page on 127.0.0.1 that shows trace events, live or from a recording. */
-export { Inspector, type InspectorOptions, SOCKET_PATH } from './server.js';
+export { type Composer, type ComposerMessage, Inspector, type InspectorOptions, SOCKET_PATH } from './server.js';
 export { BATCH_MS } from './feed.js';
-export type { InspectorMessage } from './wire.js';
+export type { ComposedMessage, InspectorMessage, PageCommand } from './wire.js';

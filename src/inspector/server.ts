@@ -2,16 +2,19 @@
  * The inspector's server: one HTTP port on 127.0.0.1 serving the page (bundled at build time,
  * dist/src/inspector/page.js) and, on the same port, the WebSocket the page reads trace events
  * from. Our own WebSocketServer serves that socket; its connections are traced like any other,
- * so the inspector leaves its own out of what it shows.
+ * so the inspector leaves its own out of what it shows. A live page may also send commands on
+ * that socket (the composer's): each is checked here and handed to the owner's `send` hook.
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { encodeJsonl, harFromEvents, TRACE_CHANNEL, type TraceEvent, traceConnectionId, WebSocketServer } from '../index.js';
+import { MAX_COMMAND_BYTES, parsePageCommand } from './composing.js';
 import { encode, Feed } from './feed.js';
 import { allowedHosts, newToken, refusal } from './guard.js';
 import { PAGE_HTML } from './html.js';
+import type { ComposedMessage, InspectorMessage } from './wire.js';
 
 export const SOCKET_PATH = '/socket';
 
@@ -24,6 +27,21 @@ export interface InspectorOptions {
   title: string;
   /** Live: every trace event of this process, as it happens. Otherwise only what `add` is given. */
   live: boolean;
+  /** The composer: given by a live client or server, which sends what the page asks. */
+  composer?: Composer;
+}
+
+/** A composed message as the owner sends it: binary decoded to bytes. */
+export type ComposerMessage = Exclude<ComposedMessage, { kind: 'binary' }> | { kind: 'binary'; data: Buffer };
+
+export interface Composer {
+  /**
+   * Send `message` to `to` (a connection's trace id, 'all', or undefined: the one connection).
+   * Throws an Error whose message the page shows when it cannot (no such client, not open...).
+   */
+  send(to: number | 'all' | undefined, message: ComposerMessage): void;
+  /** Many clients (listen mode): the page offers each, or all. */
+  clients: boolean;
 }
 
 function readPage(): string {
@@ -52,11 +70,21 @@ export class Inspector {
     this.page = readPage();
     this.http = createServer((req, res) => this.serve(req, res));
     this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(req, socket, head));
-    this.sockets = new WebSocketServer({ clientTracking: true, maxMessageSize: 1 << 20 });
+    this.sockets = new WebSocketServer({ clientTracking: true, maxMessageSize: MAX_COMMAND_BYTES });
     this.sockets.on('connection', (ws) => {
       const conn = traceConnectionId(ws);
       if (conn !== undefined) this.own.add(conn);
-      ws.send(encode({ type: 'hello', mode: options.live ? 'live' : 'recording', title: options.title, canSend: false }));
+      const composer = this.composer;
+      ws.send(
+        encode({
+          type: 'hello',
+          mode: options.live ? 'live' : 'recording',
+          title: options.title,
+          canSend: composer !== undefined,
+          clients: composer?.clients ?? false,
+        }),
+      );
+      ws.on('message', (data: Buffer, isBinary: boolean) => ws.send(encode(this.command(isBinary ? undefined : data.toString('utf8')))));
       const target = { send: (text: string) => ws.send(text) };
       this.feed.join(target);
       ws.on('close', () => this.feed.leave(target));
@@ -98,15 +126,42 @@ export class Inspector {
     await Promise.all([this.sockets.close(1001, 'inspector closing'), new Promise<void>((resolve) => this.http.close(() => resolve()))]);
   }
 
-  /** Connection `conn` is the page's own socket (its events are not shown, nor recorded by the CLI). */
+  /**
+   * Connection `conn` is the page's own socket (its events are not shown, nor recorded by the CLI).
+   * While our server answers an upgrade, every event published is that socket's: so a subscriber
+   * that hears of it before the inspector does (--jsonl subscribes first) gets the right answer.
+   */
   owns(conn: number): boolean {
-    return this.own.has(conn);
+    return this.upgrading || this.own.has(conn);
   }
 
   private observe(event: TraceEvent): void {
     if (event.event === 'handshake' && this.upgrading) this.own.add(event.conn);
     if (this.own.has(event.conn)) return;
     this.feed.add(event);
+  }
+
+  /** A recording has nothing to send on, whatever its owner gave. */
+  private get composer(): Composer | undefined {
+    return this.options.live ? this.options.composer : undefined;
+  }
+
+  /** Run one command from a page; the reply says it was sent, or why not. Never throws. */
+  private command(text: string | undefined): InspectorMessage {
+    if (text === undefined) return { type: 'reply', id: null, error: 'commands are JSON text messages' };
+    const parsed = parsePageCommand(text);
+    if ('error' in parsed) return { type: 'reply', id: parsed.id ?? null, error: parsed.error };
+    const { id, to, message } = parsed.command;
+    const composer = this.composer;
+    if (!composer) return { type: 'reply', id, error: this.options.live ? 'this mode has nothing to send on' : 'a recording: nothing to send on' };
+    if (!composer.clients && to !== undefined) return { type: 'reply', id, error: 'one connection here: a command names no "to"' };
+    if (composer.clients && to === undefined) return { type: 'reply', id, error: 'listen mode: "to" names a client connection or "all"' };
+    try {
+      composer.send(to, message.kind === 'binary' ? { kind: 'binary', data: Buffer.from(message.base64, 'base64') } : message);
+      return { type: 'reply', id };
+    } catch (error) {
+      return { type: 'reply', id, error: (error as Error).message };
+    }
   }
 
   private serve(req: IncomingMessage, res: ServerResponse): void {

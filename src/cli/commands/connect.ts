@@ -124,8 +124,11 @@ export async function connectFromSettings(settings: ConnectSettings): Promise<Ex
   // -x at a terminal is watched by a person: the terminal's view (`< `, --json), as interactively.
   const output = createOutput(settings.output, shape === 'interactive' || (shape === 'execute' && stdoutIsTty));
   const passphrase = settings.tls.passphrase === true ? await askPassphrase() : settings.tls.passphrase;
-  return withInspector(settings.inspect, settings.url, (choice) =>
-    withRecording(settings.recording, () => runConnect(settings, shape, output, passphrase), choice),
+  return withInspector(
+    settings.inspect,
+    settings.url,
+    (choice, composer) => withRecording(settings.recording, () => runConnect(settings, shape, output, passphrase, composer), choice),
+    { clients: false },
   );
 }
 

@@ -85,8 +85,11 @@ export async function listenFromSettings(settings: ListenSettings): Promise<Exit
   const interactive = Boolean(process.stdin.isTTY) && Boolean(process.stdout.isTTY);
   const output = createOutput(settings.output, interactive);
   const passphrase = settings.tls.passphrase === true ? await askPassphrase() : settings.tls.passphrase;
-  return withInspector(settings.inspect, `listen ${settings.port}`, (choice) =>
-    withRecording(settings.recording, () => runListen(settings, output, passphrase), choice),
+  return withInspector(
+    settings.inspect,
+    `listen ${settings.port}`,
+    (choice, composer) => withRecording(settings.recording, () => runListen(settings, output, passphrase, composer), choice),
+    { clients: true },
   );
 }
 

@@ -1,6 +1,8 @@
 /** The inspector page: connections, handshake, the filtered message table and the selected message. */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { InspectorMessage } from '../wire.js';
+import { CommandChannel } from './commands.js';
+import { Composer } from './composer.js';
 import { ConnectionList, Handshake } from './connections.js';
 import { Detail } from './detail.js';
 import { type Filter, NO_FILTER, type RowView, Store, updateView } from './model.js';
@@ -12,6 +14,8 @@ export function App({ socketUrl }: { socketUrl: string }) {
   const [version, setVersion] = useState(0);
   const [status, setStatus] = useState('connecting');
   const [title, setTitle] = useState('');
+  const [composer, setComposer] = useState<{ clients: boolean } | undefined>(undefined);
+  const channel = useRef<CommandChannel | undefined>(undefined);
   const [filter, setFilter] = useState<Filter>(NO_FILTER);
   const [selected, setSelected] = useState<number | undefined>(undefined);
   const [marked, setMarked] = useState<number | undefined>(undefined);
@@ -35,14 +39,20 @@ export function App({ socketUrl }: { socketUrl: string }) {
 
   useEffect(() => {
     const socket = new WebSocket(socketUrl);
+    const commands = (channel.current = new CommandChannel(socket));
     socket.onopen = () => setStatus('connected');
-    socket.onclose = () => setStatus('disconnected from wscope');
+    socket.onclose = () => {
+      setStatus('disconnected from wscope');
+      commands.closed();
+    };
     socket.onmessage = (event) => {
       const message = JSON.parse(event.data as string) as InspectorMessage;
       if (message.type === 'hello') {
         setTitle(message.title);
         setStatus(message.mode === 'live' ? 'live' : 'recording');
-      } else {
+        setComposer(message.canSend ? { clients: message.clients } : undefined);
+      } else if (message.type === 'reply') commands.reply(message);
+      else {
         // One batch, one redraw: the server gathers events for a few dozen ms per message.
         store.add(message.events);
         setVersion((v) => v + 1);
@@ -129,6 +139,7 @@ export function App({ socketUrl }: { socketUrl: string }) {
         />
         <MessageTable rows={store.rows} visible={view.indexes} selected={selected} marked={marked} onSelect={select} follow={true} />
         <Detail row={selected === undefined ? undefined : store.rows[selected]} other={marked === undefined ? undefined : store.rows[marked]} />
+        {composer && <Composer clients={composer.clients} connections={connections} send={(to, message) => channel.current!.send(to, message)} />}
       </main>
     </div>
   );

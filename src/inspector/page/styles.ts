@@ -68,4 +68,9 @@ main { display: flex; flex-direction: column; min-height: 0; overflow: hidden; }
 .json-tree .copy { font: inherit; font-size: 11px; color: var(--muted); background: none; border: 1px solid transparent; border-radius: 3px; padding: 0 4px; cursor: pointer; opacity: 0; }
 .json-tree .node:hover .copy, .json-tree li:focus > .node .copy, .json-tree .copy:focus { opacity: 1; border-color: var(--line); }
 .json-tree .copied { color: var(--muted); font-size: 12px; }
+.composer { border-top: 1px solid var(--line); padding: 6px 12px; display: flex; flex-direction: column; gap: 6px; }
+.composer-bar { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
+.composer textarea { width: 100%; min-height: 64px; resize: vertical; font: 12px/1.4 ui-monospace, monospace; background: var(--bg); color: var(--fg); border: 1px solid var(--line); border-radius: 4px; padding: 4px 6px; }
+.composer .code { width: 64px; }
+.composer-note { color: var(--muted); }
 `;
