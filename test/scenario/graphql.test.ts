@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { MOCKS_YAML, type RunningMock, startMock } from '../graphql/serve-helpers.js';
+import { graphqlWsServer, legacyServer } from '../graphql/servers.js';
 import { run, ScenarioFolder } from './helpers.js';
 
 const folder = new ScenarioFolder();
@@ -191,5 +192,75 @@ describe('wscope run with graphql steps, against the mock', { timeout: 60_000 },
     const result = await run([path, '--var', `url=${mock.url}`]);
     assert.equal(result.code, 12, result.stdout + result.stderr);
     assert.match(result.stderr, /bad\.wscope\.yaml:6:\d+: .*qurey/);
+  });
+});
+
+describe('wscope run with graphql steps, against the reference servers', { timeout: 60_000 }, () => {
+  // One offer for every server: subscriptions-transport-ws on ws takes the first subprotocol
+  // offered (graphql-transport-ws first, it agrees to that and closes 1002), while graphql-ws's
+  // server and ours pick graphql-transport-ws whatever the order.
+  const BOTH_LEGACY_FIRST = '[graphql-ws, graphql-transport-ws]';
+  const REFERENCE_STEPS = `
+- graphql: { subscribe: c, query: "subscription ($to: Int!) { count(to: $to, interval: 20) }", variables: { to: 2 } }
+- graphql: { next: c, json: { data: { count: 1 } } }
+- graphql: { next: c, json: { data: { count: 2 } } }
+- graphql: { complete: c }
+- graphql: { subscribe: sum, query: "mutation { add(a: 2, b: 3) }" }
+- graphql: { next: sum, json: { data: { add: 5 } } }
+- graphql: { complete: sum }
+- graphql: { subscribe: t, query: "subscription { ticks }" }
+- graphql: { next: t, json: { data: { ticks: 1 } } }
+- graphql: { stop: t }
+- close: 1000
+`;
+
+  test("the graphql-ws library's server: subscriptions, a mutation, stop; an error for a failing subscription; a duplicate id closed 4409", async () => {
+    const server = await graphqlWsServer();
+    try {
+      const path = folder.write(
+        'graphql-ws.wscope.yaml',
+        fileOf(
+          scenario('graphql-ws server', BOTH_LEGACY_FIRST, REFERENCE_STEPS),
+          scenario(
+            'failing subscription',
+            '[graphql-transport-ws]',
+            `
+- graphql: { subscribe: f, query: "subscription { fail }" }
+- graphql: { next: f, json: { data: { fail: 1 } } }
+- graphql: { error: f, json: [ { message: "the subscription failed" } ] }
+`,
+          ),
+          scenario(
+            'duplicate',
+            '[graphql-transport-ws]',
+            `
+- graphql: { subscribe: t, query: "subscription { ticks }" }
+- graphql: { subscribe: t, query: "subscription { ticks }" }
+- expectClose: 4409
+`,
+          ),
+        ),
+      );
+      const result = await run([path, '--var', `url=${server.url}`]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.match(result.stdout, /3 passed/);
+      // The server saw our stop as graphql-transport-ws's complete for t.
+      assert.ok(server.received.some((m) => m['type'] === 'complete' && m['id'] === 't'));
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("subscriptions-transport-ws's server (legacy graphql-ws): the same steps; stop sent as stop", async () => {
+    const server = await legacyServer();
+    try {
+      const path = folder.write('legacy-server.wscope.yaml', fileOf(scenario('legacy server', BOTH_LEGACY_FIRST, REFERENCE_STEPS)));
+      const result = await run([path, '--var', `url=${server.url}`]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.match(result.stdout, /acknowledged \(graphql-ws\)/);
+      assert.ok(server.received.some((m) => m['type'] === 'stop' && m['id'] === 't'));
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { runGraphql } from '../graphql/run.js';
 import { PROTOCOL_CHOICES, readGraphqlSettings } from '../graphql/settings.js';
 import { compressionFlags, headerFlags, heartbeatFlags, inspectFlags, integer, type RawOptions, recordingFlags, seconds, tlsFlags } from '../flags.js';
 import { DEFAULT_MAX_REDIRECTS } from './connect.js';
+import { defineGraphqlServe } from './graphql-serve.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
 import type { Subcommand } from './subcommand.js';
 
@@ -72,5 +73,6 @@ export const graphqlCommand: Subcommand = {
     command.action((url: string | undefined, raw: RawOptions) => schedule(() => runGraphql(readGraphqlSettings(url, raw))));
     // `wscope graphql serve SCHEMA` (the mock server) is a subcommand of this one: commander
     // dispatches an operand `serve` to it even though this command has an action and a [url].
+    defineGraphqlServe(command, schedule);
   },
 };
