@@ -269,3 +269,47 @@ describe('choosing the protocol, and protocol violations (a raw ws client)', { t
     assert.ok(events.some((event) => event.type === 'finished' && event.how === 'stopped'));
   });
 });
+
+describe('seams', { timeout: 30_000 }, () => {
+  test('connection_init and subscribe in the same write as the handshake request are both served', async () => {
+    const { connect } = await import('node:net');
+    const { url } = await mock();
+    const { port } = new URL(url);
+    // RFC 6455 §5.3: a client's frames are masked; FIN + text, 7-bit length.
+    const frame = (text: string) => {
+      const payload = Buffer.from(text, 'utf8');
+      const key = Buffer.from([1, 2, 3, 4]);
+      const masked = Buffer.from(payload.map((byte, i) => byte ^ key[i % 4]!));
+      return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), key, masked]);
+    };
+    const request = [
+      'GET /graphql HTTP/1.1',
+      `Host: 127.0.0.1:${port}`,
+      'Upgrade: websocket',
+      'Connection: Upgrade',
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+      'Sec-WebSocket-Version: 13',
+      `Sec-WebSocket-Protocol: ${GRAPHQL_TRANSPORT_WS}`,
+      '',
+      '',
+    ].join('\r\n');
+    const socket = connect(Number(port), '127.0.0.1');
+    let received = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    socket.write(
+      Buffer.concat([
+        Buffer.from(request, 'latin1'),
+        frame('{"type":"connection_init"}'),
+        frame('{"type":"subscribe","id":"1","payload":{"query":"{ hello }"}}'),
+      ]),
+    );
+    const deadline = Date.now() + 5000;
+    while (!received.includes('"complete"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    socket.destroy();
+    const text = received.toString('latin1');
+    assert.match(text, /^HTTP\/1\.1 101 /);
+    assert.match(text, /Sec-WebSocket-Protocol: graphql-transport-ws\r\n/i);
+    assert.ok(text.indexOf('connection_ack') < text.indexOf('"next"') && text.indexOf('"next"') < text.indexOf('"complete"'), text);
+  });
+});
