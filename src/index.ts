@@ -29,6 +29,7 @@ export {
   type CloseCodeInfo,
 } from './protocol/close-codes.js';
 export { ProtocolError, HandshakeError } from './protocol/errors.js';
+export * from './protocol/subprotocols/index.js';
 export { Opcode, opcodeName } from './protocol/opcodes.js';
 export type { FrameInfo } from './protocol/connection.js';
 export type { OutgoingFrame } from './protocol/frame.js';

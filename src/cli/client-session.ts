@@ -148,7 +148,7 @@ export class ClientSession {
         this.connectFailed(socket.connectError);
         return;
       }
-      this.printer.status(formatClose(code, reason));
+      this.printer.status(formatClose(code, reason, socket.protocol));
       this.lastExit = exitCodeForClose(code, failedByUs);
       this.retryOrFinish();
     });

@@ -75,7 +75,8 @@ export interface HeaderSettings {
 }
 
 export const headerFlags = {
-  add(command: Command, role: Role): void {
+  /** `protocolVersion: false` leaves out -p/--protocol, for a command whose --protocol means something else (graphql). */
+  add(command: Command, role: Role, { protocolVersion = true }: { protocolVersion?: boolean } = {}): void {
     const group = 'Handshake:';
     if (role !== 'server') {
       const only = role === 'either' ? ' (--connect only)' : '';
@@ -107,7 +108,7 @@ export const headerFlags = {
         }),
       ).argParser(collect),
     );
-    add(command, group, new Option('-p, --protocol <version>', 'protocol version (only 13, RFC 6455, is spoken)'));
+    if (protocolVersion) add(command, group, new Option('-p, --protocol <version>', 'protocol version (only 13, RFC 6455, is spoken)'));
   },
   read(raw: RawOptions): HeaderSettings {
     const protocol = get<string | undefined>(raw, 'protocol');
@@ -143,7 +144,8 @@ export interface TlsSettings {
 }
 
 export const tlsFlags = {
-  add(command: Command, role: Role): void {
+  /** `shortNoCheck: false`: --no-check without wscat's -n, for a command whose -n is a count (graphql). */
+  add(command: Command, role: Role, { shortNoCheck = true }: { shortNoCheck?: boolean } = {}): void {
     const group = 'TLS:';
     add(
       command,
@@ -171,7 +173,7 @@ export const tlsFlags = {
     );
     add(command, group, new Option('--key <key>', "the certificate's private key file"));
     add(command, group, new Option('--passphrase [passphrase]', "the key's passphrase; without a value it is asked for"));
-    if (role !== 'server') add(command, group, new Option('-n, --no-check', 'do not check for unauthorized certificates'));
+    if (role !== 'server') add(command, group, new Option(`${shortNoCheck ? '-n, ' : ''}--no-check`, 'do not check for unauthorized certificates'));
   },
   read(raw: RawOptions): TlsSettings {
     return {

@@ -5,9 +5,9 @@ import { escapeControls } from './terminal/escape.js';
 
 export type BinaryView = 'hex' | 'base64' | 'utf8';
 
-/** `closed 1008 Policy Violation: "token expired"` */
-export function formatClose(code: number, reason: string): string {
-  const head = `closed ${code} ${describeCloseCode(code).name}`;
+/** `closed 1008 Policy Violation: "token expired"`; with the agreed subprotocol, its own codes' names (4403 Forbidden). */
+export function formatClose(code: number, reason: string, subprotocol?: string): string {
+  const head = `closed ${code} ${describeCloseCode(code, subprotocol).name}`;
   return reason ? `${head}: ${JSON.stringify(reason)}` : head;
 }
 

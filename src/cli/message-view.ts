@@ -4,6 +4,7 @@
  * tagged with its sizes; in pipe mode stdout gets each message as one record and nothing else.
  */
 import type { MessageInfo, ObservedFrame, WebSocket } from '../index.js';
+import { describeGraphqlMessage, formatGraphqlSummary } from '../graphql/describe.js';
 import { formatBinary, formatCompressed, formatControlPayload, formatFrame, formatJson, formatMessageSummary } from './format.js';
 import type { OutputSettings } from './flags.js';
 import { RecordWriter } from './pipe-records.js';
@@ -28,6 +29,7 @@ export class MessageView {
       socket.on('message', (data: Buffer, isBinary: boolean, info?: MessageInfo) => {
         // With permessage-deflate, the frame view ends each message with how it travelled: its frames show only wire sizes.
         if (info && this.options.showFrames) this.printer.detail(`${label}${formatMessageSummary(data, isBinary, info)}`);
+        if (this.options.showFrames && !isBinary) this.graphqlLine('<', label, socket.protocol, data);
         this.message(data, isBinary, label, info, client);
       });
     }
@@ -38,7 +40,18 @@ export class MessageView {
         this.printer.detail(`< ${label}pong ${formatControlPayload(data)}`.trimEnd() + time);
       });
     }
-    if (this.options.showFrames) socket.on('frame', (frame: ObservedFrame) => this.printer.detail(`${label}${formatFrame(frame)}`));
+    if (this.options.showFrames)
+      socket.on('frame', (frame: ObservedFrame) => {
+        this.printer.detail(`${label}${formatFrame(frame)}`);
+        // What we send, decoded from its frame: a whole text message (FIN, not compressed), as subscribe and complete are.
+        if (frame.direction === 'out' && frame.opcode === 1 && frame.fin && !frame.rsv1) this.graphqlLine('>', label, socket.protocol, frame.payload);
+      });
+  }
+
+  /** On a GraphQL subprotocol, what a message means: `< graphql next 1`, `> graphql subscribe 1 subscription OnCount`. */
+  private graphqlLine(arrow: string, label: string, protocol: string, data: Buffer): void {
+    const summary = describeGraphqlMessage(data.toString('utf8'), protocol);
+    if (summary) this.printer.detail(`${arrow} ${label}graphql ${formatGraphqlSummary(summary)}`);
   }
 
   message(data: Buffer, isBinary: boolean, label = '', info?: MessageInfo, client?: number): void {

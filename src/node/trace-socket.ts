@@ -183,7 +183,11 @@ export function traceClosed(
   // The Close frame that decided the code (none for 1006): its payload is the code and the reason.
   const decided = connection?.sentClose?.code === code && connection.sentClose.reason === reason ? connection.sentClose : connection?.receivedClose;
   const fromFrame = decided !== undefined && decided.code === code && code !== 1005;
-  const event = closeTraceEvent({ time: traceTime(), conn: trace.conn, dir, code, reason, clean, sent: trace.sent, received: trace.received }, fromFrame);
+  const subprotocol = (ws as { protocol?: string }).protocol;
+  const event = closeTraceEvent(
+    { time: traceTime(), conn: trace.conn, dir, code, reason, clean, sent: trace.sent, received: trace.received, ...(subprotocol && { subprotocol }) },
+    fromFrame,
+  );
   traces.delete(ws);
   publish(event);
 }

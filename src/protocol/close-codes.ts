@@ -1,3 +1,5 @@
+import { GRAPHQL_TRANSPORT_WS, GRAPHQL_TRANSPORT_WS_CLOSE_CODES } from './subprotocols/graphql-transport-ws.js';
+
 /**
  * The close code registry (RFC 6455 §7.4 and the IANA "WebSocket Close Code Number Registry").
  * One table answers two questions: what a code means, and whether it may travel in a Close frame.
@@ -43,6 +45,14 @@ const REGISTERED: readonly CloseCodeInfo[] = [
 
 const BY_CODE = new Map(REGISTERED.map((info) => [info.code, info]));
 
+/**
+ * Codes of the private-use range (4000-4999) that an agreed subprotocol gives a meaning to: the
+ * same number means something else, or nothing, on another subprotocol.
+ */
+const BY_SUBPROTOCOL: ReadonlyMap<string, ReadonlyMap<number, CloseCodeInfo>> = new Map([
+  [GRAPHQL_TRANSPORT_WS, new Map(GRAPHQL_TRANSPORT_WS_CLOSE_CODES.map((info) => [info.code, info]))],
+]);
+
 export const CloseCode = {
   Normal: 1000,
   GoingAway: 1001,
@@ -68,9 +78,12 @@ export function registeredCloseCodes(): readonly CloseCodeInfo[] {
 
 /**
  * Describe any integer as a close code. Unregistered numbers get the meaning of their range,
- * so a tester always sees why a code is or is not allowed.
+ * so a tester always sees why a code is or is not allowed. With the subprotocol the handshake
+ * agreed (`Sec-WebSocket-Protocol`), that subprotocol's own codes get their meaning.
  */
-export function describeCloseCode(code: number): CloseCodeInfo {
+export function describeCloseCode(code: number, subprotocol?: string): CloseCodeInfo {
+  const own = subprotocol ? BY_SUBPROTOCOL.get(subprotocol)?.get(code) : undefined;
+  if (own) return own;
   const known = BY_CODE.get(code);
   if (known) return known;
   if (!Number.isInteger(code) || code < 0 || code > 0xffff) {
@@ -98,6 +111,6 @@ export function isSendableCloseCode(code: number): boolean {
 }
 
 /** `1008 Policy Violation` — the short form the CLI and logs print. */
-export function formatCloseCode(code: number): string {
-  return `${code} ${describeCloseCode(code).name}`;
+export function formatCloseCode(code: number, subprotocol?: string): string {
+  return `${code} ${describeCloseCode(code, subprotocol).name}`;
 }

@@ -11,3 +11,4 @@ export * from './close-frame.js';
 export * from './mask-key.js';
 export * from './connection.js';
 export * from './extensions/permessage-deflate.js';
+export * from './subprotocols/index.js';

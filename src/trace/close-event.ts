@@ -13,6 +13,8 @@ export interface CloseOutcomeFields {
   clean: boolean;
   sent: CloseFrameRecord | undefined;
   received: CloseFrameRecord | undefined;
+  /** The subprotocol the handshake agreed: its own close codes (graphql-transport-ws's 4400...) get their names. */
+  subprotocol?: string;
 }
 
 /**
@@ -34,7 +36,7 @@ export function closeTraceEvent(fields: CloseOutcomeFields, fromFrame: boolean):
     encoding: 'utf8',
     code,
     reason,
-    name: describeCloseCode(code).name,
+    name: describeCloseCode(code, fields.subprotocol).name,
     clean,
     ...(sent && { sent }),
     ...(received && { received }),

@@ -33,7 +33,7 @@ export function ConnectionList({
 function stateOf(c: Connection): string {
   if (c.close) {
     const who = c.close.dir === 'out' ? 'we closed' : 'peer closed';
-    return `closed ${c.close.code} ${describeCloseCode(c.close.code).name}, ${who}`;
+    return `closed ${c.close.code} ${describeCloseCode(c.close.code, c.handshake?.protocol).name}, ${who}`;
   }
   if (c.handshake && c.handshake.status !== 101) return `refused ${c.handshake.status}`;
   if (c.errors.length > 0) return `failed: ${c.errors[0]!.code}`;
@@ -55,7 +55,8 @@ export function Handshake({ connection }: { connection: Connection | undefined }
       </p>
       {connection.close && (
         <p>
-          Close code {connection.close.code}: {connection.close.name}, {connection.close.dir === 'out' ? 'closed by us' : 'closed by the peer'}
+          Close code {connection.close.code}: {describeCloseCode(connection.close.code, h.protocol).name},{' '}
+          {connection.close.dir === 'out' ? 'closed by us' : 'closed by the peer'}
           {connection.close.reason ? `, reason "${connection.close.reason}"` : ''}
         </p>
       )}

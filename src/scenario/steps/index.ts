@@ -8,6 +8,7 @@ import { closeStep, expectCloseStep } from './close.js';
 import { everyStep } from './every.js';
 import { FAULT_STEPS } from './faults/index.js';
 import { expectNoMessageStep, expectStep, waitForStep } from './expect.js';
+import { graphqlStep } from './graphql.js';
 import { expectPongStep, pingStep, sleepStep } from './ping.js';
 import { repeatStep } from './repeat.js';
 import { sendStep } from './send.js';
@@ -26,6 +27,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   expectCloseStep,
   repeatStep,
   everyStep,
+  graphqlStep,
   ...FAULT_STEPS,
 ];
 

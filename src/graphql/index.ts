@@ -1,0 +1,4 @@
+/** GraphQL over WebSocket: a client session for both subprotocols, query checks, introspection. */
+export * from './session.js';
+export * from './wire-protocol.js';
+export * from './query-check.js';

@@ -1,0 +1,145 @@
+/**
+ * GraphQL servers that are not ours, for the client's tests (and the mock server's): the
+ * graphql-ws library's server on `ws`, and Apollo's legacy subscriptions-transport-ws server,
+ * both on one schema with a query, a mutation, and subscriptions that count, fail and run until
+ * stopped. Each server keeps every message it received, so a test can assert what it saw.
+ */
+import type { AddressInfo } from 'node:net';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { execute, subscribe } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { SubscriptionServer } from 'subscriptions-transport-ws';
+import { WebSocketServer } from 'ws';
+
+export const SCHEMA_SDL = `
+type Query {
+  hello(name: String): String!
+  broken: String
+}
+type Mutation {
+  add(a: Int!, b: Int!): Int!
+}
+type Subscription {
+  "Counts 1..to, one every interval ms, then completes."
+  count(to: Int!, interval: Int): Int!
+  "Emits 1, then fails."
+  fail: Int!
+  "Ticks every 20 ms until stopped."
+  ticks: Int!
+}
+`;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const schema = makeExecutableSchema({
+  typeDefs: SCHEMA_SDL,
+  resolvers: {
+    Query: {
+      hello: (_: unknown, { name }: { name?: string }) => `hello ${name ?? 'world'}`,
+      broken: () => {
+        throw new Error('broken on purpose');
+      },
+    },
+    Mutation: { add: (_: unknown, { a, b }: { a: number; b: number }) => a + b },
+    Subscription: {
+      count: {
+        subscribe: async function* (_: unknown, { to, interval }: { to: number; interval?: number }) {
+          for (let i = 1; i <= to; i++) {
+            await sleep(interval ?? 5);
+            yield { count: i };
+          }
+        },
+      },
+      fail: {
+        subscribe: async function* () {
+          yield { fail: 1 };
+          await sleep(5);
+          throw new Error('the subscription failed');
+        },
+      },
+      ticks: {
+        subscribe: async function* () {
+          for (let i = 1; ; i++) {
+            await sleep(20);
+            yield { ticks: i };
+          }
+        },
+      },
+    },
+  },
+});
+
+export interface TestGraphqlServer {
+  url: string;
+  port: number;
+  /** Every message the server received, parsed. */
+  received: Array<Record<string, unknown>>;
+  /** The subprotocol each connection agreed, in order. */
+  protocols: string[];
+  close(): Promise<void>;
+}
+
+type Refusal = { refuse?: boolean };
+
+function watch(wss: { on(event: 'connection', listener: (socket: { protocol: string; on(e: 'message', l: (data: Buffer) => void): void }) => void): void }) {
+  const received: Array<Record<string, unknown>> = [];
+  const protocols: string[] = [];
+  wss.on('connection', (socket) => {
+    protocols.push(socket.protocol);
+    socket.on('message', (data) => {
+      try {
+        received.push(JSON.parse(data.toString()) as Record<string, unknown>);
+      } catch {
+        received.push({ unparsed: data.toString() });
+      }
+    });
+  });
+  return { received, protocols };
+}
+
+/** The graphql-ws library's server (graphql-transport-ws). `refuse`: onConnect returns false (4403 Forbidden). */
+export async function graphqlWsServer({ refuse = false }: Refusal = {}): Promise<TestGraphqlServer> {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', path: '/graphql' });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const seen = watch(wss as never);
+  const disposable = useServer({ schema, onConnect: () => !refuse }, wss);
+  const port = (wss.address() as AddressInfo).port;
+  return {
+    url: `ws://127.0.0.1:${port}/graphql`,
+    port,
+    ...seen,
+    async close() {
+      await disposable.dispose();
+      await new Promise((resolve) => wss.close(resolve));
+    },
+  };
+}
+
+/** subscriptions-transport-ws's SubscriptionServer (legacy graphql-ws). `refuse`: onConnect throws (connection_error). */
+export async function legacyServer({ refuse = false }: Refusal = {}): Promise<TestGraphqlServer> {
+  const server = SubscriptionServer.create(
+    {
+      schema,
+      execute,
+      subscribe,
+      onConnect: () => {
+        if (refuse) throw new Error('forbidden: bad token');
+        return true;
+      },
+    },
+    { port: 0, host: '127.0.0.1', path: '/graphql' },
+  );
+  const wss = server.server as unknown as import('node:events').EventEmitter & { address(): AddressInfo; close(cb: () => void): void };
+  await new Promise((resolve) => (wss.address() ? resolve(undefined) : wss.once('listening', resolve)));
+  const seen = watch(wss as never);
+  const port = wss.address().port;
+  return {
+    url: `ws://127.0.0.1:${port}/graphql`,
+    port,
+    ...seen,
+    async close() {
+      server.close();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    },
+  };
+}
