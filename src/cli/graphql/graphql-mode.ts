@@ -3,7 +3,7 @@
  * server speaks, print each result, and stop after -n results, on complete, on --timeout, or on
  * Ctrl-C (complete/stop first, then close 1000). The exit code says how it went.
  */
-import { redactUrlPasswords } from '../../index.js';
+import { formatCloseCode, redactUrlPasswords } from '../../index.js';
 import { ACK_TIMEOUT_CLOSE_CODE, checkQuery, GRAPHQL_PROTOCOLS, GraphqlSession, type Operation, QueryError, type SessionEnd } from '../../graphql/index.js';
 import { explainConnectError } from '../connect-problems.js';
 import { ExitCode, exitCodeForClose } from '../exit-codes.js';
@@ -39,6 +39,11 @@ export function startGraphqlSession(
       ackTimeoutMs: ackTimeout * 1000,
     },
     {
+      connecting(socket) {
+        if (settings.showFrames) socket.on('frame', (frame) => printer.detail(formatFrame(frame)));
+      },
+      fallback: (from, code, to) =>
+        printer.status(`the server agreed ${from}, then closed with ${formatCloseCode(code, from)} before connection_ack: trying ${to}`),
       open(protocol, assumed) {
         const how = assumed
           ? `the server named no subprotocol; speaking ${protocol}`
@@ -62,6 +67,7 @@ export function startGraphqlSession(
       error(operation, errors) {
         graphqlErrors = true;
         view.error(operation, errors);
+        if (!printer.interactive) printer.status(`#${operation.id} failed: ${errors.map((e) => e.message).join('; ')}`);
         hooks.settled?.(operation);
       },
       complete(operation) {
@@ -71,8 +77,7 @@ export function startGraphqlSession(
       stray: (text) => printer.warn(`ignored: ${text}`),
     },
   );
-  const socket = session.start();
-  if (settings.showFrames) socket.on('frame', (frame) => printer.detail(formatFrame(frame)));
+  session.start();
   const finished = session.finished.then((end) => outcome(end, settings, printer, client.proxy !== undefined, ackTimeout, graphqlErrors));
   return { session, finished };
 }
@@ -95,6 +100,7 @@ async function outcome(
   if (end.invalidMessage) printer.error(`the server sent an invalid ${end.subprotocol || 'GraphQL'} message: ${end.invalidMessage}`);
   if (end.refused) printer.error(`the server refused connection_init: ${end.refused}`);
   printer.status(formatClose(end.code, end.reason, end.subprotocol));
+  if (end.code === 4406 && settings.protocol !== 'auto') printer.warn(`the server does not accept ${settings.protocol}: try --protocol auto`);
   if (end.refused || end.ackTimedOut) return ExitCode.ClosedWithError;
   if (end.invalidMessage) return ExitCode.ProtocolError;
   const closed = exitCodeForClose(end.code, end.protocolError);
