@@ -4,9 +4,10 @@
  * both on one schema with a query, a mutation, and subscriptions that count, fail and run until
  * stopped. Each server keeps every message it received, so a test can assert what it saw.
  */
+import { createServer as createHttpServer, type IncomingHttpHeaders } from 'node:http';
 import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { execute, subscribe } from 'graphql';
+import { execute, graphql, subscribe } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { SubscriptionServer } from 'subscriptions-transport-ws';
 import { WebSocketServer } from 'ws';
@@ -215,5 +216,28 @@ export async function ackWithHandshakeServer(): Promise<TestGraphqlServer> {
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** GraphQL over HTTP: POST `{ query }`, answered by the graphql reference executor on the same schema. */
+export async function httpGraphqlServer(): Promise<{ url: string; requests: Array<{ headers: IncomingHttpHeaders; body: string }>; close(): Promise<void> }> {
+  const requests: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+  const server = createHttpServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      requests.push({ headers: request.headers, body });
+      const { query } = JSON.parse(body) as { query: string };
+      void graphql({ schema, source: query }).then((result) => {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(result));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
