@@ -1,5 +1,5 @@
 /** Which shape `wscope graphql` takes: one operation (-q), the schema (--schema), or interactive. */
-import { ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
 import { withInspector } from '../inspecting.js';
 import { withRecording } from '../recording.js';
 import { colorWanted, palette } from '../terminal/colors.js';
