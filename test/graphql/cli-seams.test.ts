@@ -7,7 +7,7 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { eventually, killAll, killAllTmux, runCli, TmuxCli } from '../cli/helpers.js';
 import { jsonLines } from './output.js';
-import { ackWithHandshakeServer, graphqlWsServer, legacyServer, silentServer } from './servers.js';
+import { ackWithHandshakeServer, graphqlWsServer, legacyServer, scriptedServer, silentServer } from './servers.js';
 
 after(() => {
   killAll();
@@ -94,4 +94,34 @@ describe('Ctrl-C at a terminal', () => {
       }
     });
   }
+});
+
+describe('protocol messages the library server does not send', () => {
+  test('a ping is answered with a pong carrying its payload', async () => {
+    const server = await scriptedServer('{"type":"next","id":"$ID","payload":{"data":{"x":1}}}');
+    try {
+      const { code, stdout, stderr } = await runCli(['graphql', server.url, '-q', '{ x }', '-n', '1'], '');
+      assert.equal(code, 0, stderr);
+      assert.deepEqual(jsonLines(stdout), [{ data: { x: 1 } }]);
+      assert.deepEqual(
+        server.received.find((m) => m['type'] === 'pong'),
+        { type: 'pong', payload: { n: 1 } },
+      );
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('an invalid message: wscope closes with 4400 and the reason, exit 7', async () => {
+    const server = await scriptedServer('{"type":"next","id":"$ID","payload":"not an object"}');
+    try {
+      const { code, stdout, stderr } = await runCli(['graphql', server.url, '-q', '{ x }'], '');
+      assert.equal(code, 7, stderr);
+      assert.equal(stdout, '');
+      assert.match(stderr, /the server sent an invalid graphql-transport-ws message: "next" needs an object 'payload' \(an execution result\), got string/);
+      assert.match(stderr, /closed 4400 Invalid Message: "\\"next\\" needs an object/);
+    } finally {
+      await server.close();
+    }
+  });
 });

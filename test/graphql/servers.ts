@@ -241,3 +241,33 @@ export async function httpGraphqlServer(): Promise<{ url: string; requests: Arra
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * A graphql-transport-ws server by hand on `ws`, for what the library's server never does: it
+ * acks, sends a protocol `ping` and waits for the `pong`, then answers the subscribe with `reply`.
+ */
+export async function scriptedServer(reply: string): Promise<TestGraphqlServer> {
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: () => 'graphql-transport-ws' });
+  await new Promise((resolve) => wss.once('listening', resolve));
+  const seen = watch(wss as never);
+  wss.on('connection', (socket) => {
+    socket.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as { type: string; id?: string };
+      if (message.type === 'connection_init') {
+        socket.send('{"type":"connection_ack"}');
+        socket.send('{"type":"ping","payload":{"n":1}}');
+      } else if (message.type === 'subscribe') socket.send(reply.replace('$ID', message.id ?? ''));
+    });
+  });
+  const port = (wss.address() as AddressInfo).port;
+  return {
+    url: `ws://127.0.0.1:${port}/`,
+    port,
+    ...seen,
+    close: () =>
+      new Promise((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => resolve());
+      }),
+  };
+}
