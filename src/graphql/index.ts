@@ -2,3 +2,4 @@
 export * from './session.js';
 export * from './wire-protocol.js';
 export * from './query-check.js';
+export * from './introspection.js';

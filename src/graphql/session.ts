@@ -6,6 +6,7 @@
  */
 import {
   type ClientOptions,
+  GRAPHQL_TRANSPORT_WS,
   type GraphqlExecutionResult,
   type GraphqlFormattedError,
   type GraphqlOperationPayload,
@@ -60,6 +61,10 @@ export interface SessionEnd {
 }
 
 export interface GraphqlSessionListener {
+  /** A socket was created (the first, or the fallback's): for views of its traffic. */
+  connecting?(socket: WebSocket): void;
+  /** `from` was agreed, then closed with `code` before connection_ack: trying `to` alone. */
+  fallback?(from: GraphqlProtocolName, code: number, to: GraphqlProtocolName): void;
   /** Open, subprotocol agreed (or assumed: `assumed` is true when the server named none). */
   open?(protocol: GraphqlProtocolName, assumed: boolean): void;
   ack?(payload: JsonObject | null | undefined): void;
@@ -85,6 +90,7 @@ export class GraphqlSession {
   private socket: WebSocket | undefined;
   private wire: WireProtocol | undefined;
   private acknowledged = false;
+  private userClosed = false;
   private ackTimer: NodeJS.Timeout | undefined;
   private nextId = 1;
   private ending: Omit<SessionEnd, 'code' | 'reason' | 'subprotocol'> = { ackTimedOut: false, protocolError: false };
@@ -105,14 +111,14 @@ export class GraphqlSession {
     return this.acknowledged;
   }
 
-  /** The socket, for views that show its traffic (frames, trace); undefined before start(). */
-  get webSocket(): WebSocket | undefined {
-    return this.socket;
+  start(): void {
+    this.open(this.options.protocols);
   }
 
-  start(): WebSocket {
-    const socket = new WebSocket(this.options.url, { ...this.options.client, protocols: [...this.options.protocols] });
+  private open(protocols: readonly GraphqlProtocolName[]): void {
+    const socket = new WebSocket(this.options.url, { ...this.options.client, protocols: [...protocols] });
     this.socket = socket;
+    this.listener.connecting?.(socket);
     socket.on('error', (error: Error) => {
       if (error.name === 'ProtocolError') this.ending.protocolError = true;
     });
@@ -120,6 +126,13 @@ export class GraphqlSession {
     socket.on('message', (data: Buffer, binary: boolean) => this.received(binary ? undefined : data.toString('utf8')));
     socket.on('close', (code: number, reason: string) => {
       if (this.ackTimer) clearTimeout(this.ackTimer);
+      const fallback = this.fallbackAfter(socket, code, protocols);
+      if (fallback) {
+        this.listener.fallback?.(socket.protocol as GraphqlProtocolName, code, fallback);
+        this.wire = undefined;
+        this.open([fallback]);
+        return;
+      }
       for (const operation of this.operations.values()) if (operation.state === 'running' || operation.state === 'waiting') operation.state = 'stopped';
       const end: SessionEnd = {
         code,
@@ -131,7 +144,18 @@ export class GraphqlSession {
       this.listener.end?.(end);
       this.resolve(end);
     });
-    return socket;
+  }
+
+  /**
+   * Offered both, the server agreed graphql-transport-ws and closed before any connection_ack:
+   * a legacy server on a `ws` that agrees the first subprotocol offered, whatever it is
+   * (subscriptions-transport-ws then closes with 1002), or one that says 4406 / 4400. Then the
+   * other subprotocol is offered alone, once.
+   */
+  private fallbackAfter(socket: WebSocket, code: number, offered: readonly GraphqlProtocolName[]): GraphqlProtocolName | undefined {
+    if (this.acknowledged || this.userClosed || socket.connectError || offered.length < 2) return undefined;
+    if (socket.protocol !== GRAPHQL_TRANSPORT_WS || ![1002, 4400, 4406].includes(code)) return undefined;
+    return offered.find((name) => name !== GRAPHQL_TRANSPORT_WS);
   }
 
   /** Run an operation: now when acknowledged, else as soon as connection_ack arrives. */
@@ -154,6 +178,7 @@ export class GraphqlSession {
 
   /** Every operation still running stopped (complete / stop sent), the legacy goodbye, then the closing handshake. */
   close(code = 1000, reason = ''): void {
+    this.userClosed = true;
     const socket = this.socket;
     if (!socket) return;
     if (socket.readyState === WebSocket.CONNECTING) {

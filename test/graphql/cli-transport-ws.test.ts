@@ -2,17 +2,10 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { killAll, runCli } from '../cli/helpers.js';
+import { jsonLines } from './output.js';
 import { graphqlWsServer } from './servers.js';
 
 after(killAll);
-
-/** stdout's lines, each parsed as JSON. */
-function results(stdout: string): unknown[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as unknown);
-}
 
 describe('wscope graphql on graphql-transport-ws (graphql-ws server)', () => {
   test('a subscription: every result on its own line, complete, exit 0', async () => {
@@ -20,7 +13,7 @@ describe('wscope graphql on graphql-transport-ws (graphql-ws server)', () => {
     try {
       const { code, stdout, stderr } = await runCli(['graphql', server.url, '-q', 'subscription { count(to: 3) }'], '');
       assert.equal(code, 0, stderr);
-      assert.deepEqual(results(stdout), [{ data: { count: 1 } }, { data: { count: 2 } }, { data: { count: 3 } }]);
+      assert.deepEqual(jsonLines(stdout), [{ data: { count: 1 } }, { data: { count: 2 } }, { data: { count: 3 } }]);
       assert.match(stderr, /the server chose graphql-transport-ws/);
       assert.match(stderr, /#1 complete after 3 results/);
       assert.match(stderr, /closed 1000 Normal Closure/);

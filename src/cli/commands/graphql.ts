@@ -1,5 +1,6 @@
 /** `wscope graphql URL -q QUERY`: GraphQL queries, mutations and subscriptions over WebSocket, either subprotocol. */
 import { type Command, Option } from 'commander';
+import { GRAPHQL_SLASH_HELP } from '../graphql/interactive.js';
 import { runGraphql } from '../graphql/run.js';
 import { PROTOCOL_CHOICES, readGraphqlSettings } from '../graphql/settings.js';
 import { compressionFlags, headerFlags, heartbeatFlags, inspectFlags, integer, type RawOptions, recordingFlags, seconds, tlsFlags } from '../flags.js';
@@ -23,6 +24,9 @@ Protocols: --protocol auto (the default) offers graphql-transport-ws (the graphq
 graphql-ws (the legacy subscriptions-transport-ws) and speaks the one the server chooses.
 No connection_ack within --timeout seconds (default 10): wscope closes with 4408 and exits 8.
 A server message that is not valid for the protocol: wscope closes with 4400 and exits 7.
+
+At a terminal without -q, several operations share one connection:
+${GRAPHQL_SLASH_HELP.map((line) => `  ${line}`).join('\n')}
 
 ${EXIT_CODES_HELP}
 

@@ -3,7 +3,7 @@
  * server speaks, print each result, and stop after -n results, on complete, on --timeout, or on
  * Ctrl-C (complete/stop first, then close 1000). The exit code says how it went.
  */
-import { redactUrlPasswords } from '../../index.js';
+import { formatCloseCode, type GraphqlExecutionResult, redactUrlPasswords } from '../../index.js';
 import { ACK_TIMEOUT_CLOSE_CODE, checkQuery, GRAPHQL_PROTOCOLS, GraphqlSession, type Operation, QueryError, type SessionEnd } from '../../graphql/index.js';
 import { explainConnectError } from '../connect-problems.js';
 import { ExitCode, exitCodeForClose } from '../exit-codes.js';
@@ -13,6 +13,14 @@ import type { Printer } from '../terminal/printer.js';
 import { ResultView } from './result-view.js';
 import { DEFAULT_ACK_TIMEOUT_S, type GraphqlSettings } from './settings.js';
 
+export interface SessionHooks {
+  acknowledged?(): void;
+  /** An operation is over for the user: completed, failed, or -n results reached. */
+  settled?(operation: Operation): void;
+  /** Take each result instead of printing it (--schema prints SDL, not the JSON). */
+  result?(operation: Operation, result: GraphqlExecutionResult): void;
+}
+
 export interface GraphqlRun {
   session: GraphqlSession;
   /** Resolves with the exit code once the connection is over. */
@@ -20,12 +28,7 @@ export interface GraphqlRun {
 }
 
 /** The session for these settings, printing what happens; operations are added by the caller. */
-export function startGraphqlSession(
-  settings: GraphqlSettings,
-  printer: Printer,
-  passphrase: string | undefined,
-  hooks: { acknowledged?(): void; settled?(operation: Operation): void } = {},
-): GraphqlRun {
+export function startGraphqlSession(settings: GraphqlSettings, printer: Printer, passphrase: string | undefined, hooks: SessionHooks = {}): GraphqlRun {
   const view = new ResultView(printer);
   let graphqlErrors = false;
   const ackTimeout = settings.timeout ?? DEFAULT_ACK_TIMEOUT_S;
@@ -39,6 +42,11 @@ export function startGraphqlSession(
       ackTimeoutMs: ackTimeout * 1000,
     },
     {
+      connecting(socket) {
+        if (settings.showFrames) socket.on('frame', (frame) => printer.detail(formatFrame(frame)));
+      },
+      fallback: (from, code, to) =>
+        printer.status(`the server agreed ${from}, then closed with ${formatCloseCode(code, from)} before connection_ack: trying ${to}`),
       open(protocol, assumed) {
         const how = assumed
           ? `the server named no subprotocol; speaking ${protocol}`
@@ -53,7 +61,8 @@ export function startGraphqlSession(
       },
       result(operation, result) {
         if (result.errors && result.errors.length > 0) graphqlErrors = true;
-        view.result(operation, result);
+        if (hooks.result) hooks.result(operation, result);
+        else view.result(operation, result);
         if (settings.count !== undefined && operation.results >= settings.count) {
           session.stop(operation.id);
           hooks.settled?.(operation);
@@ -62,6 +71,7 @@ export function startGraphqlSession(
       error(operation, errors) {
         graphqlErrors = true;
         view.error(operation, errors);
+        if (!printer.interactive) printer.status(`#${operation.id} failed: ${errors.map((e) => e.message).join('; ')}`);
         hooks.settled?.(operation);
       },
       complete(operation) {
@@ -71,8 +81,7 @@ export function startGraphqlSession(
       stray: (text) => printer.warn(`ignored: ${text}`),
     },
   );
-  const socket = session.start();
-  if (settings.showFrames) socket.on('frame', (frame) => printer.detail(formatFrame(frame)));
+  session.start();
   const finished = session.finished.then((end) => outcome(end, settings, printer, client.proxy !== undefined, ackTimeout, graphqlErrors));
   return { session, finished };
 }
@@ -95,6 +104,7 @@ async function outcome(
   if (end.invalidMessage) printer.error(`the server sent an invalid ${end.subprotocol || 'GraphQL'} message: ${end.invalidMessage}`);
   if (end.refused) printer.error(`the server refused connection_init: ${end.refused}`);
   printer.status(formatClose(end.code, end.reason, end.subprotocol));
+  if (end.code === 4406 && settings.protocol !== 'auto') printer.warn(`the server does not accept ${settings.protocol}: try --protocol auto`);
   if (end.refused || end.ackTimedOut) return ExitCode.ClosedWithError;
   if (end.invalidMessage) return ExitCode.ProtocolError;
   const closed = exitCodeForClose(end.code, end.protocolError);

@@ -1,5 +1,5 @@
 /** Which shape `wscope graphql` takes: one operation (-q), the schema (--schema), or interactive. */
-import { ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
 import { withInspector } from '../inspecting.js';
 import { withRecording } from '../recording.js';
 import { colorWanted, palette } from '../terminal/colors.js';
@@ -7,6 +7,8 @@ import { askPassphrase } from '../terminal/passphrase.js';
 import { Printer } from '../terminal/printer.js';
 import { UsageError } from '../usage-error.js';
 import { runGraphqlOperation } from './graphql-mode.js';
+import { runGraphqlInteractive } from './interactive.js';
+import { printSchema } from './schema.js';
 import type { GraphqlSettings } from './settings.js';
 
 export async function runGraphql(settings: GraphqlSettings): Promise<ExitCode> {
@@ -25,8 +27,8 @@ export async function runGraphql(settings: GraphqlSettings): Promise<ExitCode> {
       settings.recording,
       async () => {
         if (settings.operation) return runGraphqlOperation(settings, printer, passphrase);
-        printer.error('not yet');
-        return ExitCode.Usage;
+        if (settings.schema) return printSchema(settings, printer, passphrase);
+        return runGraphqlInteractive(settings, printer, passphrase);
       },
       choice,
     ),
