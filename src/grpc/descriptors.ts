@@ -135,6 +135,8 @@ function restoreMapFields(root: protobuf.Root, entries: Map<string, { key: strin
   const visit = (namespace: protobuf.NamespaceBase) => {
     if (namespace instanceof protobuf.Type) {
       if (namespace.options?.['map_entry'] === true) delete namespace.options['map_entry'];
+      const order = namespace.fieldsArray.map((field) => field.name);
+      let replaced = false;
       for (const field of [...namespace.fieldsArray]) {
         const entryName = field.repeated ? scopedName(namespace, field.type, entries) : undefined;
         const entry = entryName === undefined ? undefined : entries.get(entryName);
@@ -143,11 +145,26 @@ function restoreMapFields(root: protobuf.Root, entries: Map<string, { key: strin
         namespace.add(new protobuf.MapField(field.name, field.id, entry.key, entry.value));
         const entryType = namespace.nested?.[field.type.slice(field.type.lastIndexOf('.') + 1)];
         if (entryType) namespace.remove(entryType);
+        replaced = true;
       }
+      if (replaced) keepFieldOrder(namespace, order);
     }
     for (const nested of namespace.nestedArray) if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) visit(nested);
   };
   visit(root);
+}
+
+/** Put a type's fields back in declaration order (a field added anew goes last), which `describe` and `--template` show. */
+function keepFieldOrder(type: protobuf.Type, order: readonly string[]): void {
+  const fields = type.fields;
+  for (const name of order) {
+    const field = fields[name];
+    if (!field) continue;
+    delete fields[name];
+    fields[name] = field;
+  }
+  // protobufjs caches the field list; clearing it is what its own add() and remove() do.
+  Object.assign(type as unknown as Record<string, unknown>, { _fieldsArray: null, _fieldsById: null });
 }
 
 /** A type reference's full name, found as protoc finds it: absolute (`.a.B`), else in the innermost enclosing scope that has it. */

@@ -96,8 +96,8 @@ const grpcCallCommand: Subcommand = {
   define(command, schedule) {
     command
       .description('Call a method with proto3 JSON requests; responses are printed as they arrive, then the status.')
-      .argument('[address]', 'the server, HOST:PORT')
-      .argument('<method>', 'package.Service/Method')
+      .argument('[address]', 'the server, HOST:PORT (not needed for --template with --proto or --protoset)')
+      .argument('[method]', 'package.Service/Method')
       .usage('HOST:PORT package.Service/Method [-d JSON | -d @] [options]');
     const group = 'Call:';
     command.addOption(
