@@ -136,18 +136,21 @@ function restoreMapFields(root: protobuf.Root, entries: Map<string, { key: strin
     if (namespace instanceof protobuf.Type) {
       if (namespace.options?.['map_entry'] === true) delete namespace.options['map_entry'];
       const order = namespace.fieldsArray.map((field) => field.name);
-      let replaced = false;
+      const replaced: protobuf.MapField[] = [];
       for (const field of [...namespace.fieldsArray]) {
         const entryName = field.repeated ? scopedName(namespace, field.type, entries) : undefined;
         const entry = entryName === undefined ? undefined : entries.get(entryName);
         if (!entry) continue;
         namespace.remove(field);
-        namespace.add(new protobuf.MapField(field.name, field.id, entry.key, entry.value));
+        const map = new protobuf.MapField(field.name, field.id, entry.key, entry.value);
+        namespace.add(map);
+        replaced.push(map);
         const entryType = namespace.nested?.[field.type.slice(field.type.lastIndexOf('.') + 1)];
         if (entryType) namespace.remove(entryType);
-        replaced = true;
       }
-      if (replaced) keepFieldOrder(namespace, order);
+      if (replaced.length > 0) keepFieldOrder(namespace, order);
+      // resolveAll() passes over a type it has resolved before; a field added since is resolved here.
+      for (const map of replaced) map.resolve();
     }
     for (const nested of namespace.nestedArray) if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) visit(nested);
   };
