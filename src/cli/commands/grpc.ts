@@ -4,16 +4,25 @@
  * main.ts's SUBCOMMANDS takes one per command).
  */
 import { Option } from 'commander';
+import type { ExitCode } from '../exit-codes.js';
 import type { RawOptions } from '../flags.js';
 import { grpcConnectionFlags } from '../grpc/connection-flags.js';
 import { schemaFlags, schemaFromFiles } from '../grpc/schema-flags.js';
-import { reportingGrpcErrors } from '../grpc/schema-source.js';
 import { splitOperands } from '../grpc/target.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
 import { UsageError } from '../usage-error.js';
 import type { Subcommand } from './subcommand.js';
 
 const SCHEMA_HELP = `Without --proto or --protoset the schema is asked of the server (grpc.reflection.v1, else v1alpha).`;
+
+/**
+ * Run the work with the room's errors reported; loaded when a gRPC command runs, since
+ * @grpc/grpc-js and protobufjs would add a second to every other command's start-up.
+ */
+async function withGrpcErrors(target: string | undefined, work: () => Promise<ExitCode>): Promise<ExitCode> {
+  const { reportingGrpcErrors } = await import('../grpc/schema-source.js');
+  return reportingGrpcErrors(target, work);
+}
 
 /** grpc-js names the TLS server after the target, an IP address included, and Node warns about that on stderr. */
 function quietDeprecations(): void {
@@ -47,7 +56,7 @@ const grpcListCommand: Subcommand = {
         const operands = [first, second].filter((value): value is string => value !== undefined);
         const { target, rest } = splitOperands(operands, schemaFromFiles(schema), 1);
         quietDeprecations();
-        return reportingGrpcErrors(target, async () => {
+        return withGrpcErrors(target, async () => {
           const { listServicesOf } = await import('../grpc/list-mode.js');
           return listServicesOf(schema, target, connection, rest[0], (line) => process.stdout.write(`${line}\n`));
         });
@@ -81,7 +90,7 @@ const grpcDescribeCommand: Subcommand = {
         const operands = [first, second].filter((value): value is string => value !== undefined);
         const { target, rest } = splitOperands(operands, schemaFromFiles(schema), 1);
         quietDeprecations();
-        return reportingGrpcErrors(target, async () => {
+        return withGrpcErrors(target, async () => {
           const { describeFrom } = await import('../grpc/list-mode.js');
           return describeFrom(schema, target, connection, rest[0], (text) => process.stdout.write(text));
         });
@@ -140,7 +149,7 @@ ${ENVIRONMENT_HELP}`,
         const data = raw['data'] as string | undefined;
         if (template && data !== undefined) throw new UsageError('--template prints a request instead of calling: it takes no -d');
         quietDeprecations();
-        return reportingGrpcErrors(target, async () => {
+        return withGrpcErrors(target, async () => {
           const { loadSchema } = await import('../grpc/schema-source.js');
           const { printTemplate, runCall } = await import('../grpc/call-mode.js');
           const service = method.replace(/^\//, '').replace(/[/.][^/.]*$/, '');
