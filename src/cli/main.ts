@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { connectCommand } from './commands/connect.js';
 import { graphqlCommand } from './commands/graphql.js';
+import { grpcCommand } from './commands/grpc.js';
 import { inspectCommand } from './commands/inspect.js';
 import { listenCommand } from './commands/listen.js';
 import { mockCommand } from './commands/mock.js';
@@ -32,6 +33,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   runCommand,
   mockCommand,
   graphqlCommand,
+  grpcCommand,
 ];
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
