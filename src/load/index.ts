@@ -6,3 +6,5 @@ export { parseThreshold, evaluateThresholds, ThresholdError, THRESHOLD_METRICS, 
 export { parseLocalAddresses, LocalAddressError } from './local-addresses.js';
 export { MessageSource, checkMessage, parseJsonPath, jsonKey } from './payload.js';
 export { startLoad, LoadRun, type LoadHooks, type RunningTotals } from './run.js';
+export { mergeResults, parseLoadResult, LoadResultError, type MergeInput } from './merge.js';
+export { compareResults, type ComparedFigure, type FigureUnit } from './compare.js';
