@@ -161,6 +161,11 @@ export class LoadRun {
 
   private assemble(): LoadResult {
     const done = this.done as WorkerDone[];
+    // Closed loop: the workers record each reply once, as latency, which is its service time too.
+    const closedLoop = this.options.ratePerConnection === 0;
+    const serviceTime = closedLoop
+      ? addEncoded(this.series.flatMap((sample) => (sample.histogram === null ? [] : [sample.histogram])))
+      : addEncoded(done.map((worker) => worker.serviceTime));
     const endedAt = Math.max(...done.map((worker) => worker.endedAt));
     const measuredUntil = Math.max(...done.map((worker) => worker.measuredUntil));
     return buildResult({
@@ -174,7 +179,7 @@ export class LoadRun {
       messages: addMessages(done.map((worker) => worker.messages)),
       closeCodes: addRecords(done.map((worker) => worker.closeCodes)),
       series: this.series,
-      serviceTime: addEncoded(done.map((worker) => worker.serviceTime)),
+      serviceTime,
       connectTime: addEncoded(done.map((worker) => worker.connectTime)),
     });
   }

@@ -235,7 +235,8 @@ export class WorkerRun {
     }
     const table = this.table;
     second.latency.recordValue(Math.round((now - table.intendedOf(id)) * 1000));
-    this.counts.serviceTime.recordValue(Math.round((now - table.actualOf(id)) * 1000));
+    // In closed loop a request is due when it is sent: its service time is its latency, recorded once (run.ts copies it).
+    if (this.intervalMs > 0) this.counts.serviceTime.recordValue(Math.round((now - table.actualOf(id)) * 1000));
     table.resolve(id);
     second.matched++;
     user.inFlight--;

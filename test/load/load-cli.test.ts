@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, describe, test } from 'node:test';
-import { killAll } from '../cli/helpers.js';
+import type { HandshakeRequest } from '../../src/index.js';
+import { killAll, tempDir } from '../cli/helpers.js';
+import { selfSigned } from '../node/helpers.js';
 import { killPythonServers, ourEcho, pythonEcho, scriptedServer, type TestServer, wsEcho } from './peers.js';
 import { assertCountsAddUp, loadCli, removeResults } from './run-helpers.js';
 
@@ -20,9 +22,11 @@ afterEach(async () => {
   killAll();
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
+const certificates = tempDir();
 after(() => {
   killPythonServers();
   removeResults();
+  certificates.remove();
 });
 
 for (const [name, start] of [
@@ -247,5 +251,75 @@ describe('connections', () => {
     assert.equal(run.result.totals.messages.matched, 100);
     assert.equal(run.result.totals.connections.opened, 4);
     assertCountsAddUp(run.result);
+  });
+});
+
+describe('rates', () => {
+  test('--rate R/s --rate-scope total: R over all the connections together, not R each', async () => {
+    const server = await serve(wsEcho());
+    const run = await loadCli([server.url, '-c', '4', '-d', '2', '--rate', '30/s', '--rate-scope', 'total', '-w', '2', '-q']);
+    assert.equal(run.code, 0, run.stderr);
+    // 30/s for 2 s: 60, less the opening (4 × 30/s each would be 240).
+    assert.ok(run.result.totals.messages.sent >= 45 && run.result.totals.messages.sent <= 62, `sent ${run.result.totals.messages.sent}`);
+    assert.deepEqual(run.result.settings.rate, { perSecond: 30, scope: 'total' });
+  });
+
+  test('--connect-rate: at most R new connections a second', async () => {
+    const server = await serve(wsEcho());
+    const run = await loadCli([server.url, '-c', '6', '--connect-rate', '4/s', '-d', '2.2', '--rate', '2/s', '-w', '1', '-q']);
+    const opened = run.result.series.map((sample) => sample.connectionsOpened);
+    assert.ok((opened[0] ?? 0) <= 4, `opened per second ${opened}`);
+    assert.equal(run.result.totals.connections.opened, 6);
+  });
+});
+
+describe('the handshake, as connect makes it', () => {
+  test('subprotocols, headers and the Origin reach the server', async () => {
+    const requests: HandshakeRequest[] = [];
+    const server = await serve(
+      scriptedServer((socket, data) => socket.send(data), {
+        accept: (request) => {
+          requests.push(request);
+          return true;
+        },
+      }),
+    );
+    const run = await loadCli([
+      server.url,
+      '-c',
+      '2',
+      '--messages',
+      '2',
+      '-s',
+      'chat.v2',
+      '-H',
+      'X-Tenant: blue',
+      '-o',
+      'https://example.test',
+      '-w',
+      '1',
+      '-q',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(requests.length, 2);
+    for (const request of requests) {
+      assert.deepEqual(request.protocols, ['chat.v2']);
+      assert.equal(request.headers['x-tenant'], 'blue');
+      assert.equal(request.origin, 'https://example.test');
+    }
+    assert.deepEqual(run.result.settings.subprotocols, ['chat.v2']);
+  });
+
+  test('wss: a self-signed certificate fails every connection unless -n; with --ca it is trusted', async () => {
+    const { cert, key } = selfSigned(certificates.path, 'load', 'IP:127.0.0.1');
+    const server = await serve(scriptedServer((socket, data) => socket.send(data), { tls: { cert, key } }));
+    const url = server.url.replace('ws://', 'wss://');
+    const untrusted = await loadCli([url, '-c', '2', '-d', '0.5', '-w', '1', '-q']);
+    assert.equal(untrusted.result.totals.connections.failed, 2);
+    assert.deepEqual(Object.keys(untrusted.result.totals.connections.connectErrors), ['DEPTH_ZERO_SELF_SIGNED_CERT']);
+    const unchecked = await loadCli([url, '-c', '2', '--messages', '5', '-n', '-w', '1', '-q']);
+    assert.equal(unchecked.result.totals.messages.matched, 10);
+    const trusted = await loadCli([url, '-c', '1', '--messages', '5', '--ca', `${certificates.path}/load.pem`, '-w', '1', '-q']);
+    assert.equal(trusted.result.totals.messages.matched, 5);
   });
 });
