@@ -152,6 +152,20 @@ describe('the live view', () => {
     assert.match(end, /Summary ws:/);
   });
 
+  test('Ctrl-C ends the run as its end would: replies awaited, connections closed with 1000, the summary printed', async () => {
+    const server = await echo(5);
+    const json = join(dir.path, 'interrupted.json');
+    const tmux = new TmuxCli(['load', server.url, '-c', '2', '-d', '60', '--rate', '20/s', '-w', '1', '--json', json]);
+    await tmux.waitFor(/2 s of 60 s/, 15_000);
+    tmux.keys('C-c');
+    assert.equal(await tmux.exitCode(10_000), 0);
+    assert.match(tmux.screen(), /Close codes\s+1000 Normal Closure ×2/);
+    const result = JSON.parse(readFileSync(json, 'utf8')) as LoadResult;
+    assert.ok(result.measuredMs < 10_000, `measured ${result.measuredMs} ms, not the 60 s asked for`);
+    assert.equal(result.totals.messages.unmatched + result.totals.messages.timedOut, 0);
+    assertCountsAddUp(result);
+  });
+
   test('in a log: one plain line per second, no escape sequences', async () => {
     const server = await echo();
     const run = await loadCli([server.url, '-c', '2', '-d', '2.2', '--rate', '10/s', '-w', '1']);
