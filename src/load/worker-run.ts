@@ -51,6 +51,7 @@ export class WorkerRun {
   private closingAll = false;
   private finished = false;
   private measuredUntil = 0;
+  /** When the last request was resolved, performance.now() ms (0: none yet): --messages runs are measured until then. */
   private lastResolvedAt = 0;
   private secondIndex = 0;
   private connectTimer: NodeJS.Timeout | undefined;
@@ -241,7 +242,7 @@ export class WorkerRun {
     second.matched++;
     user.inFlight--;
     user.trim(table);
-    this.lastResolvedAt = Date.now();
+    this.lastResolvedAt = now;
     this.next(user, now);
   }
 
@@ -281,7 +282,7 @@ export class WorkerRun {
       expired.push(user);
     });
     if (expired.length === 0) return;
-    this.lastResolvedAt = Date.now();
+    this.lastResolvedAt = now;
     for (const user of expired) {
       user.trim(this.table);
       if (user.state === 'open') this.next(user, now);
@@ -332,7 +333,7 @@ export class WorkerRun {
         if (!table.isWaiting(id)) continue;
         table.resolve(id);
         counts.unmatched++;
-        this.lastResolvedAt = Date.now();
+        this.lastResolvedAt = performance.now();
       }
       user.queue.length = 0;
       user.head = 0;
@@ -367,7 +368,7 @@ export class WorkerRun {
     if (!this.stopping) {
       // --messages: every user is done; the run measured until the last reply.
       this.stopping = true;
-      this.measuredUntil = this.lastResolvedAt || Date.now();
+      this.measuredUntil = Date.now() - (this.lastResolvedAt === 0 ? 0 : performance.now() - this.lastResolvedAt);
     }
     this.finished = true;
     clearTimeout(this.stopTimer);

@@ -72,7 +72,8 @@ describe('latency', () => {
     const { latency } = run.result;
     assert.ok(latency.count >= 20, `${latency.count} replies`);
     assert.ok(latency.min >= 40_000, `min ${latency.min} µs is at least the delay`);
-    assert.ok(latency.p50 >= 40_000 && latency.p50 <= 55_000, `p50 ${latency.p50} µs within 40-55 ms`);
+    // The margin above 40 ms is the timers' lateness on both sides and a busy test machine.
+    assert.ok(latency.p50 >= 40_000 && latency.p50 <= 60_000, `p50 ${latency.p50} µs within 40-60 ms`);
     assert.ok(run.result.serviceTime.min >= 40_000, 'service time too');
     assertCountsAddUp(run.result);
   });
@@ -81,7 +82,7 @@ describe('latency', () => {
     const server = await serve(wsEcho(40));
     const run = await loadCli([server.url, '-c', '2', '-d', '1.5', '-w', '1', '-q']);
     assert.equal(run.code, 0, run.stderr);
-    assert.ok(run.result.latency.p50 >= 40_000 && run.result.latency.p50 <= 55_000, `p50 ${run.result.latency.p50}`);
+    assert.ok(run.result.latency.p50 >= 40_000 && run.result.latency.p50 <= 60_000, `p50 ${run.result.latency.p50}`);
     // 1.5 s at 40+ ms per round trip, one in flight: at most 37 per connection.
     assert.ok(run.result.totals.messages.sent <= 2 * 38, `sent ${run.result.totals.messages.sent}`);
     assert.equal(run.result.settings.latencyFrom, 'actual');

@@ -7,9 +7,7 @@ import { type Command, Option } from 'commander';
 import { availableParallelism } from 'node:os';
 import { collect, headerFlags, integer, type RawOptions, tlsFlags, variableFlag } from '../flags.js';
 import { EXIT_CODES_HELP, examples } from '../help-text.js';
-import { runCompare, runMerge } from '../load/files-mode.js';
-import { runLoad } from '../load/load-mode.js';
-import { readLoadSettings, THRESHOLD_HELP } from '../load/settings.js';
+import { THRESHOLD_HELP } from '../load/threshold-help.js';
 import type { Subcommand } from './subcommand.js';
 
 const LOAD_HELP = `
@@ -95,8 +93,9 @@ export const loadCommand: Subcommand = {
     command.addHelpText('after', LOAD_HELP);
     command.action((url: string | undefined, raw: RawOptions) =>
       schedule(async () => {
-        const settings = readLoadSettings(url, raw);
-        return runLoad(settings);
+        // Loaded when asked for: the engine and its histograms cost every other command nothing.
+        const [{ readLoadSettings }, { runLoad }] = await Promise.all([import('../load/settings.js'), import('../load/load-mode.js')]);
+        return runLoad(readLoadSettings(url, raw));
       }),
     );
     command
@@ -104,12 +103,12 @@ export const loadCommand: Subcommand = {
       .description('Print the differences between two --json results: each figure, B - A, B / A, better or worse.')
       .argument('<a>', 'the baseline result (JSON)')
       .argument('<b>', 'the result to compare with it')
-      .action((a: string, b: string) => schedule(() => runCompare(a, b)));
+      .action((a: string, b: string) => schedule(async () => (await import('../load/files-mode.js')).runCompare(a, b)));
     command
       .command('merge')
       .description('Combine --json results (e.g. of several machines) exactly: counts summed, histograms added.')
       .argument('<files...>', 'results to merge')
       .requiredOption('-o, --output <file>', 'where to write the merged result')
-      .action((files: string[], raw: RawOptions) => schedule(() => runMerge(files, raw['output'] as string)));
+      .action((files: string[], raw: RawOptions) => schedule(async () => (await import('../load/files-mode.js')).runMerge(files, raw['output'] as string)));
   },
 };

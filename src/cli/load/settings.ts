@@ -15,7 +15,6 @@ import {
   parseLocalAddresses,
   parseThreshold,
   type Threshold,
-  THRESHOLD_METRICS,
   ThresholdError,
 } from '../../load/index.js';
 import { parseDuration } from '../../templating/index.js';
@@ -30,10 +29,6 @@ export interface LoadSettings {
   quiet: boolean;
   color: boolean;
 }
-
-export const THRESHOLD_HELP = `Thresholds (--threshold, repeatable; any that fails exits 14 and is named):
-${THRESHOLD_METRICS.map(([name, help]) => `  ${name.padEnd(20)}${help}`).join('\n')}
-  Operators < <= > >=. Times take us, ms (the default) or s; shares a % (or a bare count); rates /s.`;
 
 const DEFAULT_DURATION_MS = 10_000;
 const DEFAULT_SIZE = 32;
