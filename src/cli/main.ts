@@ -10,6 +10,7 @@ import { graphqlCommand } from './commands/graphql.js';
 import { grpcCommand } from './commands/grpc.js';
 import { inspectCommand } from './commands/inspect.js';
 import { listenCommand } from './commands/listen.js';
+import { loadCommand } from './commands/load.js';
 import { mockCommand } from './commands/mock.js';
 import { proxyCommand } from './commands/proxy.js';
 import { recordCommand } from './commands/record.js';
@@ -34,6 +35,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   mockCommand,
   graphqlCommand,
   grpcCommand,
+  loadCommand,
 ];
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

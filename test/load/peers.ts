@@ -1,0 +1,88 @@
+/**
+ * The servers wscope load is run against in its tests: `ws`, our own (src/node) and Python
+ * websockets echo servers, and servers of our own that misbehave in known ways (a fixed delay,
+ * pushes, silence, refusals, dropped connections).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { WebSocketServer as WsServer } from 'ws';
+import { type WebSocket, WebSocketServer } from '../../src/index.js';
+import { ROOT } from '../cli/helpers.js';
+import { echoServer } from '../node/helpers.js';
+
+export interface TestServer {
+  name: string;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The `ws` package's server, echoing every message after `delayMs` (0: at once). */
+export async function wsEcho(delayMs = 0): Promise<TestServer> {
+  const server = new WsServer({ port: 0, host: '127.0.0.1' });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  server.on('connection', (socket) => {
+    socket.on('message', (data, isBinary) => {
+      if (delayMs === 0) socket.send(data, { binary: isBinary });
+      else setTimeout(() => socket.readyState === socket.OPEN && socket.send(data, { binary: isBinary }), delayMs);
+    });
+  });
+  const { port } = server.address() as { port: number };
+  return {
+    name: 'ws',
+    url: `ws://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** Our own server (src/node), echoing. */
+export async function ourEcho(): Promise<TestServer> {
+  const { server, url } = await echoServer();
+  return { name: 'wscope', url, close: () => server.close() };
+}
+
+const children = new Set<ChildProcess>();
+
+/** Python websockets (Debian's python3-websockets), echoing, in a child process. */
+export async function pythonEcho(): Promise<TestServer> {
+  const child = spawn('/usr/bin/python3', [join(ROOT, 'test', 'load', 'echo_server.py')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.add(child);
+  const port = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`echo_server.py exited with ${code}`)));
+    createInterface({ input: child.stdout! }).once('line', resolve);
+  });
+  return {
+    name: 'Python websockets',
+    url: `ws://127.0.0.1:${port.trim()}/`,
+    close: async () => {
+      child.kill('SIGKILL');
+      children.delete(child);
+    },
+  };
+}
+
+export function killPythonServers(): void {
+  for (const child of children) child.kill('SIGKILL');
+  children.clear();
+}
+
+/** Our server, each message answered by `answer` (which may send anything, or nothing). */
+export async function scriptedServer(
+  answer: (socket: WebSocket, data: Buffer, count: number) => void,
+  options: ConstructorParameters<typeof WebSocketServer>[0] = {},
+): Promise<TestServer & { server: WebSocketServer; remoteAddresses: string[] }> {
+  const server = new WebSocketServer({ port: 0, host: '127.0.0.1', ...options });
+  const remoteAddresses: string[] = [];
+  server.on('connection', (socket: WebSocket) => {
+    remoteAddresses.push(socket.remoteAddress ?? '');
+    let count = 0;
+    socket.on('message', (data: Buffer) => answer(socket, data, ++count));
+  });
+  await server.ready();
+  return { name: 'scripted', server, remoteAddresses, url: `ws://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+}
