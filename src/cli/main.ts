@@ -8,6 +8,7 @@ import { Command, CommanderError, Help } from 'commander';
 import { connectCommand } from './commands/connect.js';
 import { inspectCommand } from './commands/inspect.js';
 import { listenCommand } from './commands/listen.js';
+import { loadCommand } from './commands/load.js';
 import { mockCommand } from './commands/mock.js';
 import { proxyCommand } from './commands/proxy.js';
 import { recordCommand } from './commands/record.js';
@@ -30,6 +31,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   inspectCommand,
   runCommand,
   mockCommand,
+  loadCommand,
 ];
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

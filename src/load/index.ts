@@ -1,0 +1,7 @@
+/** The load tester: many connections on the public client, reply latency in HDR histograms, results that merge and compare. */
+export * from './result.js';
+export type { LoadOptions, LoadMessage, MatchRule, LoadClientOptions } from './options.js';
+export { newHistogram, encodeHistogram, decodeHistogram, addEncoded, summarize, type Histogram } from './histogram.js';
+export { parseThreshold, evaluateThresholds, ThresholdError, THRESHOLD_METRICS, type Threshold } from './thresholds.js';
+export { parseLocalAddresses, LocalAddressError } from './local-addresses.js';
+export { MessageSource, checkMessage, parseJsonPath, jsonKey } from './payload.js';
