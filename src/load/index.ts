@@ -5,3 +5,4 @@ export { newHistogram, encodeHistogram, decodeHistogram, addEncoded, summarize, 
 export { parseThreshold, evaluateThresholds, ThresholdError, THRESHOLD_METRICS, type Threshold } from './thresholds.js';
 export { parseLocalAddresses, LocalAddressError } from './local-addresses.js';
 export { MessageSource, checkMessage, parseJsonPath, jsonKey } from './payload.js';
+export { startLoad, LoadRun, type LoadHooks, type RunningTotals } from './run.js';

@@ -96,7 +96,7 @@ export interface LoadRunSettings {
    * null: closed loop (`inFlight`).
    */
   rate: { perSecond: number; scope: 'connection' | 'total' } | null;
-  /** --in-flight K: closed loop, each connection keeps K requests awaiting a reply. With a rate, the most in flight before sending waits. */
+  /** --in-flight K: closed loop, each connection keeps K requests awaiting a reply. With a rate, the most in flight before sending waits; 0: no cap. */
   inFlight: number;
   /** --match: how a reply is paired with its request: 'echo', 'json:<path>' (e.g. 'json:$.id') or 'next'. */
   match: string;
@@ -109,7 +109,7 @@ export interface LoadRunSettings {
     /** 'text' (--message), 'file' (--message-file), 'generated' (--size), 'scenario' (--scenario). */
     source: 'text' | 'file' | 'generated' | 'scenario';
     binary: boolean;
-    /** Bytes of one message (of the first rendered, for a template); null for a scenario. */
+    /** Bytes of one message (for a template: of its text before rendering); null for a scenario. */
     size: number | null;
     /** The template or file name, as given (null for --size). */
     spec: string | null;

@@ -187,7 +187,7 @@ function timeoutError(options: ClientHandshakeOptions): Error {
 }
 
 async function openTransport(host: string, port: number, secure: boolean, options: ClientHandshakeOptions, track: Track): Promise<Socket> {
-  const tcp = options.proxy ? await tunnel(options.proxy, host, port, track) : await tcpConnect(host, port, track);
+  const tcp = options.proxy ? await tunnel(options.proxy, host, port, track) : await tcpConnect(host, port, options.localAddress, track);
   if (!secure) return tcp;
   const servername = options.servername ?? (options.host ? options.host.replace(/:\d+$/, '') : host);
   const tls = tlsConnect({
@@ -219,9 +219,9 @@ async function openTransport(host: string, port: number, secure: boolean, option
  */
 const NOT_TLS_RECORD = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
-function tcpConnect(host: string, port: number, track: Track): Promise<Socket> {
+function tcpConnect(host: string, port: number, localAddress: string | undefined, track: Track): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host, port });
+    const socket = netConnect({ host, port, ...(localAddress !== undefined && { localAddress }) });
     track(socket);
     socket.once('connect', () => {
       socket.off('error', reject);

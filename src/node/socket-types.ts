@@ -44,6 +44,8 @@ export interface ClientHandshakeOptions {
   maxRedirects?: number;
   /** The Sec-WebSocket-Extensions offer, as a header value. */
   extensions?: string;
+  /** The source address of the TCP connection (a load generator spreads its connections over several). */
+  localAddress?: string;
   /** HTTP proxy to tunnel through with CONNECT, e.g. http://user:pass@127.0.0.1:3128 */
   proxy?: string;
   ca?: TlsOptions['ca'];

@@ -77,7 +77,6 @@ function defineRun(command: Command): void {
       collect,
     ),
   );
-  out(new Option('--interval <s>', 'seconds between live updates (default 1)'));
   out(new Option('-q, --quiet', 'no live view, only the summary'));
   out(new Option('--no-color', 'run without color'));
   headerFlags.add(command, 'client');

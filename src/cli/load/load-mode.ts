@@ -1,8 +1,52 @@
-/** `wscope load URL`: the run, its live view, its summary, --json and the thresholds. */
+/** `wscope load URL`: the run, its live view, its summary, --json and the thresholds' exit code. */
+import { writeFileSync } from 'node:fs';
+import { evaluateThresholds, type LoadResult, startLoad } from '../../load/index.js';
 import { ExitCode } from '../exit-codes.js';
+import { colorWanted, palette } from '../terminal/colors.js';
+import { LiveView } from './live-view.js';
 import type { LoadSettings } from './settings.js';
+import { formatSummary } from './summary.js';
 
-export async function runLoad(_settings: LoadSettings): Promise<ExitCode> {
-  process.stderr.write('error: wscope load: the engine is not built yet on this branch\n');
-  return ExitCode.Internal;
+export async function runLoad(settings: LoadSettings): Promise<ExitCode> {
+  const { options } = settings;
+  const liveColors = palette(colorWanted(settings.color, Boolean(process.stderr.isTTY)));
+  const view = settings.quiet
+    ? undefined
+    : new LiveView({ write: (text) => process.stderr.write(text), isTTY: Boolean(process.stderr.isTTY) }, liveColors, {
+        url: options.url,
+        connections: options.connections,
+        durationSeconds: options.durationMs === undefined ? null : options.durationMs / 1000,
+      });
+  const run = startLoad(options, { onSecond: (sample, totals) => view?.update(sample, totals) });
+  // The first Ctrl-C ends the run as its end would (replies awaited, connections closed, summary);
+  // a second one leaves at once.
+  const onInterrupt = () => {
+    process.off('SIGINT', onInterrupt);
+    process.once('SIGINT', () => process.exit(130));
+    run.stop();
+  };
+  process.on('SIGINT', onInterrupt);
+  let result: LoadResult;
+  try {
+    result = await run.result;
+  } finally {
+    process.off('SIGINT', onInterrupt);
+  }
+  view?.end();
+  if (settings.thresholds.length > 0) result.thresholds = evaluateThresholds(settings.thresholds, result);
+  process.stdout.write(formatSummary(result, palette(colorWanted(settings.color, Boolean(process.stdout.isTTY)))));
+  if (settings.json !== undefined) {
+    try {
+      writeFileSync(settings.json, `${JSON.stringify(result, null, 2)}\n`);
+    } catch (error) {
+      process.stderr.write(`error: cannot write ${settings.json}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      return ExitCode.Internal;
+    }
+  }
+  const failed = result.thresholds?.filter((outcome) => !outcome.passed) ?? [];
+  if (failed.length > 0) {
+    process.stderr.write(`threshold${failed.length > 1 ? 's' : ''} failed: ${failed.map((outcome) => outcome.expression).join(', ')}\n`);
+    return ExitCode.ThresholdFailed;
+  }
+  return ExitCode.Normal;
 }

@@ -27,7 +27,6 @@ export interface LoadSettings {
   /** --json FILE. */
   json?: string;
   thresholds: Threshold[];
-  intervalMs: number;
   quiet: boolean;
   color: boolean;
 }
@@ -120,13 +119,10 @@ export function readLoadSettings(url: string | undefined, raw: RawOptions): Load
   const problem = checkMessage(options);
   if (problem !== undefined) throw new UsageError(problem);
   const json = get<string | undefined>(raw, 'json');
-  const intervalMs = secondsFlag(raw, 'interval', '--interval') ?? 1000;
-  if (intervalMs < 100) throw new UsageError('--interval must be at least 0.1 s');
   return {
     options,
     ...(json !== undefined && { json }),
     thresholds,
-    intervalMs,
     quiet: get<boolean | undefined>(raw, 'quiet') ?? false,
     color: get<boolean | undefined>(raw, 'color') ?? true,
   };

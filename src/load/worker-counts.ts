@@ -1,0 +1,113 @@
+/**
+ * A worker's counting: what happened in the current second (the hot path increments plain
+ * fields, nothing else), folded into the run's totals each time a second ends.
+ */
+import { encodeHistogram, type Histogram, newHistogram } from './histogram.js';
+import type { WorkerDone, WorkerSecond } from './worker-messages.js';
+
+export class SecondCounts {
+  opened = 0;
+  failed = 0;
+  closed = 0;
+  sent = 0;
+  received = 0;
+  matched = 0;
+  timedOut = 0;
+  unsolicited = 0;
+  errors = 0;
+  bytesSent = 0;
+  bytesReceived = 0;
+  readonly closeCodes = new Map<number, number>();
+  /** This second's reply latency, µs. */
+  readonly latency: Histogram = newHistogram();
+}
+
+export class WorkerCounts {
+  second = new SecondCounts();
+  attempted = 0;
+  abandoned = 0;
+  lost = 0;
+  unmatched = 0;
+  open = 0;
+  readonly handshakeFailures = new Map<string, number>();
+  readonly connectErrors = new Map<string, number>();
+  readonly serviceTime: Histogram = newHistogram();
+  readonly connectTime: Histogram = newHistogram();
+  private readonly totals = new SecondCounts();
+
+  /** End the current second: its sample, and a fresh second to count into. */
+  endSecond(index: number): WorkerSecond {
+    const s = this.second;
+    const t = this.totals;
+    t.opened += s.opened;
+    t.failed += s.failed;
+    t.closed += s.closed;
+    t.sent += s.sent;
+    t.received += s.received;
+    t.matched += s.matched;
+    t.timedOut += s.timedOut;
+    t.unsolicited += s.unsolicited;
+    t.errors += s.errors;
+    t.bytesSent += s.bytesSent;
+    t.bytesReceived += s.bytesReceived;
+    for (const [code, count] of s.closeCodes) t.closeCodes.set(code, (t.closeCodes.get(code) ?? 0) + count);
+    const sample: WorkerSecond = {
+      type: 'second',
+      second: index,
+      open: this.open,
+      opened: s.opened,
+      failed: s.failed,
+      closed: s.closed,
+      sent: s.sent,
+      received: s.received,
+      matched: s.matched,
+      timedOut: s.timedOut,
+      unsolicited: s.unsolicited,
+      errors: s.errors,
+      closeCodes: record(s.closeCodes),
+      histogram: s.latency.totalCount === 0 ? null : encodeHistogram(s.latency),
+    };
+    this.second = new SecondCounts();
+    return sample;
+  }
+
+  /** The run's totals (call after the last `endSecond`). */
+  done(measuredUntil: number): WorkerDone {
+    const t = this.totals;
+    return {
+      type: 'done',
+      connections: {
+        attempted: this.attempted,
+        opened: t.opened,
+        failed: t.failed,
+        abandoned: this.abandoned,
+        handshakeFailures: record(this.handshakeFailures),
+        connectErrors: record(this.connectErrors),
+        lost: this.lost,
+      },
+      messages: {
+        sent: t.sent,
+        received: t.received,
+        matched: t.matched,
+        unmatched: this.unmatched,
+        timedOut: t.timedOut,
+        unsolicited: t.unsolicited,
+        bytesSent: t.bytesSent,
+        bytesReceived: t.bytesReceived,
+      },
+      closeCodes: record(t.closeCodes),
+      serviceTime: encodeHistogram(this.serviceTime),
+      connectTime: encodeHistogram(this.connectTime),
+      measuredUntil,
+      endedAt: Date.now(),
+    };
+  }
+}
+
+export function bump<K>(map: Map<K, number>, key: K): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+function record<K extends string | number>(map: Map<K, number>): Record<string, number> {
+  return Object.fromEntries([...map].map(([key, count]) => [String(key), count]));
+}

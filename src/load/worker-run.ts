@@ -1,0 +1,429 @@
+/**
+ * One worker's share of a load run: its connections opened on the run's schedule, messages sent
+ * on a rate (open loop) or as replies come (closed loop), each reply matched to its request and
+ * timed, requests timed out, every second counted and posted.
+ *
+ * The hot path allocates little: a request is an id in a typed-array table (pending.ts), the
+ * listeners are shared functions that find their user on the socket (no closures per
+ * connection), a message without a template is one Buffer sent again and again, and there are
+ * four timers per worker (connects, sends, timeouts, seconds), never one per message.
+ */
+import { performance } from 'node:perf_hooks';
+import { type ClientOptions, WebSocket } from '../index.js';
+import { Variables } from '../templating/index.js';
+import { DueHeap } from './due-heap.js';
+import type { LoadOptions } from './options.js';
+import { jsonKey, MessageSource } from './payload.js';
+import { PendingTable } from './pending.js';
+import { VirtualUser } from './virtual-user.js';
+import { bump, WorkerCounts } from './worker-counts.js';
+import type { FromWorker, WorkerSetup } from './worker-messages.js';
+
+/** A request's key: the payload sent (echo), the JSON value's text (json), nothing (next). */
+type Key = Buffer | string | null;
+
+/** How long a closing connection may take before it is cut: the run's end waits for it. */
+const CLOSE_TIMEOUT_MS = 2000;
+
+const kUser = Symbol('wscope.load.user');
+type UserSocket = WebSocket & { [kUser]: VirtualUser; [kRun]: WorkerRun };
+const kRun = Symbol('wscope.load.run');
+
+const TEXT = { binary: false } as const;
+const BINARY = { binary: true } as const;
+
+export class WorkerRun {
+  private readonly options: LoadOptions;
+  private readonly users: VirtualUser[] = [];
+  private readonly counts = new WorkerCounts();
+  private readonly table = new PendingTable<VirtualUser, Key>();
+  private readonly heap = new DueHeap<VirtualUser>();
+  /** One options object per source address, made once. */
+  private readonly clientOptions: ClientOptions[];
+  private readonly sendOptions: typeof TEXT | typeof BINARY;
+  private readonly intervalMs: number;
+  private readonly cap: number;
+  /** performance.now() of the run's start in this thread. */
+  private startPerf = 0;
+  private nextToOpen = 0;
+  private closedUsers = 0;
+  private stopping = false;
+  private closingAll = false;
+  private finished = false;
+  private measuredUntil = 0;
+  private lastResolvedAt = 0;
+  private secondIndex = 0;
+  private connectTimer: NodeJS.Timeout | undefined;
+  private sendTimer: NodeJS.Timeout | undefined;
+  private sendWakeAt = Number.POSITIVE_INFINITY;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private secondTimer: NodeJS.Timeout | undefined;
+  private stopTimer: NodeJS.Timeout | undefined;
+  /** Users whose requests timed out in a sweep, refilled after it (not while the table is walked). */
+  private readonly expiredUsers: VirtualUser[] = [];
+
+  constructor(
+    setup: WorkerSetup,
+    private readonly post: (message: FromWorker) => void,
+  ) {
+    const options = setup.options;
+    this.options = options;
+    this.intervalMs = options.ratePerConnection > 0 ? 1000 / options.ratePerConnection : 0;
+    this.cap = options.inFlight;
+    this.sendOptions = options.message.binary ? BINARY : TEXT;
+    const base = clientOptionsOf(options);
+    this.clientOptions = options.localAddresses.length === 0 ? [base] : options.localAddresses.map((localAddress) => ({ ...base, localAddress }));
+    const root = Variables.create({ overrides: options.vars });
+    const spacing = Math.max(options.rampMs / options.connections, options.connectRate > 0 ? 1000 / options.connectRate : 0);
+    for (let index = setup.index; index < options.connections; index += setup.count) {
+      this.users.push(new VirtualUser(index + 1, new MessageSource(options.message, index + 1, root), index * spacing));
+    }
+  }
+
+  /** Begin at `startedAt` (ms since the epoch), the instant every worker was given. */
+  start(startedAt: number): void {
+    this.startPerf = performance.now() + (startedAt - Date.now());
+    for (const user of this.users) user.connectAt += this.startPerf;
+    this.armConnects();
+    this.armSecond();
+    const sweepMs = Math.max(10, Math.min(100, this.options.replyTimeoutMs / 10));
+    this.sweepTimer = setInterval(() => this.sweep(), sweepMs);
+    if (this.options.durationMs !== undefined) this.stopTimer = setTimeout(() => this.stop(), this.startPerf + this.options.durationMs - performance.now());
+    if (this.users.length === 0) this.stop();
+  }
+
+  /** Stop sending (the end of --duration, or Ctrl-C): let the replies in flight come, then close. */
+  stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.measuredUntil = Date.now();
+    clearTimeout(this.stopTimer);
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.sendTimer);
+    this.heap.clear();
+    for (const user of this.users) if (user.state === 'connecting') user.socket!.close();
+    this.afterResolve();
+  }
+
+  // --- connecting ------------------------------------------------------------------------
+
+  private armConnects(): void {
+    const next = this.users[this.nextToOpen];
+    if (!next || this.stopping) return;
+    this.connectTimer = setTimeout(() => this.openDue(), Math.max(0, next.connectAt - performance.now()));
+  }
+
+  private openDue(): void {
+    const now = performance.now();
+    while (this.nextToOpen < this.users.length && this.users[this.nextToOpen]!.connectAt <= now) this.open(this.users[this.nextToOpen++]!);
+    this.armConnects();
+  }
+
+  private open(user: VirtualUser): void {
+    user.state = 'connecting';
+    user.connectStartedAt = performance.now();
+    this.counts.attempted++;
+    const options = this.clientOptions[(user.number - 1) % this.clientOptions.length]!;
+    const socket = new WebSocket(this.options.url, options) as UserSocket;
+    socket[kUser] = user;
+    socket[kRun] = this;
+    user.socket = socket;
+    socket.on('open', onOpen);
+    socket.on('message', onMessage);
+    socket.on('close', onClose);
+    socket.on('drain', onDrain);
+  }
+
+  opened(user: VirtualUser): void {
+    const now = performance.now();
+    user.state = 'open';
+    this.counts.open++;
+    this.counts.second.opened++;
+    this.counts.connectTime.recordValue(Math.round((now - user.connectStartedAt) * 1000));
+    if (this.stopping) {
+      this.finishUser(user);
+      return;
+    }
+    if (this.intervalMs > 0) {
+      // Spread the connections' sends over the interval, so a thousand connections opened at once do not send in bursts.
+      user.due = now + ((user.number - 1) / this.options.connections) * this.intervalMs;
+      this.heap.push(user);
+      this.armSends();
+    } else {
+      this.fill(user, now);
+    }
+  }
+
+  // --- sending ---------------------------------------------------------------------------
+
+  /** May `user` send another message at all (not: right now)? */
+  private sending(user: VirtualUser): boolean {
+    return !this.stopping && user.state === 'open' && !user.closingByRun && (this.options.messages === undefined || user.sent < this.options.messages);
+  }
+
+  /** Closed loop: keep `cap` requests in flight. */
+  private fill(user: VirtualUser, now: number): void {
+    while (user.inFlight < this.cap && this.sending(user)) this.send(user, now, now);
+  }
+
+  private send(user: VirtualUser, intended: number, now: number): void {
+    const payload = user.source.next();
+    const match = this.options.match;
+    const key: Key = match.kind === 'echo' ? payload : match.kind === 'json' ? (jsonKey(payload, match.steps) ?? null) : null;
+    user.queue.push(this.table.add(user, key, intended, now));
+    user.inFlight++;
+    user.sent++;
+    const second = this.counts.second;
+    second.sent++;
+    second.bytesSent += payload.length;
+    if (!user.socket!.send(payload, this.sendOptions)) user.blocked = true;
+  }
+
+  /** Open loop: wake when the earliest message is due. */
+  private armSends(): void {
+    const top = this.heap.peek();
+    if (!top) return;
+    if (this.sendTimer !== undefined && this.sendWakeAt <= top.due) return;
+    clearTimeout(this.sendTimer);
+    this.sendWakeAt = top.due;
+    this.sendTimer = setTimeout(() => this.sendDue(), Math.max(0, top.due - performance.now()));
+  }
+
+  /** Send every message that is due, each stamped with the time it was due (coordinated omission). */
+  private sendDue(): void {
+    this.sendTimer = undefined;
+    this.sendWakeAt = Number.POSITIVE_INFINITY;
+    const now = performance.now();
+    const heap = this.heap;
+    for (let user = heap.peek(); user !== undefined && user.due <= now; user = heap.peek()) {
+      if (!this.sending(user) || user.blocked || user.inFlight >= this.cap) {
+        // Parked: a reply, a 'drain' or the end brings it back (or not).
+        heap.remove(user);
+        continue;
+      }
+      this.send(user, user.due, now);
+      user.due += this.intervalMs;
+      heap.topChanged();
+    }
+    this.armSends();
+  }
+
+  /** A parked user may send again: back on the schedule, its missed messages due at once. */
+  private unpark(user: VirtualUser): void {
+    if (user.heapIndex !== -1 || !this.sending(user) || user.blocked || user.inFlight >= this.cap) return;
+    this.heap.push(user);
+    if (user.due <= performance.now()) this.sendDue();
+    else this.armSends();
+  }
+
+  drained(user: VirtualUser): void {
+    user.blocked = false;
+    if (this.intervalMs > 0) this.unpark(user);
+  }
+
+  // --- replies -----------------------------------------------------------------------------
+
+  received(user: VirtualUser, data: Buffer): void {
+    const now = performance.now();
+    const second = this.counts.second;
+    second.received++;
+    second.bytesReceived += data.length;
+    const id = this.find(user, data);
+    if (id < 0) {
+      second.unsolicited++;
+      return;
+    }
+    const table = this.table;
+    second.latency.recordValue(Math.round((now - table.intendedOf(id)) * 1000));
+    this.counts.serviceTime.recordValue(Math.round((now - table.actualOf(id)) * 1000));
+    table.resolve(id);
+    second.matched++;
+    user.inFlight--;
+    user.trim(table);
+    this.lastResolvedAt = Date.now();
+    this.next(user, now);
+  }
+
+  /** After a request of `user` resolved: send the next, close it if it is done, end the run if all are. */
+  private next(user: VirtualUser, now: number): void {
+    if (this.intervalMs > 0) this.unpark(user);
+    else this.fill(user, now);
+    if (this.done(user)) this.finishUser(user);
+    this.afterResolve();
+  }
+
+  /** The request `data` answers: the oldest awaiting one it matches, or -1. */
+  private find(user: VirtualUser, data: Buffer): number {
+    const table = this.table;
+    const queue = user.queue;
+    const match = this.options.match;
+    const key = match.kind === 'json' ? jsonKey(data, match.steps) : undefined;
+    if (match.kind === 'json' && key === undefined) return -1;
+    for (let i = user.head; i < queue.length; i++) {
+      const id = queue[i]!;
+      if (!table.isWaiting(id)) continue;
+      if (match.kind === 'next') return id;
+      const sent = table.keyOf(id);
+      if (match.kind === 'echo' ? (sent as Buffer).equals(data) : sent === key) return id;
+    }
+    return -1;
+  }
+
+  private sweep(): void {
+    const now = performance.now();
+    const expired = this.expiredUsers;
+    const second = this.counts.second;
+    this.table.expire(now - this.options.replyTimeoutMs, (user) => {
+      user.inFlight--;
+      second.timedOut++;
+      second.errors++;
+      expired.push(user);
+    });
+    if (expired.length === 0) return;
+    this.lastResolvedAt = Date.now();
+    for (const user of expired) {
+      user.trim(this.table);
+      if (user.state === 'open') this.next(user, now);
+    }
+    expired.length = 0;
+  }
+
+  // --- closing -------------------------------------------------------------------------------
+
+  /** --messages: everything sent and every reply in (or timed out). */
+  private done(user: VirtualUser): boolean {
+    const messages = this.options.messages;
+    return messages !== undefined && user.sent >= messages && user.inFlight === 0;
+  }
+
+  private finishUser(user: VirtualUser): void {
+    if (user.closingByRun || user.state !== 'open') return;
+    user.closingByRun = true;
+    this.heap.remove(user);
+    user.socket!.close(1000);
+  }
+
+  /** Stopping and nothing in flight: close every connection. */
+  private afterResolve(): void {
+    if (!this.stopping || this.closingAll || this.table.count > 0) return;
+    this.closingAll = true;
+    for (const user of this.users) if (user.state === 'open') this.finishUser(user);
+    this.checkFinished();
+  }
+
+  closed(user: VirtualUser, code: number): void {
+    const counts = this.counts;
+    const second = counts.second;
+    if (user.state === 'connecting') {
+      this.connectFailed(user);
+    } else {
+      counts.open--;
+      second.closed++;
+      bump(second.closeCodes, code);
+      if (!user.closingByRun && !this.closingAll) {
+        counts.lost++;
+        second.errors++;
+      }
+      // What it still waited for will not come now.
+      const table = this.table;
+      for (let i = user.head; i < user.queue.length; i++) {
+        const id = user.queue[i]!;
+        if (!table.isWaiting(id)) continue;
+        table.resolve(id);
+        counts.unmatched++;
+        this.lastResolvedAt = Date.now();
+      }
+      user.queue.length = 0;
+      user.head = 0;
+      user.inFlight = 0;
+      this.heap.remove(user);
+    }
+    user.state = 'closed';
+    user.socket = undefined;
+    this.closedUsers++;
+    this.afterResolve();
+    this.checkFinished();
+  }
+
+  private connectFailed(user: VirtualUser): void {
+    const counts = this.counts;
+    const error = user.socket!.connectError as (Error & { code?: string; status?: number }) | undefined;
+    if (this.stopping && error?.code === 'WS_ERR_CLOSED_BEFORE_OPEN') {
+      counts.abandoned++;
+      return;
+    }
+    counts.second.failed++;
+    counts.second.errors++;
+    if (error?.name === 'HandshakeError' && typeof error.status === 'number' && error.status > 0) bump(counts.handshakeFailures, String(error.status));
+    else bump(counts.connectErrors, error?.code ?? error?.name ?? 'unknown');
+  }
+
+  /** The end: every user that was to connect has, and every connection has closed (or never opened). */
+  private checkFinished(): void {
+    if (this.finished) return;
+    const allAttempted = this.stopping || this.nextToOpen === this.users.length;
+    if (!allAttempted || this.closedUsers < this.counts.attempted) return;
+    if (!this.stopping) {
+      // --messages: every user is done; the run measured until the last reply.
+      this.stopping = true;
+      this.measuredUntil = this.lastResolvedAt || Date.now();
+    }
+    this.finished = true;
+    clearTimeout(this.stopTimer);
+    clearTimeout(this.connectTimer);
+    clearTimeout(this.sendTimer);
+    clearInterval(this.sweepTimer);
+    clearTimeout(this.secondTimer);
+    this.post(this.counts.endSecond(this.secondIndex));
+    this.post(this.counts.done(this.measuredUntil));
+  }
+
+  // --- seconds ---------------------------------------------------------------------------------
+
+  private armSecond(): void {
+    const boundary = this.startPerf + (this.secondIndex + 1) * 1000;
+    this.secondTimer = setTimeout(() => {
+      this.post(this.counts.endSecond(this.secondIndex));
+      this.secondIndex++;
+      this.armSecond();
+    }, boundary - performance.now());
+  }
+}
+
+/** The public client's options for every connection of the run (the source address is added per address). */
+function clientOptionsOf(options: LoadOptions): ClientOptions {
+  const client = options.client;
+  return {
+    protocols: client.protocols,
+    headers: client.headers,
+    ...(client.origin !== undefined && { origin: client.origin }),
+    ...(client.host !== undefined && { host: client.host }),
+    ...(client.auth !== undefined && { auth: client.auth }),
+    ...(client.ca !== undefined && { ca: client.ca }),
+    ...(client.cert !== undefined && { cert: client.cert }),
+    ...(client.key !== undefined && { key: client.key }),
+    ...(client.passphrase !== undefined && { passphrase: client.passphrase }),
+    rejectUnauthorized: client.rejectUnauthorized,
+    perMessageDeflate: client.compression,
+    ...(client.maxMessageSize !== undefined && { maxMessageSize: client.maxMessageSize }),
+    handshakeTimeout: client.handshakeTimeoutMs,
+    closeTimeout: CLOSE_TIMEOUT_MS,
+  };
+}
+
+// Shared listeners: `this` is the socket, which carries its user and run.
+function onOpen(this: UserSocket): void {
+  this[kRun].opened(this[kUser]);
+}
+
+function onMessage(this: UserSocket, data: Buffer): void {
+  this[kRun].received(this[kUser], data);
+}
+
+function onClose(this: UserSocket, code: number): void {
+  this[kRun].closed(this[kUser], code);
+}
+
+function onDrain(this: UserSocket): void {
+  this[kRun].drained(this[kUser]);
+}
