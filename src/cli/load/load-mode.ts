@@ -1,6 +1,7 @@
 /** `wscope load URL`: the run, its live view, its summary, --json and the thresholds' exit code. */
 import { writeFileSync } from 'node:fs';
 import { evaluateThresholds, type LoadResult, startLoad } from '../../load/index.js';
+import { writeReport } from '../../load/report/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { colorWanted, palette } from '../terminal/colors.js';
 import { LiveView } from './live-view.js';
@@ -40,6 +41,14 @@ export async function runLoad(settings: LoadSettings): Promise<ExitCode> {
       writeFileSync(settings.json, `${JSON.stringify(result, null, 2)}\n`);
     } catch (error) {
       process.stderr.write(`error: cannot write ${settings.json}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      return ExitCode.Internal;
+    }
+  }
+  if (settings.report !== undefined) {
+    try {
+      await writeReport(result, settings.report);
+    } catch (error) {
+      process.stderr.write(`error: cannot write ${settings.report}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
       return ExitCode.Internal;
     }
   }

@@ -26,6 +26,8 @@ export interface LoadSettings {
   options: LoadOptions;
   /** --json FILE. */
   json?: string;
+  /** --report FILE.html. */
+  report?: string;
   thresholds: Threshold[];
   quiet: boolean;
   color: boolean;
@@ -119,9 +121,11 @@ export function readLoadSettings(url: string | undefined, raw: RawOptions): Load
   const problem = checkMessage(options);
   if (problem !== undefined) throw new UsageError(problem);
   const json = get<string | undefined>(raw, 'json');
+  const report = get<string | undefined>(raw, 'report');
   return {
     options,
     ...(json !== undefined && { json }),
+    ...(report !== undefined && { report }),
     thresholds,
     quiet: get<boolean | undefined>(raw, 'quiet') ?? false,
     color: get<boolean | undefined>(raw, 'color') ?? true,

@@ -28,7 +28,11 @@ const line = (label: string, stroke: string, unit: string): uPlot.Series => ({
   value: (_self, value) => (value === null || value === undefined ? '–' : `${Number(value).toPrecision(3)}${unit}`),
 });
 
-const secondsAxis: uPlot.Axis = { label: 'second of the run', values: (_self, ticks) => ticks.map((t) => `${t} s`) };
+const secondsAxis: uPlot.Axis = {
+  label: 'second of the run',
+  incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600],
+  values: (_self, ticks) => ticks.map((t) => `${t} s`),
+};
 
 function timePlot(id: string, yLabel: string, series: uPlot.Series[], values: Array<(number | null)[]>): void {
   const element = place(id);
