@@ -78,6 +78,7 @@ export function wscopeLoadArgs(shape: LoadShape, extra: readonly string[] = []):
     'echo',
     '--duration',
     String(shape.seconds),
+    '--quiet',
     ...extra,
   ];
 }
