@@ -18,6 +18,7 @@ import { benchPath, fileLimits, pinningNote, ServerProcess } from './lib/process
 import { checkTargets, markdownTable, microTable, scenarioTable, textTable, type TargetCheck } from './lib/report.js';
 import type { MicroRow } from './micro.js';
 import { runTraceBenchChild } from './trace.js';
+import { runLoadBenchChild, type LoadBenchResult } from './load-bench.js';
 import { wsNativeStatus } from './lib/ws-internals.js';
 
 const args = process.argv.slice(2);
@@ -63,6 +64,12 @@ async function main(): Promise<void> {
 
   if (!filter || 'trace'.includes(filter)) await runTraceBenchChild(quick);
 
+  let loadTool: LoadBenchResult | undefined;
+  if (!filter || 'load-tool'.includes(filter)) {
+    log('load tester (wscope load against a raw-socket generator and Artillery):');
+    loadTool = await runLoadBenchChild(quick);
+  }
+
   const servers = new Map<boolean, Promise<Record<Side, ServerProcess>>>();
   let deflate: Promise<boolean> | undefined;
   const context: Context = {
@@ -106,10 +113,10 @@ async function main(): Promise<void> {
   if (rows.some((row) => row.section === 'server')) log(`${textTable(scenarioTable(rows, 'server'))}\n`);
   if (rows.some((row) => row.section === 'client')) log(`${textTable(scenarioTable(rows, 'client'))}\n`);
   if (microRows.length > 0) log(`${textTable(microTable(microRows))}\n`);
-  for (const check of checks) log(`${check.met ? 'MET    ' : 'NOT MET'} ${check.target}: ${check.detail}`);
+  for (const check of [...checks, ...(loadTool?.checks ?? [])]) log(`${check.met ? 'MET    ' : 'NOT MET'} ${check.target}: ${check.detail}`);
   log(`\ndone in ${seconds.toFixed(0)} s`);
   if (writeDocs) {
-    writeFileSync(docsPath(), renderDocs(rows, microRows, checks, seconds));
+    writeFileSync(docsPath(), renderDocs(rows, microRows, checks, seconds, loadTool));
     log(`wrote ${docsPath()}`);
   }
 }
@@ -144,7 +151,7 @@ function keptNotes(): string {
   return `${NOTES_START}\n${NOTES_END}`;
 }
 
-function renderDocs(rows: readonly Row[], microRows: readonly MicroRow[], checks: readonly TargetCheck[], seconds: number): string {
+function renderDocs(rows: readonly Row[], microRows: readonly MicroRow[], checks: readonly TargetCheck[], seconds: number, loadTool?: LoadBenchResult): string {
   const command = `npm run bench${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`;
   const native = wsNativeStatus();
   const out: string[] = [
@@ -179,6 +186,7 @@ function renderDocs(rows: readonly Row[], microRows: readonly MicroRow[], checks
   if (microRows.length > 0) {
     out.push("## Micro-benchmarks of the hot paths (one process, ours vs ws's own functions)", '', markdownTable(microTable(microRows)), '');
   }
+  if (loadTool) out.push(loadTool.markdown);
   out.push(
     '## How it is measured',
     '',

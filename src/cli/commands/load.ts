@@ -71,6 +71,12 @@ function defineRun(command: Command): void {
   const out = group('Results:');
   out(new Option('--json <file>', 'write every figure and the histograms as JSON (compare and merge read it)'));
   out(
+    new Option('--prometheus <port>', 'serve the counters on http://127.0.0.1:PORT/metrics (Prometheus text format) while the run lasts').argParser(
+      integer(0, 65535),
+    ),
+  );
+  out(new Option('--report <file>', 'write an HTML report: the summary and plots of latency, throughput and connections (one file, works offline)'));
+  out(
     new Option('--threshold <expr>', "fail the run (exit 14) unless this holds: 'p99<50ms', 'errors<0.1%', 'rate>1000/s'; repeat for several").argParser(
       collect,
     ),

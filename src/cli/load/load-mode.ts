@@ -1,6 +1,8 @@
 /** `wscope load URL`: the run, its live view, its summary, --json and the thresholds' exit code. */
 import { writeFileSync } from 'node:fs';
 import { evaluateThresholds, type LoadResult, startLoad } from '../../load/index.js';
+import { startPrometheus } from '../../load/metrics/index.js';
+import { writeReport } from '../../load/report/index.js';
 import { ExitCode } from '../exit-codes.js';
 import { colorWanted, palette } from '../terminal/colors.js';
 import { LiveView } from './live-view.js';
@@ -17,7 +19,23 @@ export async function runLoad(settings: LoadSettings): Promise<ExitCode> {
         connections: options.connections,
         durationSeconds: options.durationMs === undefined ? null : options.durationMs / 1000,
       });
-  const run = startLoad(options, { onSecond: (sample, totals) => view?.update(sample, totals) });
+  let metrics: Awaited<ReturnType<typeof startPrometheus>> | undefined;
+  if (settings.prometheus !== undefined) {
+    try {
+      metrics = await startPrometheus(settings.prometheus);
+    } catch (error) {
+      process.stderr.write(
+        `error: --prometheus ${settings.prometheus}: cannot listen on 127.0.0.1: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`,
+      );
+      return ExitCode.Usage;
+    }
+  }
+  const run = startLoad(options, {
+    onSecond: (sample, totals) => {
+      view?.update(sample, totals);
+      metrics?.update(sample, totals);
+    },
+  });
   // The first Ctrl-C ends the run as its end would (replies awaited, connections closed, summary);
   // a second one leaves at once.
   const onInterrupt = () => {
@@ -31,6 +49,7 @@ export async function runLoad(settings: LoadSettings): Promise<ExitCode> {
     result = await run.result;
   } finally {
     process.off('SIGINT', onInterrupt);
+    await metrics?.close();
   }
   view?.end();
   if (settings.thresholds.length > 0) result.thresholds = evaluateThresholds(settings.thresholds, result);
@@ -40,6 +59,14 @@ export async function runLoad(settings: LoadSettings): Promise<ExitCode> {
       writeFileSync(settings.json, `${JSON.stringify(result, null, 2)}\n`);
     } catch (error) {
       process.stderr.write(`error: cannot write ${settings.json}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+      return ExitCode.Internal;
+    }
+  }
+  if (settings.report !== undefined) {
+    try {
+      await writeReport(result, settings.report);
+    } catch (error) {
+      process.stderr.write(`error: cannot write ${settings.report}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
       return ExitCode.Internal;
     }
   }

@@ -25,6 +25,10 @@ export interface LoadSettings {
   options: LoadOptions;
   /** --json FILE. */
   json?: string;
+  /** --report FILE.html. */
+  report?: string;
+  /** --prometheus PORT: serve /metrics on 127.0.0.1:PORT while the run lasts. */
+  prometheus?: number;
   thresholds: Threshold[];
   quiet: boolean;
   color: boolean;
@@ -114,9 +118,13 @@ export function readLoadSettings(url: string | undefined, raw: RawOptions): Load
   const problem = checkMessage(options);
   if (problem !== undefined) throw new UsageError(problem);
   const json = get<string | undefined>(raw, 'json');
+  const report = get<string | undefined>(raw, 'report');
+  const prometheus = get<number | undefined>(raw, 'prometheus');
   return {
     options,
     ...(json !== undefined && { json }),
+    ...(report !== undefined && { report }),
+    ...(prometheus !== undefined && { prometheus }),
     thresholds,
     quiet: get<boolean | undefined>(raw, 'quiet') ?? false,
     color: get<boolean | undefined>(raw, 'color') ?? true,
