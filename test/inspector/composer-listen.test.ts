@@ -53,7 +53,7 @@ describe('the composer: listen --inspect', { timeout: 120_000 }, () => {
     const page = await browser.newPage();
     await page.goto(url.href);
     await textBecomes(page.getByRole('status', { name: 'Session' }), 'live');
-    const to = page.getByLabel('To');
+    const to = page.getByLabel('To', { exact: true });
     await textBecomes(to.locator('option').first(), 'All clients (2)');
     const options = await to.locator('option').allTextContents();
     assert.deepEqual(

@@ -93,7 +93,7 @@ export function Composer({ clients, connections, send }: ComposerProps) {
         {clients && (
           <label>
             To{' '}
-            <select value={String(target)} onChange={(e) => setTo(e.currentTarget.value === 'all' ? 'all' : Number(e.currentTarget.value))}>
+            <select aria-label="To" value={String(target)} onChange={(e) => setTo(e.currentTarget.value === 'all' ? 'all' : Number(e.currentTarget.value))}>
               <option value="all">All clients ({open.length})</option>
               {open.map((c) => (
                 <option key={c.conn} value={String(c.conn)}>
