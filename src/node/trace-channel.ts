@@ -57,6 +57,10 @@ export function publish(event: TraceEvent): void {
 
 /** With `secrets`, only the headers asked for by name are redacted. */
 function withHeadersRedacted(event: TraceEvent): TraceEvent {
-  if (event.event !== 'handshake' || extraHeaders.size === 0) return event;
-  return { ...event, requestHeaders: redactHeaders(event.requestHeaders, extraHeaders), responseHeaders: redactHeaders(event.responseHeaders, extraHeaders) };
+  if (extraHeaders.size === 0) return event;
+  if (event.event === 'handshake')
+    return { ...event, requestHeaders: redactHeaders(event.requestHeaders, extraHeaders), responseHeaders: redactHeaders(event.responseHeaders, extraHeaders) };
+  if (event.event === 'grpc-start') return { ...event, metadata: redactHeaders(event.metadata, extraHeaders) };
+  if (event.event === 'grpc-end') return { ...event, trailers: redactHeaders(event.trailers, extraHeaders) };
+  return event;
 }

@@ -37,7 +37,8 @@ export function redactUrlPasswords(text: string): string {
 const USERINFO_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#@]*@/gi;
 
 /**
- * The same event with its secrets (credential headers, URL passwords) replaced. `headerNames`
+ * The same event with its secrets (credential headers, URL passwords, and the same keys in gRPC
+ * metadata and trailers) replaced. `headerNames`
  * (lower case) replaces the headers redacted, SECRET_HEADERS by default.
  */
 export function redactEvent<T extends TraceEvent>(event: T, headerNames: ReadonlySet<string> = SECRET_HEADERS): T {
@@ -49,6 +50,8 @@ export function redactEvent<T extends TraceEvent>(event: T, headerNames: Readonl
       responseHeaders: redactHeaders(event.responseHeaders, headerNames),
     };
   }
+  if (event.event === 'grpc-start') return { ...event, metadata: redactHeaders(event.metadata, headerNames) };
+  if (event.event === 'grpc-end') return { ...event, trailers: redactHeaders(event.trailers, headerNames) };
   if (event.event === 'error') {
     return { ...event, message: redactUrlPasswords(event.message), ...(event.url !== undefined && { url: redactUrl(event.url) }) };
   }

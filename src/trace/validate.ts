@@ -1,4 +1,4 @@
-import { TRACE_EVENT_NAMES, type TraceEvent } from './events.js';
+import { GRPC_CALL_KINDS, TRACE_EVENT_NAMES, type TraceEvent } from './events.js';
 import { decodePayload, isCanonicalBase64 } from './payload.js';
 
 /** A trace that cannot be read: says which field is wrong and why (the JSONL reader adds the line). */
@@ -56,6 +56,24 @@ export function validateTraceEvent(value: unknown): TraceEvent {
     case 'error':
       requireString(event, 'code');
       requireString(event, 'message');
+      break;
+    case 'grpc-start':
+      if (event['role'] !== 'client' && event['role'] !== 'server') throw new TraceFormatError('"role" must be "client" or "server"');
+      requireString(event, 'method');
+      if (!(GRPC_CALL_KINDS as readonly unknown[]).includes(event['kind']))
+        throw new TraceFormatError(`"kind" must be one of ${GRPC_CALL_KINDS.join(', ')}, got ${JSON.stringify(event['kind'])}`);
+      requireHeaders(event, 'metadata');
+      if (event['peer'] !== undefined) requireString(event, 'peer');
+      break;
+    case 'grpc-message':
+      requireNumber(event, 'size', isSize, 'a byte count');
+      if (!Object.hasOwn(event, 'json')) throw new TraceFormatError('"json" is missing: the message as JSON');
+      break;
+    case 'grpc-end':
+      requireNumber(event, 'code', (n) => Number.isInteger(n) && n >= 0, 'a gRPC status code');
+      requireString(event, 'name');
+      requireString(event, 'message');
+      requireHeaders(event, 'trailers');
       break;
   }
   return event as unknown as TraceEvent;
