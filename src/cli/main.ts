@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help } from 'commander';
 import { connectCommand } from './commands/connect.js';
+import { grpcCommand } from './commands/grpc.js';
 import { inspectCommand } from './commands/inspect.js';
 import { listenCommand } from './commands/listen.js';
 import { mockCommand } from './commands/mock.js';
@@ -30,6 +31,7 @@ export const SUBCOMMANDS: readonly Subcommand[] = [
   inspectCommand,
   runCommand,
   mockCommand,
+  grpcCommand,
 ];
 
 const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };

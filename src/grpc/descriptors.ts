@@ -1,0 +1,109 @@
+/**
+ * The one form every descriptor source hands back (`--proto` files, a `--protoset`, server
+ * reflection), so listing, describing, calling and serving never ask where the schema came from.
+ *
+ * A `GrpcDescriptors` holds both views of the same schema:
+ * - `root`, a resolved protobufjs Root: what encodes and decodes messages, and what `describe`
+ *   walks. Field names are kept as written in the .proto (`keepCase`, as a FileDescriptorProto
+ *   holds them); the proto3 JSON names are derived from them by ./json-names.ts.
+ * - `files`, the same schema as serialized FileDescriptorProtos, each dependency before the
+ *   files that import it: what a reflection server answers with and what a protoset file holds.
+ *   From a protoset or reflection these are the bytes as received; from .proto files protobufjs
+ *   writes them (one file per package, so file names are protobufjs's, not the source's).
+ */
+import protoLoader from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
+import descriptor from 'protobufjs/ext/descriptor/index.js';
+import { GrpcSchemaError } from './errors.js';
+
+export interface GrpcDescriptors {
+  root: protobuf.Root;
+  files: Uint8Array[];
+  /** Where the schema came from, for messages: `--proto api.proto`, `reflection (127.0.0.1:50051)`. */
+  source: string;
+}
+
+/** The schema from serialized FileDescriptorProtos (a protoset's `file` list, or reflection's answers). */
+export function descriptorsFromFiles(files: readonly Uint8Array[], source: string): GrpcDescriptors {
+  const ordered = dependenciesFirst(files.map((bytes) => ({ bytes, proto: decodeFile(bytes, source) })));
+  const set = descriptor.FileDescriptorSet.fromObject({ file: ordered.map((file) => file.proto) });
+  let root: protobuf.Root;
+  try {
+    root = (protobuf.Root as unknown as { fromDescriptor(set: protobuf.Message): protobuf.Root }).fromDescriptor(set);
+    root.resolveAll();
+  } catch (error) {
+    throw new GrpcSchemaError(`${source}: ${messageOf(error)}`);
+  }
+  return { root, files: ordered.map((file) => file.bytes), source };
+}
+
+/** The schema from a serialized FileDescriptorSet (`protoc --descriptor_set_out=FILE --include_imports`). */
+export function descriptorsFromFileDescriptorSet(bytes: Uint8Array, source: string): GrpcDescriptors {
+  let set: { file?: unknown[] };
+  try {
+    set = descriptor.FileDescriptorSet.decode(bytes) as unknown as { file?: unknown[] };
+  } catch (error) {
+    throw new GrpcSchemaError(`${source}: not a FileDescriptorSet (${messageOf(error)})`);
+  }
+  const files = (set.file ?? []).map((file) => descriptor.FileDescriptorProto.encode(file as protobuf.Message).finish());
+  if (files.length === 0) throw new GrpcSchemaError(`${source}: the FileDescriptorSet holds no files`);
+  return descriptorsFromFiles(files, source);
+}
+
+/** The schema from a resolved protobufjs Root (loaded from .proto text). */
+export function descriptorsFromRoot(root: protobuf.Root, source: string): GrpcDescriptors {
+  root.resolveAll();
+  const set = (root as unknown as { toDescriptor(syntax: string): { file: protobuf.Message[] } }).toDescriptor('proto3');
+  const files = set.file.map((file) => descriptor.FileDescriptorProto.encode(file).finish());
+  return { root, files: dependenciesFirst(files.map((bytes) => ({ bytes, proto: decodeFile(bytes, source) }))).map((f) => f.bytes), source };
+}
+
+/** The schema as one serialized FileDescriptorSet, as a `--protoset` file holds it. */
+export function fileDescriptorSetOf(descriptors: GrpcDescriptors): Uint8Array {
+  const files = descriptors.files.map((bytes) => descriptor.FileDescriptorProto.decode(bytes));
+  return descriptor.FileDescriptorSet.encode(descriptor.FileDescriptorSet.fromObject({ file: files })).finish();
+}
+
+/**
+ * The schema as @grpc/proto-loader's PackageDefinition: what `grpc.Server.addService` and
+ * @grpc/reflection's `ReflectionService` take. `options` are proto-loader's (how the handlers
+ * see messages); names are kept as in the .proto.
+ */
+export function packageDefinitionOf(descriptors: GrpcDescriptors, options: protoLoader.Options = {}): protoLoader.PackageDefinition {
+  return protoLoader.loadFileDescriptorSetFromBuffer(Buffer.from(fileDescriptorSetOf(descriptors)), { keepCase: true, ...options });
+}
+
+interface DecodedFile {
+  bytes: Uint8Array;
+  proto: { name?: string; dependency?: string[] };
+}
+
+function decodeFile(bytes: Uint8Array, source: string): DecodedFile['proto'] {
+  try {
+    return descriptor.FileDescriptorProto.decode(bytes) as unknown as DecodedFile['proto'];
+  } catch (error) {
+    throw new GrpcSchemaError(`${source}: a file descriptor does not decode (${messageOf(error)})`);
+  }
+}
+
+/** Each file after the files it imports (protobufjs resolves a file's types against those already read). */
+function dependenciesFirst(files: DecodedFile[]): DecodedFile[] {
+  const byName = new Map(files.map((file) => [file.proto.name ?? '', file]));
+  const ordered: DecodedFile[] = [];
+  const seen = new Set<DecodedFile>();
+  const visit = (file: DecodedFile): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const dependency of file.proto.dependency ?? []) {
+      const imported = byName.get(dependency);
+      if (imported) visit(imported);
+    }
+    ordered.push(file);
+  };
+  for (const file of files) visit(file);
+  return ordered;
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
