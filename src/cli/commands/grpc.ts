@@ -8,6 +8,7 @@ import { schemaFlags, schemaFromFiles } from '../grpc/schema-flags.js';
 import { reportingSchemaErrors } from '../grpc/schema-source.js';
 import { splitOperands } from '../grpc/target.js';
 import type { RawOptions } from '../flags.js';
+import { grpcServeCommand } from './grpc-serve.js';
 import type { Subcommand } from './subcommand.js';
 
 const grpcListCommand: Subcommand = {
@@ -44,7 +45,7 @@ const grpcListCommand: Subcommand = {
 };
 
 /** The gRPC subcommands, in the order `wscope grpc --help` lists them. */
-export const GRPC_SUBCOMMANDS: readonly Subcommand[] = [grpcListCommand];
+export const GRPC_SUBCOMMANDS: readonly Subcommand[] = [grpcListCommand, grpcServeCommand];
 
 export const grpcCommand: Subcommand = {
   name: 'grpc',

@@ -2,6 +2,6 @@
 export { GrpcMockServer, type GrpcMockOptions } from './mock-server.js';
 export type { GrpcMockCallReport } from './mock-call.js';
 export { loadFixtures, GrpcMocksFileError, type Fixtures, type FixtureRule, type FixtureStatus } from './load-fixtures.js';
-export { methodsOf, type MockMethod } from './methods.js';
+export { methodsOf, methodOf, type MockMethod } from './methods.js';
 export { generateMessage } from './generate.js';
 export { GENERATED_STREAM_LENGTH } from './answer.js';

@@ -1,11 +1,11 @@
-/** Every method of every service in a set of protos, with its kind and message types resolved. */
-import protobuf from 'protobufjs';
-import type { GrpcCallKind } from '../../trace/events.js';
+/** Every method of every service in a schema, with its kind and message types resolved. */
+import type protobuf from 'protobufjs';
+import { fullName, listServices, type MethodKind, methodKind } from '../schema.js';
 
 export interface MockMethod {
   /** `/package.Service/Method`, the HTTP/2 path a call goes to. */
   path: string;
-  kind: GrpcCallKind;
+  kind: MethodKind;
   requestType: protobuf.Type;
   responseType: protobuf.Type;
 }
@@ -14,31 +14,20 @@ export interface MockMethod {
 const REFLECTION = /^grpc\.reflection\./;
 
 export function methodsOf(root: protobuf.Root): MockMethod[] {
-  root.resolveAll();
   const methods: MockMethod[] = [];
-  const visit = (namespace: protobuf.NamespaceBase): void => {
-    for (const nested of namespace.nestedArray) {
-      if (nested instanceof protobuf.Service) {
-        const service = nested.fullName.slice(1);
-        if (REFLECTION.test(service)) continue;
-        for (const method of nested.methodsArray) {
-          methods.push({
-            path: `/${service}/${method.name}`,
-            kind: kindOf(Boolean(method.requestStream), Boolean(method.responseStream)),
-            requestType: method.resolvedRequestType!,
-            responseType: method.resolvedResponseType!,
-          });
-        }
-      } else if (nested instanceof protobuf.Namespace) {
-        visit(nested);
-      }
-    }
-  };
-  visit(root);
+  for (const service of listServices(root)) {
+    if (REFLECTION.test(fullName(service))) continue;
+    for (const method of service.methodsArray) methods.push(methodOf(method));
+  }
   return methods;
 }
 
-export function kindOf(requestStream: boolean, responseStream: boolean): GrpcCallKind {
-  if (requestStream) return responseStream ? 'bidi-streaming' : 'client-streaming';
-  return responseStream ? 'server-streaming' : 'unary';
+export function methodOf(method: protobuf.Method): MockMethod {
+  method.resolve();
+  return {
+    path: `/${fullName(method.parent!)}/${method.name}`,
+    kind: methodKind(method),
+    requestType: method.resolvedRequestType!,
+    responseType: method.resolvedResponseType!,
+  };
 }

@@ -15,17 +15,16 @@ import {
   type ServerUnaryCall,
   type ServerWritableStream,
 } from '@grpc/grpc-js';
-import { fromJSON } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import type protobuf from 'protobufjs';
+import { type GrpcDescriptors, packageDefinitionOf } from '../descriptors.js';
 import { type Answer, answerFor } from './answer.js';
 import type { Fixtures } from './load-fixtures.js';
 import { type MockMethod, methodsOf } from './methods.js';
 import { MockCall, type GrpcMockCallReport } from './mock-call.js';
 
 export interface GrpcMockOptions {
-  /** The protos, loaded. */
-  root: protobuf.Root;
+  /** The schema served (from .proto files or a protoset). */
+  descriptors: GrpcDescriptors;
   /** From a --mocks file (loadFixtures); none: every method answers with generated messages. */
   fixtures?: Fixtures;
   /** Each call, once it ended. */
@@ -41,12 +40,12 @@ export class GrpcMockServer {
   private readonly onCall: (call: GrpcMockCallReport) => void;
 
   constructor(private readonly options: GrpcMockOptions) {
-    this.methods = methodsOf(options.root);
+    this.methods = methodsOf(options.descriptors.root);
     this.fixtures = options.fixtures ?? new Map();
     this.onCall = options.onCall ?? (() => {});
     for (const method of this.methods) this.register(method);
     // @grpc/reflection reads the file descriptors of a proto-loader package definition; it serves both versions.
-    new ReflectionService(fromJSON(options.root.toJSON())).addToServer(this.server);
+    new ReflectionService(packageDefinitionOf(options.descriptors)).addToServer(this.server);
   }
 
   /** Listen on `host:port` (port 0: any free one); resolves with the port. Plaintext unless credentials say otherwise. */
@@ -69,7 +68,7 @@ export class GrpcMockServer {
   }
 
   private register(method: MockMethod): void {
-    const start = (call: ConstructorParameters<typeof MockCall>[1]) => new MockCall(method, call, this.options.root, this.onCall);
+    const start = (call: ConstructorParameters<typeof MockCall>[1]) => new MockCall(method, call, this.options.descriptors.root, this.onCall);
     switch (method.kind) {
       case 'unary':
         this.server.register(

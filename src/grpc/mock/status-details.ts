@@ -31,7 +31,7 @@ function googleRpc(): protobuf.Root {
   if (!bundled) {
     const root = new protobuf.Root();
     for (const file of ['google/protobuf/any.proto', 'google/protobuf/duration.proto']) root.addJSON(protobuf.common.get(file)?.nested ?? {});
-    bundled = protobuf.parse(GOOGLE_RPC, root).root;
+    bundled = protobuf.parse(GOOGLE_RPC, root, { keepCase: true }).root;
     bundled.resolveAll();
   }
   return bundled;
@@ -57,7 +57,7 @@ export function encodeStatusDetails(code: number, message: string, details: Read
     const { '@type': typeUrl, ...fields } = detail;
     const type = detailType(String(typeUrl), served);
     if (!type) throw new Error(`unknown detail type ${String(typeUrl)}`);
-    return { typeUrl: String(typeUrl), value: type.encode(type.fromObject(fields)).finish() };
+    return { type_url: String(typeUrl), value: type.encode(type.fromObject(fields)).finish() };
   });
   return Buffer.from(status.encode(status.fromObject({ code, message, details: anys })).finish());
 }
