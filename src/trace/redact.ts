@@ -1,4 +1,4 @@
-import type { HeaderPairs, TraceEvent } from './events.js';
+import type { AnyTraceEvent, HeaderPairs } from './events.js';
 
 /** Header fields whose values are credentials: a trace shared in a bug report must not carry them. */
 export const SECRET_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
@@ -41,7 +41,7 @@ const USERINFO_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#@]*@/gi;
  * metadata and trailers) replaced. `headerNames`
  * (lower case) replaces the headers redacted, SECRET_HEADERS by default.
  */
-export function redactEvent<T extends TraceEvent>(event: T, headerNames: ReadonlySet<string> = SECRET_HEADERS): T {
+export function redactEvent<T extends AnyTraceEvent>(event: T, headerNames: ReadonlySet<string> = SECRET_HEADERS): T {
   if (event.event === 'handshake') {
     return {
       ...event,
