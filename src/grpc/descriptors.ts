@@ -30,6 +30,7 @@ export function descriptorsFromFiles(files: readonly Uint8Array[], source: strin
   let root: protobuf.Root;
   try {
     root = (protobuf.Root as unknown as { fromDescriptor(set: protobuf.Message): protobuf.Root }).fromDescriptor(set);
+    restoreMapFields(root, mapEntriesOf(ordered.map((file) => file.proto as DescriptorFile)));
     root.resolveAll();
   } catch (error) {
     throw new GrpcSchemaError(`${source}: ${messageOf(error)}`);
@@ -71,6 +72,92 @@ export function fileDescriptorSetOf(descriptors: GrpcDescriptors): Uint8Array {
  */
 export function packageDefinitionOf(descriptors: GrpcDescriptors, options: protoLoader.Options = {}): protoLoader.PackageDefinition {
   return protoLoader.loadFileDescriptorSetFromBuffer(Buffer.from(fileDescriptorSetOf(descriptors)), { keepCase: true, ...options });
+}
+
+interface DescriptorField {
+  name: string;
+  number: number;
+  type: number;
+  typeName?: string;
+}
+interface DescriptorMessage {
+  name: string;
+  field?: DescriptorField[];
+  nestedType?: DescriptorMessage[];
+  options?: { mapEntry?: boolean };
+}
+interface DescriptorFile {
+  package?: string;
+  messageType?: DescriptorMessage[];
+}
+
+/** FieldDescriptorProto.Type's numbers (descriptor.proto) → protobufjs's scalar type names. */
+const SCALAR_TYPES: Record<number, string> = {
+  1: 'double',
+  2: 'float',
+  3: 'int64',
+  4: 'uint64',
+  5: 'int32',
+  6: 'fixed64',
+  7: 'fixed32',
+  8: 'bool',
+  9: 'string',
+  12: 'bytes',
+  13: 'uint32',
+  15: 'sfixed32',
+  16: 'sfixed64',
+  17: 'sint32',
+  18: 'sint64',
+};
+
+/** Every map entry message (`.pkg.Message.CountsEntry`), with its key type and value type. */
+function mapEntriesOf(files: DescriptorFile[]): Map<string, { key: string; value: string }> {
+  const entries = new Map<string, { key: string; value: string }>();
+  const visit = (message: DescriptorMessage, prefix: string) => {
+    const name = `${prefix}.${message.name}`;
+    if (message.options?.mapEntry) {
+      const key = message.field?.find((field) => field.number === 1);
+      const value = message.field?.find((field) => field.number === 2);
+      if (key && value) entries.set(name, { key: SCALAR_TYPES[key.type] ?? 'string', value: value.typeName || (SCALAR_TYPES[value.type] ?? 'bytes') });
+    }
+    for (const nested of message.nestedType ?? []) visit(nested, name);
+  };
+  for (const file of files) for (const message of file.messageType ?? []) visit(message, file.package ? `.${file.package}` : '');
+  return entries;
+}
+
+/**
+ * protobufjs's Root.fromDescriptor reads a map field as `repeated CountsEntry` and sets
+ * `map_entry` on the message that holds it; put back the MapField a .proto's `map<K, V>` makes,
+ * so maps encode, decode and print as maps whatever the schema's source.
+ */
+function restoreMapFields(root: protobuf.Root, entries: Map<string, { key: string; value: string }>): void {
+  const visit = (namespace: protobuf.NamespaceBase) => {
+    if (namespace instanceof protobuf.Type) {
+      if (namespace.options?.['map_entry'] === true) delete namespace.options['map_entry'];
+      for (const field of [...namespace.fieldsArray]) {
+        const entryName = field.repeated ? scopedName(namespace, field.type, entries) : undefined;
+        const entry = entryName === undefined ? undefined : entries.get(entryName);
+        if (!entry) continue;
+        namespace.remove(field);
+        namespace.add(new protobuf.MapField(field.name, field.id, entry.key, entry.value));
+        const entryType = namespace.nested?.[field.type.slice(field.type.lastIndexOf('.') + 1)];
+        if (entryType) namespace.remove(entryType);
+      }
+    }
+    for (const nested of namespace.nestedArray) if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) visit(nested);
+  };
+  visit(root);
+}
+
+/** A type reference's full name, found as protoc finds it: absolute (`.a.B`), else in the innermost enclosing scope that has it. */
+function scopedName(scope: protobuf.NamespaceBase, reference: string, known: Map<string, unknown>): string | undefined {
+  if (reference.startsWith('.')) return reference;
+  for (let at: protobuf.NamespaceBase | null = scope; at; at = at.parent) {
+    const candidate = `${at.fullName}.${reference}`;
+    if (known.has(candidate)) return candidate;
+  }
+  return undefined;
 }
 
 interface DecodedFile {

@@ -2,7 +2,7 @@
 import { Option } from 'commander';
 import { type RawOptions, type RecordingSettings, recordingFlags } from '../flags.js';
 import { schemaFlags, type SchemaSettings } from '../grpc/schema-flags.js';
-import { reportingSchemaErrors } from '../grpc/schema-source.js';
+import { reportingGrpcErrors } from '../grpc/schema-source.js';
 import { examples } from '../help-text.js';
 import { withRecording } from '../recording.js';
 import { UsageError } from '../usage-error.js';
@@ -63,7 +63,7 @@ export const grpcServeCommand: Subcommand = {
       schedule(() => {
         const settings = readSettings(raw);
         return withRecording(settings.recording, () =>
-          reportingSchemaErrors(async () => {
+          reportingGrpcErrors(undefined, async () => {
             // Loaded when the command runs: grpc-js and protobufjs would add to every other command's start-up.
             const { runGrpcServe } = await import('../grpc-serve-mode.js');
             return runGrpcServe(settings);
