@@ -7,15 +7,17 @@ import { ServerCredentials } from '@grpc/grpc-js';
 import { type Fixtures, GrpcMockServer, type GrpcMockCallReport, GrpcMocksFileError, loadFixtures } from '../grpc/mock/index.js';
 import type { GrpcServeSettings } from './commands/grpc-serve.js';
 import { ExitCode } from './exit-codes.js';
+import { codecFor } from './grpc/call-mode.js';
 import { loadSchemaFiles } from './grpc/schema-source.js';
 import { BadFileError, readTextFile } from './recording-file.js';
 
 export async function runGrpcServe(settings: GrpcServeSettings): Promise<ExitCode> {
   const descriptors = loadSchemaFiles(settings.schema);
+  const codec = codecFor(descriptors);
   let fixtures: Fixtures = new Map();
   let credentials = ServerCredentials.createInsecure();
   try {
-    if (settings.mocks !== undefined) fixtures = loadFixtures(settings.mocks, descriptors.root);
+    if (settings.mocks !== undefined) fixtures = loadFixtures(settings.mocks, descriptors.root, codec);
     if (settings.tls) {
       const cert = Buffer.from(readTextFile(settings.tls.cert));
       const key = Buffer.from(readTextFile(settings.tls.key));
@@ -28,7 +30,7 @@ export async function runGrpcServe(settings: GrpcServeSettings): Promise<ExitCod
   }
 
   let calls = 0;
-  const mock = new GrpcMockServer({ descriptors, fixtures, onCall: (call) => process.stderr.write(`${callLine(++calls, call)}\n`) });
+  const mock = new GrpcMockServer({ descriptors, codec, fixtures, onCall: (call) => process.stderr.write(`${callLine(++calls, call)}\n`) });
   let port: number;
   try {
     port = await mock.listen(settings.host, settings.port, credentials);

@@ -36,7 +36,7 @@ const CASES: Array<[string, string, (file: string) => RegExp]> = [
   [
     'a field the message does not have',
     `methods:\n  ${ECHO_SERVICE}/Unary:\n    response: { index: 1, colour: red }\n`,
-    (file) => new RegExp(`^error: ${file}:3:\\d+: methods\\.${ECHO_SERVICE}/Unary\\.response\\.colour: wscope\\.test\\.v1\\.EchoReply has no field "colour"`),
+    (file) => new RegExp(`^error: ${file}:3:\\d+: methods\\.${ECHO_SERVICE}/Unary\\.response\\.colour: wscope\\.test\\.v1\\.EchoReply has no field 'colour' \\(fields: request, index, count, texts\\)$`),
   ],
   [
     'a stream of replies for a unary method',

@@ -14,8 +14,8 @@ import type { MockMethod } from './methods.js';
 export const GENERATED_STREAM_LENGTH = 3;
 
 export interface Answer {
-  /** protobufjs object form. */
-  responses: Array<Record<string, unknown>>;
+  /** Encoded. */
+  responses: Uint8Array[];
   /** undefined: OK. */
   status?: FixtureStatus;
   delayMs: number;
@@ -31,7 +31,7 @@ export function answerFor(method: MockMethod, fixtures: Fixtures, request: unkno
   if (!rule) {
     return {
       responses: [],
-      status: { code: GrpcStatus.NOT_FOUND, message: `wscope mock: no fixture of ${method.path.slice(1)} matched the request`, details: [] },
+      status: { code: GrpcStatus.NOT_FOUND, message: `wscope mock: no fixture of ${method.path.slice(1)} matched the request` },
       delayMs: 0,
       source: 'no fixture matched',
     };
@@ -48,6 +48,7 @@ function fromRule(method: MockMethod, rule: FixtureRule, index: number): Answer 
 
 function generated(method: MockMethod, index: number): Answer {
   const count = method.kind === 'server-streaming' ? GENERATED_STREAM_LENGTH : 1;
-  const responses = Array.from({ length: count }, (_, n) => generateMessage(method.responseType, index + n));
+  const type = method.responseType;
+  const responses = Array.from({ length: count }, (_, n) => type.encode(type.fromObject(generateMessage(type, index + n))).finish());
   return { responses, delayMs: 0, source: 'generated' };
 }

@@ -1,18 +1,20 @@
 /**
  * A `--mocks` file → the fixtures of each method: read (YAML or JSON, every value keeping its
  * place), checked against fixtures-schema.ts with ajv, then against the protos: the method must
- * exist, a unary or client-streaming method answers one message, every message and detail must
- * be one its type can hold. Every mistake is a GrpcMocksFileError starting with `file:line:column`
- * and naming the path inside the file.
+ * exist, a unary or client-streaming method answers one message, every message (and every
+ * status detail) must be proto3 JSON its type can hold — they are encoded now, by the room's
+ * codec, so nothing is found wrong while serving. Every mistake is a GrpcMocksFileError starting
+ * with `file:line:column` and naming the path inside the file.
  */
 import { readFileSync } from 'node:fs';
 import { Ajv, type ErrorObject } from 'ajv';
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import { formatPlace, parseDuration, parseWithPlaces, SourceSyntaxError, type SourcePlaces } from '../../templating/index.js';
+import type { GrpcJsonCodec } from '../json.js';
+import { GrpcJsonError } from '../json-errors.js';
 import { fixturesSchema } from './fixtures-schema.js';
 import { type MockMethod, methodsOf } from './methods.js';
-import { detailType } from './status-details.js';
 
 export class GrpcMocksFileError extends Error {
   override readonly name = 'GrpcMocksFileError';
@@ -21,16 +23,16 @@ export class GrpcMocksFileError extends Error {
 export interface FixtureStatus {
   code: number;
   message: string;
-  /** google.rpc.Status details, each with its "@type". */
-  details: Array<Record<string, unknown>>;
+  /** The encoded google.rpc.Status for `grpc-status-details-bin`, when the fixture gives details. */
+  details?: Uint8Array;
 }
 
 /** One way to answer a method. */
 export interface FixtureRule {
-  /** The request must hold these fields (JSON subset); undefined: any request. */
+  /** The request must hold these fields (JSON subset of its proto3 JSON, default values included); undefined: any request. */
   match?: unknown;
-  /** The replies, in protobufjs' object form; undefined: generated ones. */
-  responses?: Array<Record<string, unknown>>;
+  /** The replies, encoded; undefined: generated ones. */
+  responses?: Uint8Array[];
   /** End with this status (after the replies); undefined: OK. */
   status?: FixtureStatus;
   delayMs: number;
@@ -46,7 +48,8 @@ type Path = ReadonlyArray<string | number>;
 const ajv = new Ajv({ allErrors: true, strict: false });
 const validate = ajv.compile(fixturesSchema);
 
-export function loadFixtures(file: string, root: protobuf.Root): Fixtures {
+/** `codec` encodes the replies and details (the served schema's, with google.rpc's types). */
+export function loadFixtures(file: string, root: protobuf.Root, codec: GrpcJsonCodec): Fixtures {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -61,7 +64,7 @@ export function loadFixtures(file: string, root: protobuf.Root): Fixtures {
     if (error instanceof SourceSyntaxError) throw new GrpcMocksFileError(error.message);
     throw error;
   }
-  return new FixturesReader(file, parsed.value, parsed.places, root).read();
+  return new FixturesReader(file, parsed.value, parsed.places, root, codec).read();
 }
 
 class FixturesReader {
@@ -70,6 +73,7 @@ class FixturesReader {
     private readonly value: unknown,
     private readonly places: SourcePlaces,
     private readonly root: protobuf.Root,
+    private readonly codec: GrpcJsonCodec,
   ) {}
 
   read(): Fixtures {
@@ -104,52 +108,36 @@ class FixturesReader {
       place: formatPlace(this.places.at(this.value, path) ?? { file: this.file, line: 1, column: 1 }),
     };
     if (rule['match'] !== undefined) {
-      this.checkMessage(method.requestType, rule['match'] as Record<string, unknown>, [...path, 'match']);
+      this.encode(method.requestType, rule['match'], [...path, 'match']);
       result.match = rule['match'];
     }
     if (replies) {
-      result.responses = replies.map((reply, index) => {
-        const at = key === 'response' ? [...path, key] : [...path, key, index];
-        this.checkMessage(method.responseType, reply as Record<string, unknown>, at);
-        return reply as Record<string, unknown>;
-      });
+      result.responses = replies.map((reply, index) => this.encode(method.responseType, reply, key === 'response' ? [...path, key] : [...path, key, index]));
     }
-    const status = rule['status'] as { code: number | string; message?: string; details?: Array<Record<string, unknown>> } | undefined;
+    const status = rule['status'] as { code: number | string; message?: string; details?: unknown[] } | undefined;
     if (status) {
       const code = typeof status.code === 'number' ? status.code : (GrpcStatus as unknown as Record<string, number>)[status.code]!;
-      const details = status.details ?? [];
-      details.forEach((detail, index) => {
-        const at = [...path, 'status', 'details', index];
-        const typeUrl = String(detail['@type']);
-        const type = detailType(typeUrl, this.root);
-        if (!type) this.fail([...at, '@type'], `unknown detail type ${typeUrl}: not in the protos nor among google.rpc's error details`);
-        const { '@type': _typeUrl, ...fields } = detail;
-        this.checkMessage(type, fields, at);
-      });
-      if (code === 0 && details.length > 0) this.fail([...path, 'status', 'details'], 'an OK status carries no details');
-      result.status = { code, message: status.message ?? '', details };
+      const message = status.message ?? '';
+      result.status = { code, message };
+      if (status.details !== undefined) {
+        if (code === GrpcStatus.OK) this.fail([...path, 'status', 'details'], 'an OK status carries no details');
+        // google.rpc.Status's JSON: each detail an Any, `{"@type": URL, ...its fields}`.
+        const rpcStatus = this.codec.lookupType('google.rpc.Status')!;
+        result.status.details = this.encode(rpcStatus, { code, message, details: status.details }, [...path, 'status']);
+      }
     }
     return result;
   }
 
-  /** Every key is a field of `type` (by its JSON name or its proto name), recursively, and protobufjs can build the message. */
-  private checkMessage(type: protobuf.Type, value: Record<string, unknown>, path: Path): void {
-    for (const [key, fieldValue] of Object.entries(value)) {
-      const field = type.fields[key] ?? type.fieldsArray.find((candidate) => candidate.name === key || candidate.options?.['json_name'] === key);
-      if (!field)
-        this.fail([...path, key], `${type.fullName.slice(1)} has no field "${key}" (it has ${type.fieldsArray.map((f) => f.name).join(', ') || 'none'})`);
-      field.resolve();
-      const nested = field.resolvedType;
-      if (nested instanceof protobuf.Type && !field.map && fieldValue !== null && typeof fieldValue === 'object') {
-        if (field.repeated && Array.isArray(fieldValue))
-          fieldValue.forEach((item, index) => this.checkMessage(nested, item as Record<string, unknown>, [...path, key, index]));
-        else if (!Array.isArray(fieldValue)) this.checkMessage(nested, fieldValue as Record<string, unknown>, [...path, key]);
-      }
-    }
+  /** The message as bytes, or a failure naming where in the file the JSON does not fit its type. */
+  private encode(type: protobuf.Type, json: unknown, path: Path): Uint8Array {
     try {
-      type.fromObject(value);
+      return this.codec.encodeJson(type, json);
     } catch (error) {
-      this.fail(path, `not a ${type.fullName.slice(1)}: ${(error as Error).message}`);
+      if (!(error instanceof GrpcJsonError)) throw error;
+      // The codec's path (`request.tags[0]`) continues the file's.
+      const inside = error.path === '' ? [] : error.path.split(/\.|\[(\d+)\]/).filter((part) => part !== undefined && part !== '');
+      this.fail([...path, ...inside], error.message.slice(error.path === '' ? 0 : error.path.length + 2));
     }
   }
 

@@ -5,11 +5,10 @@
  * cancelling (a deadline included).
  */
 import { Metadata, status as GrpcStatus, type ServerErrorResponse } from '@grpc/grpc-js';
-import type protobuf from 'protobufjs';
+import type { GrpcJsonCodec } from '../json.js';
 import { GrpcCallTrace, grpcStatusName } from '../trace.js';
 import type { FixtureStatus } from './load-fixtures.js';
 import type { MockMethod } from './methods.js';
-import { encodeStatusDetails } from './status-details.js';
 
 /** What the log says of a call that ended. */
 export interface GrpcMockCallReport {
@@ -26,9 +25,6 @@ export interface GrpcMockCallReport {
   /** Where the answer came from: a fixture's `file:line:col`, `generated`... */
   source: string;
 }
-
-/** The proto3 JSON mapping's choices protobufjs can make: 64-bit integers and bytes as strings, enums by name. */
-const JSON_OPTIONS: protobuf.IConversionOptions = { longs: String, enums: String, bytes: String, json: true };
 
 interface CallSide {
   metadata: Metadata;
@@ -48,7 +44,7 @@ export class MockCall {
   constructor(
     readonly method: MockMethod,
     call: CallSide,
-    private readonly served: protobuf.Root,
+    private readonly codec: GrpcJsonCodec,
     private readonly report: (call: GrpcMockCallReport) => void,
   ) {
     this.peer = call.getPeer();
@@ -61,29 +57,26 @@ export class MockCall {
     return this.finished;
   }
 
-  /** A request's bytes → its JSON form, with default values filled in, as `match` sees it. */
-  receive(bytes: Buffer): Record<string, unknown> {
+  /** A request's bytes → its proto3 JSON with default values written out, as `match` sees it. */
+  receive(bytes: Buffer): unknown {
     const type = this.method.requestType;
     const message = type.decode(bytes);
     this.received += 1;
-    this.trace?.message('in', type.toObject(message, JSON_OPTIONS), bytes.length);
-    return type.toObject(message, { ...JSON_OPTIONS, defaults: true });
+    if (this.trace) this.trace.message('in', this.codec.toJson(type, message), bytes.length);
+    return this.codec.toJson(type, message, { emitDefaults: true });
   }
 
-  /** A reply (protobufjs object form) → its bytes, traced. */
-  send(reply: Record<string, unknown>): Buffer {
-    const type = this.method.responseType;
-    const message = type.fromObject(reply);
-    const bytes = Buffer.from(type.encode(message).finish());
+  /** A reply, encoded: traced, and handed to grpc-js as it is. */
+  send(reply: Uint8Array): Buffer {
     this.sent += 1;
-    this.trace?.message('out', type.toObject(message, JSON_OPTIONS), bytes.length);
-    return bytes;
+    if (this.trace) this.trace.message('out', this.codec.decodeToJson(this.method.responseType, reply), reply.length);
+    return Buffer.from(reply);
   }
 
   /** The error grpc-js sends for a failing status: code, message, and the details trailer. */
   failure(status: FixtureStatus): ServerErrorResponse {
     const metadata = new Metadata();
-    if (status.details.length > 0) metadata.set('grpc-status-details-bin', encodeStatusDetails(status.code, status.message, status.details, this.served));
+    if (status.details) metadata.set('grpc-status-details-bin', Buffer.from(status.details));
     this.end(status.code, status.message, metadata);
     return Object.assign(new Error(status.message), { code: status.code, details: status.message, metadata });
   }

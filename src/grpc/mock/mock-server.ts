@@ -17,6 +17,7 @@ import {
 } from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { type GrpcDescriptors, packageDefinitionOf } from '../descriptors.js';
+import type { GrpcJsonCodec } from '../json.js';
 import { type Answer, answerFor } from './answer.js';
 import type { Fixtures } from './load-fixtures.js';
 import { type MockMethod, methodsOf } from './methods.js';
@@ -25,6 +26,8 @@ import { MockCall, type GrpcMockCallReport } from './mock-call.js';
 export interface GrpcMockOptions {
   /** The schema served (from .proto files or a protoset). */
   descriptors: GrpcDescriptors;
+  /** Messages as proto3 JSON, for the trace and for matching requests. */
+  codec: GrpcJsonCodec;
   /** From a --mocks file (loadFixtures); none: every method answers with generated messages. */
   fixtures?: Fixtures;
   /** Each call, once it ended. */
@@ -38,11 +41,13 @@ export class GrpcMockServer {
   private readonly server = new Server();
   private readonly fixtures: Fixtures;
   private readonly onCall: (call: GrpcMockCallReport) => void;
+  private readonly codec: GrpcJsonCodec;
 
-  constructor(private readonly options: GrpcMockOptions) {
+  constructor(options: GrpcMockOptions) {
     this.methods = methodsOf(options.descriptors.root);
     this.fixtures = options.fixtures ?? new Map();
     this.onCall = options.onCall ?? (() => {});
+    this.codec = options.codec;
     for (const method of this.methods) this.register(method);
     // @grpc/reflection reads the file descriptors of a proto-loader package definition; it serves both versions.
     new ReflectionService(packageDefinitionOf(options.descriptors)).addToServer(this.server);
@@ -68,7 +73,7 @@ export class GrpcMockServer {
   }
 
   private register(method: MockMethod): void {
-    const start = (call: ConstructorParameters<typeof MockCall>[1]) => new MockCall(method, call, this.options.descriptors.root, this.onCall);
+    const start = (call: ConstructorParameters<typeof MockCall>[1]) => new MockCall(method, call, this.codec, this.onCall);
     switch (method.kind) {
       case 'unary':
         this.server.register(
@@ -118,7 +123,7 @@ export class GrpcMockServer {
     }
   }
 
-  private answer(mock: MockCall, request: Record<string, unknown>, index = 0): Answer {
+  private answer(mock: MockCall, request: unknown, index = 0): Answer {
     const answer = answerFor(mock.method, this.fixtures, request, index);
     mock.source = answer.source;
     return answer;
@@ -134,7 +139,7 @@ export class GrpcMockServer {
       callback(mock.failure(answer.status));
       return;
     }
-    const reply = mock.send(answer.responses[0] ?? {});
+    const reply = mock.send(answer.responses[0] ?? new Uint8Array());
     mock.end(GrpcStatus.OK, answer.status?.message ?? '');
     callback(null, reply);
   }
@@ -188,7 +193,7 @@ async function guard(mock: MockCall, callback: sendUnaryData<Buffer>, work: () =
     await work();
   } catch (error) {
     if (mock.done) return;
-    callback(mock.failure({ code: GrpcStatus.INTERNAL, message: `wscope mock: ${(error as Error).message}`, details: [] }));
+    callback(mock.failure({ code: GrpcStatus.INTERNAL, message: `wscope mock: ${(error as Error).message}` }));
   }
 }
 
@@ -197,6 +202,6 @@ async function guardStream(mock: MockCall, call: { emit(event: 'error', error: E
     await work();
   } catch (error) {
     if (mock.done) return;
-    call.emit('error', mock.failure({ code: GrpcStatus.INTERNAL, message: `wscope mock: ${(error as Error).message}`, details: [] }));
+    call.emit('error', mock.failure({ code: GrpcStatus.INTERNAL, message: `wscope mock: ${(error as Error).message}` }));
   }
 }
