@@ -66,7 +66,7 @@ export class GrpcJsonCodec {
   toJson(type: protobuf.Type, message: protobuf.Message, options: JsonOutputOptions = {}): unknown {
     const emit = options.emitDefaults === true;
     const plain = type.toObject(message, { longs: String, enums: String, bytes: String, defaults: emit, arrays: emit, objects: emit });
-    return this.messageToJson(type, plain, '');
+    return this.messageToJson(type, plain, '', emit);
   }
 
   /** An Any's content as proto3 JSON: `{"@type": URL, ...fields}` (`"value"` for a well-known type); base64 `value` when the type is unknown. */
@@ -77,7 +77,7 @@ export class GrpcJsonCodec {
     return hasSpecialJson(typeName(inner)) ? { '@type': typeUrl, value: json } : { '@type': typeUrl, ...(json as Plain) };
   }
 
-  private messageToJson(type: protobuf.Type, plain: Plain, path: string): unknown {
+  private messageToJson(type: protobuf.Type, plain: Plain, path: string, emitDefaults = false): unknown {
     const name = typeName(type);
     if (name === 'google.protobuf.Any') {
       const any = renameKeys(type, plain, 'canonical');
@@ -91,12 +91,15 @@ export class GrpcJsonCodec {
     const out: Plain = {};
     for (const field of type.fieldsArray) {
       if (!(field.name in plain)) continue;
-      out[jsonName(field)] = this.fieldToJson(field, plain[field.name], join(path, jsonName(field)));
+      const value = plain[field.name];
+      // A sender may write a default value on the wire; proto3 JSON leaves out a field without presence that holds its default.
+      if (!emitDefaults && isImplicitDefault(field, value)) continue;
+      out[jsonName(field)] = this.fieldToJson(field, value, join(path, jsonName(field)), emitDefaults);
     }
     return out;
   }
 
-  private fieldToJson(field: protobuf.Field, value: unknown, path: string): unknown {
+  private fieldToJson(field: protobuf.Field, value: unknown, path: string, emitDefaults: boolean): unknown {
     if (field instanceof protobuf.MapField) {
       const longKeys = INT64.has(field.keyType) || UINT64.has(field.keyType);
       return Object.fromEntries(
@@ -106,13 +109,13 @@ export class GrpcJsonCodec {
         ]),
       );
     }
-    if (field.repeated) return (value as unknown[]).map((item, i) => this.singleToJson(field, item, `${path}[${i}]`));
-    return this.singleToJson(field, value, path);
+    if (field.repeated) return (value as unknown[]).map((item, i) => this.singleToJson(field, item, `${path}[${i}]`, emitDefaults));
+    return this.singleToJson(field, value, path, emitDefaults);
   }
 
-  private singleToJson(field: protobuf.Field, value: unknown, path: string): unknown {
+  private singleToJson(field: protobuf.Field, value: unknown, path: string, emitDefaults = false): unknown {
     const resolved = field.resolvedType;
-    if (resolved instanceof protobuf.Type) return this.messageToJson(resolved, value as Plain, path);
+    if (resolved instanceof protobuf.Type) return this.messageToJson(resolved, value as Plain, path, emitDefaults);
     if (resolved instanceof protobuf.Enum && typeName(resolved) === 'google.protobuf.NullValue') return null;
     if (FLOAT.has(field.type) && typeof value === 'number' && !Number.isFinite(value)) return String(value);
     return value;
@@ -237,6 +240,13 @@ export class GrpcJsonCodec {
     if (INT64.has(field.type) || UINT64.has(field.type)) return '0';
     return 0;
   }
+}
+
+/** A singular scalar or enum field without presence (proto3, outside a oneof) holding its default value. */
+function isImplicitDefault(field: protobuf.Field, value: unknown): boolean {
+  if (field.repeated || field instanceof protobuf.MapField || field.resolvedType instanceof protobuf.Type || field.hasPresence) return false;
+  if (field.resolvedType instanceof protobuf.Enum) return value === 0 || value === field.resolvedType.valuesById[0];
+  return value === 0 || value === '' || value === false || value === '0';
 }
 
 /** protoc's field name (snake_case) of a field protobufjs may hold in camelCase. */

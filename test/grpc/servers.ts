@@ -26,8 +26,8 @@ export interface TestServer {
 export interface GrpcJsServerOptions {
   /** Serve TLS with this certificate (test/node/helpers.ts selfSigned). */
   tls?: { key: Buffer; cert: Buffer };
-  /** Register the reflection service (default true). */
-  reflection?: boolean;
+  /** Which reflection services to register: both (the default), v1alpha only (an older server), or none. */
+  reflection?: 'both' | 'v1alpha' | false;
 }
 
 type Message = Record<string, unknown>;
@@ -164,7 +164,15 @@ export async function grpcJsServer(options: GrpcJsServerOptions = {}): Promise<T
       });
     },
   });
-  if (options.reflection ?? true) new ReflectionService(definition).addToServer(server);
+  const reflection = options.reflection ?? 'both';
+  if (reflection !== false) {
+    const only = reflection === 'v1alpha' ? /\/grpc\.reflection\.v1alpha\./ : /./;
+    new ReflectionService(definition).addToServer({
+      addService: (service, implementation) => {
+        if (Object.values(service).some((method) => only.test(method.path))) server.addService(service, implementation);
+      },
+    });
+  }
   const credentials = options.tls
     ? grpc.ServerCredentials.createSsl(null, [{ private_key: options.tls.key, cert_chain: options.tls.cert }], false)
     : grpc.ServerCredentials.createInsecure();
