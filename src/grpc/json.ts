@@ -92,6 +92,8 @@ export class GrpcJsonCodec {
     for (const field of type.fieldsArray) {
       if (!(field.name in plain)) continue;
       const value = plain[field.name];
+      // protobufjs's `defaults` gives an unset message field as null: it has presence, so nothing to emit.
+      if (value === null && field.resolvedType instanceof protobuf.Type) continue;
       // A sender may write a default value on the wire; proto3 JSON leaves out a field without presence that holds its default.
       if (!emitDefaults && isImplicitDefault(field, value)) continue;
       out[jsonName(field)] = this.fieldToJson(field, value, join(path, jsonName(field)), emitDefaults);

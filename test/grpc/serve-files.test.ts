@@ -36,7 +36,10 @@ const CASES: Array<[string, string, (file: string) => RegExp]> = [
   [
     'a field the message does not have',
     `methods:\n  ${ECHO_SERVICE}/Unary:\n    response: { index: 1, colour: red }\n`,
-    (file) => new RegExp(`^error: ${file}:3:\\d+: methods\\.${ECHO_SERVICE}/Unary\\.response\\.colour: wscope\\.test\\.v1\\.EchoReply has no field 'colour' \\(fields: request, index, count, texts\\)$`),
+    (file) =>
+      new RegExp(
+        `^error: ${file}:3:\\d+: methods\\.${ECHO_SERVICE}/Unary\\.response\\.colour: wscope\\.test\\.v1\\.EchoReply has no field 'colour' \\(fields: request, index, count, texts\\)$`,
+      ),
   ],
   [
     'a stream of replies for a unary method',
@@ -56,7 +59,7 @@ const CASES: Array<[string, string, (file: string) => RegExp]> = [
     `methods:\n  ${ECHO_SERVICE}/Fail:\n    status: { code: 5, details: [{ "@type": type.googleapis.com/no.Such }] }\n`,
     (file) =>
       new RegExp(
-        `^error: ${file}:3:\\d+: methods\\.${ECHO_SERVICE}/Fail\\.status\\.details\\.0\\.@type: unknown detail type type\\.googleapis\\.com/no\\.Such`,
+        `^error: ${file}:3:\\d+: methods\\.${ECHO_SERVICE}/Fail\\.status\\.details\\.0\\.@type: the schema does not define type\\.googleapis\\.com/no\\.Such$`,
       ),
   ],
 ];
