@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { killAll, tempDir } from '../cli/helpers.js';
+import { killAll, runCli, tempDir } from '../cli/helpers.js';
 import { ECHO_SERVICE } from './protos.js';
 import { collect, echoClient, startMock, unary } from './serve-mock.js';
 
@@ -115,6 +115,23 @@ describe('grpc serve without fixtures: generated messages', async () => {
     const { status } = await done;
     assert.equal(status.code, grpc.status.OK);
     assert.deepEqual(replies, [1, 2]);
+  });
+
+  it("wscope's own client finds the schema through the mock's reflection: grpc list, grpc call", async () => {
+    const listed = await runCli(['grpc', 'list', mock.address, '--plaintext'], undefined, { timeoutMs: 15_000 });
+    assert.equal(listed.code, 0, listed.stderr);
+    assert.deepEqual(listed.stdout.trim().split('\n'), [ECHO_SERVICE]);
+    const called = await runCli(['grpc', 'call', mock.address, `${ECHO_SERVICE}/ServerStream`, '--plaintext', '-d', '{}'], undefined, { timeoutMs: 15_000 });
+    assert.equal(called.code, 0, called.stderr);
+    const replies = called.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { index: number; request: { bigNumber: string } });
+    assert.deepEqual(
+      replies.map((reply) => reply.index),
+      [1, 2, 3],
+    );
+    assert.equal(replies[0]!.request.bigNumber, '1', 'proto3 JSON names');
   });
 
   it('answers reflection (v1 and v1alpha) with the served files', async () => {
