@@ -10,6 +10,7 @@ import * as grpc from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import type { GrpcJsonCodec, JsonOutputOptions } from './json.js';
 import { type MethodKind, fullName, methodKind } from './schema.js';
+import { GrpcCallTrace } from './trace.js';
 
 export interface GrpcCallOptions {
   metadata?: grpc.Metadata;
@@ -51,6 +52,7 @@ export class GrpcCall extends EventEmitter<GrpcCallEvents> {
   private sent = 0;
   private ended = false;
   private finished: GrpcCallResult | undefined;
+  private readonly trace: GrpcCallTrace | undefined;
 
   constructor(
     client: grpc.Client,
@@ -65,11 +67,22 @@ export class GrpcCall extends EventEmitter<GrpcCallEvents> {
     const responseType = method.resolvedResponseType;
     this.kind = methodKind(method);
     this.path = methodPath(method);
+    const metadata = options.metadata ?? new grpc.Metadata();
+    this.trace = GrpcCallTrace.start({
+      role: 'client',
+      method: this.path,
+      kind: this.kind,
+      metadata,
+      peer: client
+        .getChannel()
+        .getTarget()
+        .replace(/^dns:(\/\/\/)?/, ''),
+    });
     this.stream = client.makeBidiStreamRequest(
       this.path,
       (bytes: Uint8Array) => Buffer.from(bytes),
       (bytes: Buffer) => bytes,
-      options.metadata ?? new grpc.Metadata(),
+      metadata,
       options.deadline === undefined ? {} : { deadline: options.deadline },
     );
     this.result = new Promise((resolve) => {
@@ -94,6 +107,7 @@ export class GrpcCall extends EventEmitter<GrpcCallEvents> {
           this.stream.cancel();
           return;
         }
+        this.trace?.message('in', json, bytes.length);
         this.emit('response', json);
       });
       // The 'error' event repeats a non-OK status; 'status' carries every ending.
@@ -105,6 +119,7 @@ export class GrpcCall extends EventEmitter<GrpcCallEvents> {
   private finish(status: Omit<GrpcCallResult, 'headers'>, resolve: (result: GrpcCallResult) => void): void {
     if (this.finished) return;
     this.finished = { ...status, headers: this.headers };
+    this.trace?.end(status.code, status.details, status.trailers);
     resolve(this.finished);
     this.emit('end', this.finished);
   }
@@ -122,6 +137,7 @@ export class GrpcCall extends EventEmitter<GrpcCallEvents> {
     if (this.finished) return;
     this.sent += 1;
     this.stream.write(bytes);
+    if (this.trace) this.trace.message('out', this.codec.decodeToJson(this.requestType, bytes), bytes.length);
     this.emit('request', json);
   }
 

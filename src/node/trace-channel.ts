@@ -1,5 +1,5 @@
 import { channel } from 'node:diagnostics_channel';
-import { epochSeconds, type TraceEvent } from '../trace/events.js';
+import { type AnyTraceEvent, epochSeconds } from '../trace/events.js';
 import { redactEvent, redactHeaders, SECRET_HEADERS } from '../trace/redact.js';
 
 /**
@@ -51,12 +51,16 @@ export function traceTime(): number {
   return epochSeconds(TIME_ORIGIN + performance.now());
 }
 
-export function publish(event: TraceEvent): void {
+export function publish(event: AnyTraceEvent): void {
   traceChannel.publish(secrets ? withHeadersRedacted(event) : redactEvent(event, redactedHeaders));
 }
 
 /** With `secrets`, only the headers asked for by name are redacted. */
-function withHeadersRedacted(event: TraceEvent): TraceEvent {
-  if (event.event !== 'handshake' || extraHeaders.size === 0) return event;
-  return { ...event, requestHeaders: redactHeaders(event.requestHeaders, extraHeaders), responseHeaders: redactHeaders(event.responseHeaders, extraHeaders) };
+function withHeadersRedacted(event: AnyTraceEvent): AnyTraceEvent {
+  if (extraHeaders.size === 0) return event;
+  if (event.event === 'handshake')
+    return { ...event, requestHeaders: redactHeaders(event.requestHeaders, extraHeaders), responseHeaders: redactHeaders(event.responseHeaders, extraHeaders) };
+  if (event.event === 'grpc-start') return { ...event, metadata: redactHeaders(event.metadata, extraHeaders) };
+  if (event.event === 'grpc-end') return { ...event, trailers: redactHeaders(event.trailers, extraHeaders) };
+  return event;
 }

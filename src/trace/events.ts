@@ -8,6 +8,7 @@
 export type TraceDirection = 'in' | 'out';
 export type TraceEncoding = 'utf8' | 'base64';
 export type TraceEventName = 'handshake' | 'message' | 'ping' | 'pong' | 'close' | 'error';
+export type GrpcTraceEventName = 'grpc-start' | 'grpc-message' | 'grpc-end';
 export type HeaderPairs = Array<[string, string]>;
 
 interface TraceBase {
@@ -15,7 +16,7 @@ interface TraceBase {
   time: number;
   /** The connection's id, unique in the process that traced it. */
   conn: number;
-  event: TraceEventName;
+  event: TraceEventName | GrpcTraceEventName;
   dir: TraceDirection;
 }
 
@@ -124,9 +125,64 @@ export interface ErrorTraceEvent extends TraceBase {
   url?: string;
 }
 
+/** The four kinds of gRPC method, by whether the client and the server send a stream. */
+export type GrpcCallKind = 'unary' | 'server-streaming' | 'client-streaming' | 'bidi-streaming';
+
+/**
+ * A gRPC call began (its request headers were sent or read). A call is traced as a connection of
+ * its own: `conn` is the call's id, from the same counter as WebSockets'. `dir` is who sent the
+ * request, as for a handshake: `out` for a client, `in` for a server.
+ */
+export interface GrpcStartTraceEvent extends TraceBase {
+  event: 'grpc-start';
+  role: 'client' | 'server';
+  /** The method's path: `/package.Service/Method`. */
+  method: string;
+  kind: GrpcCallKind;
+  /** The request metadata, `[key, value]` pairs; a `-bin` key's value is base64. Credentials redacted as handshake headers are. */
+  metadata: HeaderPairs;
+  /** The other side: `host:port` (the server a client called, the client a server answered). */
+  peer?: string;
+}
+
+/** One message of a call, decoded. `dir`: `out` sent by us, `in` received. */
+export interface GrpcMessageTraceEvent extends TraceBase {
+  event: 'grpc-message';
+  /** The message in the proto3 JSON mapping. */
+  json: unknown;
+  /** The encoded protobuf message's bytes (without gRPC's 5-byte frame header). */
+  size: number;
+}
+
+/** The call's end, always its last event: its status. `dir`: `in` on a client (the server's status), `out` on a server. */
+export interface GrpcEndTraceEvent extends TraceBase {
+  event: 'grpc-end';
+  /** The gRPC status code: 0 OK ... 16 UNAUTHENTICATED. */
+  code: number;
+  /** The status's name: `OK`, `NOT_FOUND`... */
+  name: string;
+  /** The status message (`grpc-message`), '' when none. */
+  message: string;
+  /** The response trailers, as `metadata` is written. */
+  trailers: HeaderPairs;
+}
+
+export type GrpcTraceEvent = GrpcStartTraceEvent | GrpcMessageTraceEvent | GrpcEndTraceEvent;
+
 export type TraceEvent = HandshakeTraceEvent | MessageTraceEvent | PingTraceEvent | PongTraceEvent | CloseTraceEvent | ErrorTraceEvent;
 
+export const GRPC_TRACE_EVENT_NAMES: readonly GrpcTraceEventName[] = ['grpc-start', 'grpc-message', 'grpc-end'];
+
 export const TRACE_EVENT_NAMES: readonly TraceEventName[] = ['handshake', 'message', 'ping', 'pong', 'close', 'error'];
+
+/**
+ * Every event on the trace channel: a WebSocket's (TraceEvent) or a gRPC call's. Kept apart so
+ * that code written for WebSocket events (HAR, replay, the inspector) keeps its exact type;
+ * readers that take both say so (`decodeJsonl(text, { grpc: true })`).
+ */
+export type AnyTraceEvent = TraceEvent | GrpcTraceEvent;
+
+export const GRPC_CALL_KINDS: readonly GrpcCallKind[] = ['unary', 'server-streaming', 'client-streaming', 'bidi-streaming'];
 
 /** Epoch milliseconds (fractional) → epoch seconds rounded to the µs. */
 export function epochSeconds(ms: number): number {

@@ -1,4 +1,4 @@
-import type { HeaderPairs, TraceEvent } from './events.js';
+import type { AnyTraceEvent, HeaderPairs } from './events.js';
 
 /** Header fields whose values are credentials: a trace shared in a bug report must not carry them. */
 export const SECRET_HEADERS: ReadonlySet<string> = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie']);
@@ -37,10 +37,11 @@ export function redactUrlPasswords(text: string): string {
 const USERINFO_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]*):[^\s/?#@]*@/gi;
 
 /**
- * The same event with its secrets (credential headers, URL passwords) replaced. `headerNames`
+ * The same event with its secrets (credential headers, URL passwords, and the same keys in gRPC
+ * metadata and trailers) replaced. `headerNames`
  * (lower case) replaces the headers redacted, SECRET_HEADERS by default.
  */
-export function redactEvent<T extends TraceEvent>(event: T, headerNames: ReadonlySet<string> = SECRET_HEADERS): T {
+export function redactEvent<T extends AnyTraceEvent>(event: T, headerNames: ReadonlySet<string> = SECRET_HEADERS): T {
   if (event.event === 'handshake') {
     return {
       ...event,
@@ -49,6 +50,8 @@ export function redactEvent<T extends TraceEvent>(event: T, headerNames: Readonl
       responseHeaders: redactHeaders(event.responseHeaders, headerNames),
     };
   }
+  if (event.event === 'grpc-start') return { ...event, metadata: redactHeaders(event.metadata, headerNames) };
+  if (event.event === 'grpc-end') return { ...event, trailers: redactHeaders(event.trailers, headerNames) };
   if (event.event === 'error') {
     return { ...event, message: redactUrlPasswords(event.message), ...(event.url !== undefined && { url: redactUrl(event.url) }) };
   }

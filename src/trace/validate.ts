@@ -1,4 +1,4 @@
-import { TRACE_EVENT_NAMES, type TraceEvent } from './events.js';
+import { type AnyTraceEvent, GRPC_CALL_KINDS, GRPC_TRACE_EVENT_NAMES, TRACE_EVENT_NAMES, type TraceEvent } from './events.js';
 import { decodePayload, isCanonicalBase64 } from './payload.js';
 
 /** A trace that cannot be read: says which field is wrong and why (the JSONL reader adds the line). */
@@ -17,17 +17,25 @@ type Json = Record<string, unknown>;
 
 const OPCODES: Record<string, readonly number[]> = { message: [1, 2], ping: [9], pong: [10], close: [8] };
 
+/** `grpc`: gRPC calls' events (grpc-start, grpc-message, grpc-end) are accepted too. */
+export interface TraceReadOptions {
+  grpc?: boolean;
+}
+
 /**
  * Check that a parsed JSON value is a trace event: the fields each event must have, with the right
  * types, and a payload that decodes to exactly `size` bytes. Unknown fields are kept (later
- * versions and other tools may add their own).
+ * versions and other tools may add their own). Only WebSocket events, unless `{ grpc: true }`.
  */
-export function validateTraceEvent(value: unknown): TraceEvent {
+export function validateTraceEvent(value: unknown): TraceEvent;
+export function validateTraceEvent(value: unknown, options: TraceReadOptions): AnyTraceEvent;
+export function validateTraceEvent(value: unknown, options: TraceReadOptions = {}): AnyTraceEvent {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TraceFormatError('expected a JSON object');
   const event = value as Json;
   const name = event['event'];
-  if (typeof name !== 'string' || !(TRACE_EVENT_NAMES as readonly string[]).includes(name)) {
-    throw new TraceFormatError(`"event" must be one of ${TRACE_EVENT_NAMES.join(', ')}, got ${JSON.stringify(name)}`);
+  const names: readonly string[] = options.grpc ? [...TRACE_EVENT_NAMES, ...GRPC_TRACE_EVENT_NAMES] : TRACE_EVENT_NAMES;
+  if (typeof name !== 'string' || !names.includes(name)) {
+    throw new TraceFormatError(`"event" must be one of ${names.join(', ')}, got ${JSON.stringify(name)}`);
   }
   requireNumber(event, 'time', (n) => n >= 0, 'a time in epoch seconds');
   requireNumber(event, 'conn', (n) => Number.isInteger(n) && n >= 1, 'a connection id (an integer from 1)');
@@ -57,8 +65,26 @@ export function validateTraceEvent(value: unknown): TraceEvent {
       requireString(event, 'code');
       requireString(event, 'message');
       break;
+    case 'grpc-start':
+      if (event['role'] !== 'client' && event['role'] !== 'server') throw new TraceFormatError('"role" must be "client" or "server"');
+      requireString(event, 'method');
+      if (!(GRPC_CALL_KINDS as readonly unknown[]).includes(event['kind']))
+        throw new TraceFormatError(`"kind" must be one of ${GRPC_CALL_KINDS.join(', ')}, got ${JSON.stringify(event['kind'])}`);
+      requireHeaders(event, 'metadata');
+      if (event['peer'] !== undefined) requireString(event, 'peer');
+      break;
+    case 'grpc-message':
+      requireNumber(event, 'size', isSize, 'a byte count');
+      if (!Object.hasOwn(event, 'json')) throw new TraceFormatError('"json" is missing: the message as JSON');
+      break;
+    case 'grpc-end':
+      requireNumber(event, 'code', (n) => Number.isInteger(n) && n >= 0, 'a gRPC status code');
+      requireString(event, 'name');
+      requireString(event, 'message');
+      requireHeaders(event, 'trailers');
+      break;
   }
-  return event as unknown as TraceEvent;
+  return event as unknown as AnyTraceEvent;
 }
 
 function checkPayload(event: Json, name: string, opcodes: readonly number[]): void {

@@ -4,25 +4,18 @@
  * main.ts's SUBCOMMANDS takes one per command).
  */
 import { Option } from 'commander';
-import type { ExitCode } from '../exit-codes.js';
-import type { RawOptions } from '../flags.js';
+import { type RawOptions, recordingFlags } from '../flags.js';
 import { grpcConnectionFlags } from '../grpc/connection-flags.js';
+import { withGrpcErrors } from '../grpc/with-grpc-errors.js';
 import { schemaFlags, schemaFromFiles } from '../grpc/schema-flags.js';
 import { splitOperands } from '../grpc/target.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
 import { UsageError } from '../usage-error.js';
+import { withRecording } from '../recording.js';
+import { grpcServeCommand, readGrpcRecording } from './grpc-serve.js';
 import type { Subcommand } from './subcommand.js';
 
 const SCHEMA_HELP = `Without --proto or --protoset the schema is asked of the server (grpc.reflection.v1, else v1alpha).`;
-
-/**
- * Run the work with the room's errors reported; loaded when a gRPC command runs, since
- * @grpc/grpc-js and protobufjs would add a second to every other command's start-up.
- */
-async function withGrpcErrors(target: string | undefined, work: () => Promise<ExitCode>): Promise<ExitCode> {
-  const { reportingGrpcErrors } = await import('../grpc/schema-source.js');
-  return reportingGrpcErrors(target, work);
-}
 
 /** grpc-js names the TLS server after the target, an IP address included, and Node warns about that on stderr. */
 function quietDeprecations(): void {
@@ -117,6 +110,7 @@ const grpcCallCommand: Subcommand = {
     command.addOption(new Option('-v, --verbose', 'show the response headers, trailers and status on stderr').helpGroup(group));
     schemaFlags.add(command);
     grpcConnectionFlags.add(command);
+    recordingFlags.add(command);
     command.addHelpText(
       'after',
       `\n${examples([
@@ -148,34 +142,38 @@ ${ENVIRONMENT_HELP}`,
         if (target === undefined && !template) throw new UsageError('a server address HOST:PORT is needed to call');
         const data = raw['data'] as string | undefined;
         if (template && data !== undefined) throw new UsageError('--template prints a request instead of calling: it takes no -d');
+        const recording = readGrpcRecording(raw);
         quietDeprecations();
-        return withGrpcErrors(target, async () => {
-          const { loadSchema } = await import('../grpc/schema-source.js');
-          const { printTemplate, runCall } = await import('../grpc/call-mode.js');
-          const service = method.replace(/^\//, '').replace(/[/.][^/.]*$/, '');
-          const descriptors = await loadSchema(schema, target, connection, [service]);
-          const out = (text: string) => process.stdout.write(text);
-          if (template || target === undefined) return printTemplate(descriptors, method, { out });
-          return runCall(
-            {
-              target,
-              method,
-              ...(data === undefined ? {} : { data }),
-              connection,
-              verbose: raw['verbose'] === true,
-              emitDefaults: raw['emitDefaults'] === true,
-            },
-            descriptors,
-            { stdin: process.stdin, out, err: (text) => process.stderr.write(text), pretty: Boolean(process.stdout.isTTY) },
-          );
-        });
+        // --record: the call's trace events (JSONL); reflection's own calls are not traced.
+        return withRecording(recording, () =>
+          withGrpcErrors(target, async () => {
+            const { loadSchema } = await import('../grpc/schema-source.js');
+            const { printTemplate, runCall } = await import('../grpc/call-mode.js');
+            const service = method.replace(/^\//, '').replace(/[/.][^/.]*$/, '');
+            const descriptors = await loadSchema(schema, target, connection, [service]);
+            const out = (text: string) => process.stdout.write(text);
+            if (template || target === undefined) return printTemplate(descriptors, method, { out });
+            return runCall(
+              {
+                target,
+                method,
+                ...(data === undefined ? {} : { data }),
+                connection,
+                verbose: raw['verbose'] === true,
+                emitDefaults: raw['emitDefaults'] === true,
+              },
+              descriptors,
+              { stdin: process.stdin, out, err: (text) => process.stderr.write(text), pretty: Boolean(process.stdout.isTTY) },
+            );
+          }),
+        );
       }),
     );
   },
 };
 
 /** The gRPC subcommands, in the order `wscope grpc --help` lists them. */
-export const GRPC_SUBCOMMANDS: readonly Subcommand[] = [grpcListCommand, grpcDescribeCommand, grpcCallCommand];
+export const GRPC_SUBCOMMANDS: readonly Subcommand[] = [grpcListCommand, grpcDescribeCommand, grpcCallCommand, grpcServeCommand];
 
 export const grpcCommand: Subcommand = {
   name: 'grpc',
