@@ -3,9 +3,8 @@
  * editing, history, `< ` for what arrives), execute (-x: send, wait, close, as wscat does), and
  * pipe (stdin or stdout is not a terminal: records in, messages out).
  */
-import { CollectionError } from '../collection/index.js';
 import { ClientSession } from './client-session.js';
-import { CollectionKeyboard } from './collection-keyboard.js';
+import type { CollectionKeyboard } from './collection-keyboard.js';
 import type { ConnectSettings } from './commands/connect.js';
 import { ExitCode } from './exit-codes.js';
 import { type ComposerLink, socketCommandFor } from './inspecting.js';
@@ -40,6 +39,8 @@ export async function runConnect(
   );
   let keyboard: CollectionKeyboard | undefined;
   if (settings.collection) {
+    // Loaded only with --collection: the YAML reader is no part of a plain session's start-up.
+    const [{ CollectionError }, { CollectionKeyboard }] = await Promise.all([import('../collection/index.js'), import('./collection-keyboard.js')]);
     try {
       keyboard = CollectionKeyboard.open(settings.collection, printer, (command) => session.submit(command));
     } catch (error) {

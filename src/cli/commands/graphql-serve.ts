@@ -5,7 +5,7 @@
  * calls defineGraphqlServe).
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { parseDuration } from '../../templating/index.js';
+import { parseDuration } from '../../templating/duration.js';
 import { integer, type RawOptions } from '../flags.js';
 import { EXIT_CODES_HELP, examples } from '../help-text.js';
 import { parsePort } from './listen.js';

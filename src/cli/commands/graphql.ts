@@ -1,7 +1,6 @@
 /** `wscope graphql URL -q QUERY`: GraphQL queries, mutations and subscriptions over WebSocket, either subprotocol. */
 import { type Command, Option } from 'commander';
-import { GRAPHQL_SLASH_HELP } from '../graphql/interactive.js';
-import { runGraphql } from '../graphql/run.js';
+import { GRAPHQL_SLASH_HELP } from '../graphql/slash-help.js';
 import { PROTOCOL_CHOICES, readGraphqlSettings } from '../graphql/settings.js';
 import { compressionFlags, headerFlags, heartbeatFlags, inspectFlags, integer, type RawOptions, recordingFlags, seconds, tlsFlags } from '../flags.js';
 import { DEFAULT_MAX_REDIRECTS } from './connect.js';
@@ -74,7 +73,14 @@ export const graphqlCommand: Subcommand = {
     recordingFlags.add(command);
     inspectFlags.add(command);
     command.addHelpText('after', GRAPHQL_HELP);
-    command.action((url: string | undefined, raw: RawOptions) => schedule(() => runGraphql(readGraphqlSettings(url, raw))));
+    command.action((url: string | undefined, raw: RawOptions) =>
+      schedule(async () => {
+        const settings = readGraphqlSettings(url, raw);
+        // The graphql library and the session load only when an operation runs.
+        const { runGraphql } = await import('../graphql/run.js');
+        return runGraphql(settings);
+      }),
+    );
     // `wscope graphql serve SCHEMA` (the mock server) is a subcommand of this one: commander
     // dispatches an operand `serve` to it even though this command has an action and a [url].
     defineGraphqlServe(command, schedule);

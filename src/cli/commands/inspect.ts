@@ -1,7 +1,7 @@
 /** `wscope inspect FILE.har|FILE.jsonl`: the inspector page over a recording, offline. */
 import type { Command } from 'commander';
 import { Inspector } from '../../inspector/index.js';
-import { parseRecordingEvents } from '../../replay/index.js';
+import { parseRecordingEvents } from '../../replay/recording.js';
 import { ExitCode } from '../exit-codes.js';
 import { inspectFlags, type RawOptions } from '../flags.js';
 import { examples } from '../help-text.js';

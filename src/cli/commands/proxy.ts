@@ -5,7 +5,7 @@
  */
 import { homedir } from 'node:os';
 import { type Command, Option } from 'commander';
-import { defaultCaDir } from '../../proxy/forward/index.js';
+import { defaultCaDir } from '../../proxy/forward/ca-dir.js';
 import type { ExitCode } from '../exit-codes.js';
 import {
   compressionFlags,
@@ -24,7 +24,6 @@ import {
 } from '../flags.js';
 import type { FaultSettings } from '../../proxy/faults/index.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
-import { runForwardProxy } from '../forward-proxy-mode.js';
 import { withInspector } from '../inspecting.js';
 import { runReverseProxy } from '../proxy-mode.js';
 import { withRecording } from '../recording.js';
@@ -109,7 +108,10 @@ export async function runProxyCommand(settings: ProxySettings): Promise<ExitCode
   // socket is left out of the recordings and of --jsonl, as connect and listen leave it out.
   return withInspector(settings.inspect, title, (choice) => {
     const session = choice.connections?.jsonl ?? (() => true);
-    const run = () => (target ? runReverseProxy({ ...settings, target }, session) : runForwardProxy(settings, session));
+    const run = () =>
+      target
+        ? runReverseProxy({ ...settings, target }, session)
+        : import('../forward-proxy-mode.js').then(({ runForwardProxy }) => runForwardProxy(settings, session));
     // The HAR holds what the client sent and received: the proxy's client leg, the server's side of its connections (either proxy's).
     return withRecording(settings.recording, run, {
       connections: { har: (handshake) => handshake.role === 'server' && session(handshake), jsonl: session },

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { encodeJsonl, harFromEvents, type TraceEvent } from '../../index.js';
-import { parseRecordingEvents, recordingFormat } from '../../replay/index.js';
+import { parseRecordingEvents, recordingFormat } from '../../replay/recording.js';
 import { ExitCode } from '../exit-codes.js';
 import { examples } from '../help-text.js';
 import { BadFileError, readTextFile, reportingBadFiles } from '../recording-file.js';

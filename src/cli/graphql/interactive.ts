@@ -9,14 +9,7 @@ import { LineEditor } from '../terminal/line-editor.js';
 import type { Printer } from '../terminal/printer.js';
 import { startGraphqlSession } from './graphql-mode.js';
 import type { GraphqlSettings } from './settings.js';
-
-export const GRAPHQL_SLASH_HELP = [
-  '/subscribe NAME QUERY  run QUERY (a subscription, query or mutation) named NAME on this connection',
-  '/stop ID|NAME          stop a running operation (complete, or stop on graphql-ws)',
-  '/operations            list the operations: id, name, state, results',
-  '/quit                  stop every operation, close (1000) and exit',
-  'QUERY                  a line that is not a command runs as an operation',
-];
+import { GRAPHQL_SLASH_HELP } from './slash-help.js';
 
 export type GraphqlLineCommand =
   | { kind: 'subscribe'; name: string | undefined; query: string }

@@ -1,7 +1,7 @@
 /** What `wscope graphql` was asked to do, read from its flags and checked before connecting. */
 import { readFileSync } from 'node:fs';
 import type { GraphqlOperationPayload, JsonObject } from '../../index.js';
-import { GRAPHQL_PROTOCOLS, type GraphqlProtocolName } from '../../graphql/index.js';
+import { GRAPHQL_PROTOCOLS, type GraphqlProtocolName } from '../../graphql/wire-protocol.js';
 import { checkUrl, DEFAULT_MAX_REDIRECTS } from '../commands/connect.js';
 import {
   type CompressionSettings,

@@ -8,7 +8,6 @@
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 
@@ -29,12 +28,6 @@ export interface CertificateAuthority {
 
 /** A CA directory whose files cannot be used: the CLI says so in one line and exits 12. */
 export class CaFileError extends Error {}
-
-/** `$XDG_CONFIG_HOME/wscope/ca`, or `~/.config/wscope/ca` when XDG_CONFIG_HOME is unset (the XDG base directory default). */
-export function defaultCaDir(env: NodeJS.ProcessEnv = process.env): string {
-  const config = env['XDG_CONFIG_HOME'] || join(homedir(), '.config');
-  return join(config, 'wscope', 'ca');
-}
 
 /** A positive serial number of 16 random bytes (RFC 5280 §4.1.2.2: positive, at most 20 octets). */
 export function randomSerial(): string {
@@ -123,3 +116,5 @@ export function trustInstructions(ca: CertificateAuthority): string[] {
     `  in curl: --cacert ${ca.certPath}; in Python: ssl.create_default_context(cafile='${ca.certPath}')`,
   ];
 }
+
+export { defaultCaDir } from './ca-dir.js';
