@@ -25,6 +25,9 @@ type Key = Buffer | string | null;
 /** How long a closing connection may take before it is cut: the run's end waits for it. */
 const CLOSE_TIMEOUT_MS = 2000;
 
+/** The longest the thread opens connections before it lets the sends, replies and timers due run. */
+const OPEN_SLICE_MS = 5;
+
 const kUser = Symbol('wscope.load.user');
 type UserSocket = WebSocket & { [kUser]: VirtualUser; [kRun]: WorkerRun };
 const kRun = Symbol('wscope.load.run');
@@ -114,9 +117,20 @@ export class WorkerRun {
     this.connectTimer = setTimeout(() => this.openDue(), Math.max(0, next.connectAt - performance.now()));
   }
 
+  /**
+   * Open the connections that are due, but for at most OPEN_SLICE_MS at a time: a connect costs
+   * the thread up to milliseconds (binding a source address searches the kernel's port table,
+   * slower the more are bound), so a late wake that opened its whole backlog at once held the
+   * thread for seconds, and the sends due meanwhile (charged from their due time), the
+   * per-second counts and the end of the run all waited, each wake later and its backlog longer.
+   */
   private openDue(): void {
     const now = performance.now();
-    while (this.nextToOpen < this.users.length && this.users[this.nextToOpen]!.connectAt <= now) this.open(this.users[this.nextToOpen++]!);
+    const until = now + OPEN_SLICE_MS;
+    while (this.nextToOpen < this.users.length && this.users[this.nextToOpen]!.connectAt <= now) {
+      this.open(this.users[this.nextToOpen++]!);
+      if (performance.now() >= until) break;
+    }
     this.armConnects();
   }
 

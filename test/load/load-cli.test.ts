@@ -78,6 +78,20 @@ describe('latency', () => {
     assertCountsAddUp(run.result);
   });
 
+  test('with a rate, connections that open late are timed from their own open, not from the run start', async () => {
+    // Half the handshakes answered 1.5 s late: were the schedule the run's, their first
+    // messages would be charged the 1.5 s before the connection existed.
+    const server = await serve(wsEcho(40, 1500));
+    const run = await loadCli([server.url, '-c', '10', '--ramp', '0.5', '-d', '3.5', '--rate', '10/s', '-w', '1', '-q']);
+    assert.equal(run.code, 0, run.stderr);
+    const { latency, connectTime } = run.result;
+    assert.ok(connectTime.max >= 1_500_000, `the late ones took ${connectTime.max} µs to open`);
+    assert.ok(latency.count >= 100, `${latency.count} replies`);
+    assert.ok(latency.p50 >= 40_000 && latency.p50 <= 60_000, `p50 ${latency.p50} µs within 40-60 ms`);
+    assert.ok(latency.max < 1_000_000, `max ${latency.max} µs: no reply charged the wait to open`);
+    assertCountsAddUp(run.result);
+  });
+
   test('closed loop against the same delay: each connection does about 25 round trips a second', async () => {
     const server = await serve(wsEcho(40));
     const run = await loadCli([server.url, '-c', '2', '-d', '1.5', '-w', '1', '-q']);

@@ -17,9 +17,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The `ws` package's server, echoing every message after `delayMs` (0: at once). */
-export async function wsEcho(delayMs = 0): Promise<TestServer> {
-  const server = new WsServer({ port: 0, host: '127.0.0.1' });
+/**
+ * The `ws` package's server, echoing every message after `delayMs` (0: at once); every other
+ * handshake is answered `lateOpenMs` late, so those connections open well after the rest.
+ */
+export async function wsEcho(delayMs = 0, lateOpenMs = 0): Promise<TestServer> {
+  let handshakes = 0;
+  const verifyClient = (_info: unknown, accept: (ok: boolean) => void): void => {
+    setTimeout(() => accept(true), handshakes++ % 2 === 1 ? lateOpenMs : 0);
+  };
+  const server = new WsServer({ port: 0, host: '127.0.0.1', ...(lateOpenMs > 0 && { verifyClient }) });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   server.on('connection', (socket) => {
     socket.on('message', (data, isBinary) => {

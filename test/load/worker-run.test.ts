@@ -1,0 +1,53 @@
+/**
+ * One worker's run driven in this thread against a real server, for what the CLI cannot show
+ * directly: how long the thread is held while connections are opened.
+ */
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { test } from 'node:test';
+import type { LoadOptions } from '../../src/load/options.js';
+import type { FromWorker } from '../../src/load/worker-messages.js';
+import { WorkerRun } from '../../src/load/worker-run.js';
+import { wsEcho } from './peers.js';
+
+function options(url: string, connections: number): LoadOptions {
+  return {
+    url,
+    connections,
+    rampMs: 0,
+    connectRate: 0,
+    durationMs: 1500,
+    ratePerConnection: 1,
+    rate: { perSecond: 1, scope: 'connection' },
+    inFlight: 1,
+    match: { kind: 'echo' },
+    matchSpec: 'echo',
+    replyTimeoutMs: 5000,
+    message: { kind: 'generated', size: 16, binary: false },
+    workers: 1,
+    localAddresses: [],
+    client: { protocols: [], headers: [], rejectUnauthorized: true, compression: false, handshakeTimeoutMs: 10_000 },
+    vars: {},
+  };
+}
+
+test('1000 connections due at once do not hold the thread: timers due meanwhile still run within milliseconds', async () => {
+  const server = await wsEcho();
+  try {
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    const run = new WorkerRun({ options: options(server.url, 1000), index: 0, count: 1 }, (message: FromWorker) => {
+      if (message.type === 'done') finished();
+    });
+    const startedAt = Date.now();
+    run.start(startedAt);
+    // The connects are due now; a timer set now is due in 1 ms. Opening all 1000 before it
+    // (each a socket, a connect and a handshake request) held it for hundreds of ms.
+    const setAt = performance.now();
+    const late = await new Promise<number>((resolve) => setTimeout(() => resolve(performance.now() - setAt), 1));
+    assert.ok(late < 100, `a timer due in 1 ms ran ${late.toFixed(1)} ms later`);
+    await done;
+  } finally {
+    await server.close();
+  }
+});
