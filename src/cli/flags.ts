@@ -7,6 +7,7 @@
  * something else for a server (`--host`, `-s`), the role picks the help text.
  */
 import { constants } from 'node:buffer';
+import { isIP } from 'node:net';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CLOSE_CODE, type FaultKind, type FaultSettings, FaultSpecError, parseCloseCode, parseCloseReason, parseFault } from '../proxy/faults/index.js';
 import { RECORD_EXTENSIONS, recordFormatOf } from '../record/index.js';
@@ -540,6 +541,8 @@ export interface InspectSettings {
   port: number | undefined;
   /** Open the printed URL in the system's browser (xdg-open, open, start). */
   open: boolean;
+  /** The interface to serve it on: 127.0.0.1 unless --inspect-host (--host for `wscope inspect`) says otherwise. */
+  host: string;
 }
 
 export const inspectFlags = {
@@ -555,13 +558,32 @@ export const inspectFlags = {
           integer(1, 65535),
         ),
       );
+    add(
+      command,
+      group,
+      new Option(
+        alwaysOn ? '--host <host>' : '--inspect-host <host>',
+        'serve the inspector on this interface instead of 127.0.0.1 (an IP address or localhost; others who reach it and have the token can read, and in live modes send)',
+      ).argParser(inspectHost),
+    );
     add(command, group, new Option('--open', 'open the inspector in the browser (xdg-open)'));
   },
   read(raw: RawOptions, alwaysOn = false): InspectSettings {
     const open = get<boolean | undefined>(raw, 'open') ?? false;
-    if (alwaysOn) return { port: get<number | undefined>(raw, 'port') ?? 0, open };
+    if (alwaysOn) return { port: get<number | undefined>(raw, 'port') ?? 0, open, host: get<string | undefined>(raw, 'host') ?? LOOPBACK };
     const inspect = get<number | true | undefined>(raw, 'inspect');
+    const host = get<string | undefined>(raw, 'inspectHost');
     if (open && inspect === undefined) throw new UsageError('--open needs --inspect');
-    return { port: inspect === undefined ? undefined : inspect === true ? 0 : inspect, open };
+    if (host !== undefined && inspect === undefined) throw new UsageError('--inspect-host needs --inspect');
+    return { port: inspect === undefined ? undefined : inspect === true ? 0 : inspect, open, host: host ?? LOOPBACK };
   },
 };
+
+const LOOPBACK = '127.0.0.1';
+
+/** An IP address (IPv6 with or without brackets) or `localhost`: what the inspector can bind and name in its URL. */
+function inspectHost(value: string): string {
+  const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
+  if (isIP(bare) !== 0 || bare.toLowerCase() === 'localhost') return bare.toLowerCase();
+  throw new InvalidArgumentError(`"${value}" is not an IP address or localhost`);
+}

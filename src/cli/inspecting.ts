@@ -4,7 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { HandshakeTraceEvent } from '../index.js';
-import { type Composer, type ComposerMessage, Inspector } from '../inspector/index.js';
+import { type Composer, type ComposerMessage, Inspector, isLoopback } from '../inspector/index.js';
 import { ExitCode } from './exit-codes.js';
 import type { InspectSettings } from './flags.js';
 import { leaveOutOfJsonl } from './jsonl-output.js';
@@ -13,13 +13,18 @@ import type { SocketCommand } from './slash-commands.js';
 
 /** Start an inspector or say in one line why not (the port is taken, say): undefined then. */
 export async function startInspector(inspector: Inspector, settings: InspectSettings, print: (line: string) => void): Promise<string | undefined> {
+  if (!isLoopback(settings.host)) {
+    process.stderr.write(
+      `warning: the inspector is served on ${settings.host}: anyone who can reach it and has the token in its URL can read this session${inspector.canSend ? ' and send on it' : ''}\n`,
+    );
+  }
   try {
     const url = await inspector.start();
     print(`inspector: ${url}`);
     if (settings.open) openBrowser(url);
     return url;
   } catch (error) {
-    process.stderr.write(`error: cannot serve the inspector on port ${settings.port}: ${(error as Error).message}\n`);
+    process.stderr.write(`error: cannot serve the inspector on ${settings.host} port ${settings.port}: ${(error as Error).message}\n`);
     return undefined;
   }
 }
@@ -56,6 +61,7 @@ export async function withInspector(
     live: true,
     title,
     port: settings.port,
+    host: settings.host,
     ...(composer && {
       composer: {
         clients: composer.clients,

@@ -6,14 +6,36 @@
  * leaves the Origin check to the server).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { isIPv6 } from 'node:net';
+import { networkInterfaces } from 'node:os';
 
 export function newToken(): string {
   return randomBytes(18).toString('base64url');
 }
 
-/** The names this server answers to on its port: loopback only, whatever interface it is bound to. */
-export function allowedHosts(port: number): Set<string> {
-  return new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+/**
+ * The names this server answers to on its port: loopback, and the host it was bound to when that
+ * is another (--inspect-host). Bound to every interface (0.0.0.0, ::), it answers to each of this
+ * machine's addresses, still not to a name a rebinding DNS hands out.
+ */
+export function allowedHosts(port: number, bound = '127.0.0.1'): Set<string> {
+  const names = ['127.0.0.1', 'localhost', '::1', bound];
+  if (bound === '0.0.0.0' || bound === '::') {
+    for (const addresses of Object.values(networkInterfaces())) {
+      for (const a of addresses ?? []) if (bound === '::' || a.family === 'IPv4') names.push(a.address);
+    }
+  }
+  return new Set(names.map((name) => `${hostInUrl(name)}:${port}`.toLowerCase()));
+}
+
+/** A host as a URL and a Host header name it: IPv6 in brackets (RFC 3986 §3.2.2). */
+export function hostInUrl(host: string): string {
+  return isIPv6(host) ? `[${host}]` : host;
+}
+
+/** Whether a host others can reach (the CLI warns): anything but loopback. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
 export type Refusal = 'token' | 'host' | 'origin';

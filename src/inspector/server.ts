@@ -1,5 +1,5 @@
 /**
- * The inspector's server: one HTTP port on 127.0.0.1 serving the page (bundled at build time,
+ * The inspector's server: one HTTP port on 127.0.0.1 (or --inspect-host's) serving the page (bundled at build time,
  * dist/src/inspector/page.js) and, on the same port, the WebSocket the page reads trace events
  * from. Our own WebSocketServer serves that socket; its connections are traced like any other,
  * so the inspector leaves its own out of what it shows. A live page may also send commands on
@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import { encodeJsonl, harFromEvents, TRACE_CHANNEL, type TraceEvent, traceConnectionId, WebSocketServer } from '../index.js';
 import { MAX_COMMAND_BYTES, parsePageCommand } from './composing.js';
 import { encode, Feed } from './feed.js';
-import { allowedHosts, newToken, refusal } from './guard.js';
+import { allowedHosts, hostInUrl, newToken, refusal } from './guard.js';
 import { PAGE_HTML } from './html.js';
 import type { ComposedMessage, InspectorMessage } from './wire.js';
 
@@ -65,6 +65,7 @@ export class Inspector {
   private upgrading = false;
   private readonly listener = (message: unknown): void => this.observe(message as TraceEvent);
   private port = 0;
+  private bound = '127.0.0.1';
 
   constructor(private readonly options: InspectorOptions) {
     this.page = readPage();
@@ -94,7 +95,7 @@ export class Inspector {
 
   /** Listens; resolves with the URL to open (it carries the token). */
   async start(): Promise<string> {
-    const host = this.options.host ?? '127.0.0.1';
+    const host = (this.bound = this.options.host ?? '127.0.0.1');
     await new Promise<void>((resolve, reject) => {
       this.http.once('error', reject);
       this.http.listen(this.options.port ?? 0, host, () => {
@@ -105,12 +106,14 @@ export class Inspector {
     const address = this.http.address();
     if (!address || typeof address === 'string') throw new Error('the inspector is not on a TCP port');
     this.port = address.port;
-    this.hosts = allowedHosts(this.port);
+    this.hosts = allowedHosts(this.port, host);
     return this.url;
   }
 
+  /** Under the host it was bound to; bound to every interface, under loopback (0.0.0.0 is no address to open). */
   get url(): string {
-    return `http://127.0.0.1:${this.port}/?token=${this.token}`;
+    const host = this.bound === '0.0.0.0' ? '127.0.0.1' : this.bound === '::' ? '::1' : this.bound;
+    return `http://${hostInUrl(host)}:${this.port}/?token=${this.token}`;
   }
 
   /** Events of a recording, or of a source the inspector does not subscribe to. */
@@ -139,6 +142,11 @@ export class Inspector {
     if (event.event === 'handshake' && this.upgrading) this.own.add(event.conn);
     if (this.own.has(event.conn)) return;
     this.feed.add(event);
+  }
+
+  /** Whether the page can send on a live socket (its composer is on). */
+  get canSend(): boolean {
+    return this.composer !== undefined;
   }
 
   /** A recording has nothing to send on, whatever its owner gave. */
@@ -224,5 +232,5 @@ export class Inspector {
 
 function forbid(res: ServerResponse, why: string): void {
   res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(`forbidden: ${why === 'host' ? 'this server answers to 127.0.0.1 and localhost only' : 'the URL needs the token wscope printed'}\n`);
+  res.end(`forbidden: ${why === 'host' ? 'this server answers only to the host in the URL wscope printed' : 'the URL needs the token wscope printed'}\n`);
 }

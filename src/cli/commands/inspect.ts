@@ -21,7 +21,7 @@ async function runInspect(file: string, raw: RawOptions): Promise<ExitCode> {
   const settings = inspectFlags.read(raw, true);
   return reportingBadFiles(file, async () => {
     const events = parseRecordingEvents(file, readTextFile(file));
-    const inspector = new Inspector({ live: false, title: file, port: settings.port ?? 0 });
+    const inspector = new Inspector({ live: false, title: file, port: settings.port ?? 0, host: settings.host });
     inspector.add(events);
     if ((await startInspector(inspector, settings, (line) => process.stdout.write(`${line}\n`))) === undefined) return ExitCode.ListenFailed;
     await new Promise<void>((resolve) => {

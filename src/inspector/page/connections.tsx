@@ -20,6 +20,7 @@ export function ConnectionList({
       {connections.map((c) => (
         <button type="button" key={c.conn} aria-pressed={selected === c.conn} onClick={() => onSelect(c.conn)}>
           <span class="url">{c.url || `connection ${c.conn}`}</span>
+          <span class="opener">{openerOf(c)}</span>
           <span class="state">{stateOf(c)}</span>
           <span class="counts">
             ↑{c.sent} ↓{c.received}
@@ -28,6 +29,15 @@ export function ConnectionList({
       ))}
     </nav>
   );
+}
+
+/**
+ * Who opened it, from the side wscope traced it on: as client wscope connected out (connect, run,
+ * a proxy's leg to its target); as server a peer connected in (listen, mock, a proxy's client leg).
+ */
+function openerOf(c: Connection): string {
+  if (!c.handshake) return '';
+  return c.handshake.role === 'client' ? 'opened by wscope' : 'opened by the peer';
 }
 
 function stateOf(c: Connection): string {
