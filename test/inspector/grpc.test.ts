@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import type { Browser, Page } from 'playwright-core';
+import { decodeJsonl } from '../../src/index.js';
 import { answeringServer, CliProcess, killAll, runCli, tempDir } from '../cli/helpers.js';
 import { ECHO_SERVICE, PROTO_FLAGS } from '../grpc/protos.js';
 import { echoClient, startMock, unary } from '../grpc/serve-mock.js';
@@ -122,8 +123,9 @@ describe('gRPC calls in the inspector', { timeout: 120_000 }, () => {
     }
   });
 
-  test('wscope grpc serve --inspect: a grpc-js client’s call shows live with its status and messages', async () => {
-    const mock = await startMock(['--inspect']);
+  test('wscope grpc serve --inspect --record: a grpc-js client’s call shows live with its status and messages, and is recorded', async () => {
+    const file = join(dir.path, 'served.jsonl');
+    const mock = await startMock(['--inspect', '--record', file]);
     const page = await browser.newPage();
     await page.goto((await inspectorUrl(mock.cli, 'stderr')).href);
     await textBecomes(page.getByRole('status', { name: 'Session' }), 'live');
@@ -144,5 +146,19 @@ describe('gRPC calls in the inspector', { timeout: 120_000 }, () => {
     assert.match((await messageRows(page).first().textContent()) ?? '', /^↓.*text\{"text":"hello live"\}$/);
     mock.cli.kill();
     await mock.cli.result();
+    // The recording holds the call, and not the page's own WebSocket.
+    const events = decodeJsonl(readFileSync(file, 'utf8'), { grpc: true });
+    assert.deepEqual(
+      events.map((event) => event.event),
+      ['grpc-start', 'grpc-message', 'grpc-message', 'grpc-end'],
+    );
+  });
+
+  test('wscope grpc call --inspect: the inspector is served while the call runs, the reply printed as without it', async () => {
+    const args = ['grpc', 'call', server.address, `${ECHO_SERVICE}/Unary`, '--plaintext', ...PROTO_FLAGS, '-d', '{"text":"hi"}', '--inspect'];
+    const result = await runCli(args, undefined, { timeoutMs: 15_000 });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stderr, /^inspector: http:\/\/127\.0\.0\.1:\d+\/\?token=\S+$/m);
+    assert.deepEqual((JSON.parse(result.stdout) as { request: unknown }).request, { text: 'hi' });
   });
 });
