@@ -3,7 +3,7 @@
  * gathered for BATCH_MS and go out as one WebSocket message, so the page redraws a few dozen
  * times a second whatever the rate. A page that joins late gets the history first, in chunks.
  */
-import type { TraceEvent } from '../index.js';
+import type { AnyTraceEvent } from '../index.js';
 import type { InspectorMessage } from './wire.js';
 
 export const BATCH_MS = 50;
@@ -15,12 +15,12 @@ export interface FeedTarget {
 }
 
 export class Feed {
-  private readonly history: TraceEvent[] = [];
-  private pending: TraceEvent[] = [];
+  private readonly history: AnyTraceEvent[] = [];
+  private pending: AnyTraceEvent[] = [];
   private timer: NodeJS.Timeout | undefined;
   private readonly targets = new Set<FeedTarget>();
 
-  add(event: TraceEvent): void {
+  add(event: AnyTraceEvent): void {
     this.history.push(event);
     if (this.targets.size === 0) return;
     this.pending.push(event);
@@ -28,7 +28,7 @@ export class Feed {
   }
 
   /** Everything so far, in order. */
-  events(): readonly TraceEvent[] {
+  events(): readonly AnyTraceEvent[] {
     return this.history;
   }
 

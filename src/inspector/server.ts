@@ -9,7 +9,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { encodeJsonl, harFromEvents, TRACE_CHANNEL, type TraceEvent, traceConnectionId, WebSocketServer } from '../index.js';
+import { type AnyTraceEvent, encodeJsonl, harFromEvents, TRACE_CHANNEL, type TraceEvent, traceConnectionId, WebSocketServer } from '../index.js';
 import { MAX_COMMAND_BYTES, parsePageCommand } from './composing.js';
 import { encode, Feed } from './feed.js';
 import { allowedHosts, hostInUrl, newToken, refusal } from './guard.js';
@@ -63,7 +63,7 @@ export class Inspector {
   private readonly own = new Set<number>();
   /** Set while our WebSocketServer answers one of our upgrades: its handshake event is published then. */
   private upgrading = false;
-  private readonly listener = (message: unknown): void => this.observe(message as TraceEvent);
+  private readonly listener = (message: unknown): void => this.observe(message as AnyTraceEvent);
   private port = 0;
   private bound = '127.0.0.1';
 
@@ -117,7 +117,7 @@ export class Inspector {
   }
 
   /** Events of a recording, or of a source the inspector does not subscribe to. */
-  add(events: Iterable<TraceEvent>): void {
+  add(events: Iterable<AnyTraceEvent>): void {
     for (const event of events) this.feed.add(event);
   }
 
@@ -138,7 +138,7 @@ export class Inspector {
     return this.upgrading || this.own.has(conn);
   }
 
-  private observe(event: TraceEvent): void {
+  private observe(event: AnyTraceEvent): void {
     if (event.event === 'handshake' && this.upgrading) this.own.add(event.conn);
     if (this.own.has(event.conn)) return;
     this.feed.add(event);
@@ -197,9 +197,10 @@ export class Inspector {
       res.writeHead(200, { ...common, 'content-type': 'text/javascript; charset=utf-8' });
       res.end(this.page);
     } else if (path === '/export.har' || path === '/export.jsonl') {
-      // The session as it is now, in either recording format (docs/recording.md).
+      // The session as it is now, in either recording format (docs/recording.md); HAR has no shape for gRPC calls.
       const har = path.endsWith('.har');
-      const body = har ? `${JSON.stringify(harFromEvents(this.feed.events()), null, 2)}\n` : encodeJsonl(this.feed.events());
+      const events = this.feed.events();
+      const body = har ? `${JSON.stringify(harFromEvents(events.filter(isWebSocketEvent)), null, 2)}\n` : encodeJsonl(events);
       res.writeHead(200, {
         ...common,
         'content-type': har ? 'application/json; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
@@ -233,4 +234,8 @@ export class Inspector {
 function forbid(res: ServerResponse, why: string): void {
   res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
   res.end(`forbidden: ${why === 'host' ? 'this server answers only to the host in the URL wscope printed' : 'the URL needs the token wscope printed'}\n`);
+}
+
+function isWebSocketEvent(event: AnyTraceEvent): event is TraceEvent {
+  return !event.event.startsWith('grpc-');
 }

@@ -1,9 +1,9 @@
 /**
  * Both directions of the inspector's socket. The inspector sends the page trace events (and a
- * hello first); a live page with a composer sends commands back, each answered by a reply with
+ * hello first: WebSocket and gRPC ones alike); a live page with a composer sends commands back, each answered by a reply with
  * the command's id.
  */
-import type { TraceEvent } from '../trace/events.js';
+import type { AnyTraceEvent } from '../trace/events.js';
 
 export type InspectorMessage =
   | {
@@ -15,7 +15,7 @@ export type InspectorMessage =
       /** Listen mode: many clients, so a command names one (its trace `conn`) or 'all'. */
       clients: boolean;
     }
-  | { type: 'events'; events: TraceEvent[] }
+  | { type: 'events'; events: AnyTraceEvent[] }
   /** The answer to the command with this id (null: it had none): done (no error), or why it was not sent. */
   | { type: 'reply'; id: number | null; error?: string };
 

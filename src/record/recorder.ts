@@ -6,7 +6,7 @@
  */
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
-import { type HandshakeTraceEvent, type HarCreator, TRACE_CHANNEL, type TraceEvent } from '../index.js';
+import { type AnyTraceEvent, type HandshakeTraceEvent, type HarCreator, TRACE_CHANNEL, type TraceEvent } from '../index.js';
 import { RecordFileError, type RecordFormat, recordFormatOf, unknownFormat } from './format.js';
 import { HarFile } from './har-file.js';
 import { JsonlFile } from './jsonl-file.js';
@@ -115,7 +115,8 @@ export class Recorder {
   private isWanted(event: TraceEvent): boolean {
     const known = this.wanted.get(event.conn);
     if (known !== undefined) return known;
-    const wanted = this.connections === undefined || (event.event === 'handshake' && this.connections(event));
+    // A gRPC call has no handshake to decide on: it is always kept.
+    const wanted = this.connections === undefined || (event.event === 'handshake' ? this.connections(event) : (event as AnyTraceEvent).event === 'grpc-start');
     this.wanted.set(event.conn, wanted);
     return wanted;
   }

@@ -1,6 +1,7 @@
 /** `wscope grpc serve --proto FILE --port P [--mocks FILE]`: a mock gRPC server answering every method of the protos. */
 import { Option } from 'commander';
-import { type RawOptions, type RecordingSettings, recordingFlags } from '../flags.js';
+import { type InspectSettings, inspectFlags, type RawOptions, type RecordingSettings, recordingFlags } from '../flags.js';
+import { withInspector } from '../inspecting.js';
 import { schemaFlags, type SchemaSettings } from '../grpc/schema-flags.js';
 import { withGrpcErrors } from '../grpc/with-grpc-errors.js';
 import { examples } from '../help-text.js';
@@ -17,6 +18,7 @@ export interface GrpcServeSettings {
   /** Serve TLS with this certificate and key (PEM files); plaintext without. */
   tls?: { cert: string; key: string };
   recording: RecordingSettings;
+  inspect: InspectSettings;
 }
 
 const SERVE_HELP = `
@@ -58,16 +60,23 @@ export const grpcServeCommand: Subcommand = {
     command.addOption(new Option('--cert <file>', 'serve TLS with this certificate (PEM; with --key)').helpGroup(group));
     command.addOption(new Option('--key <file>', "the certificate's private key (PEM)").helpGroup(group));
     recordingFlags.add(command);
+    inspectFlags.add(command);
     command.addHelpText('after', SERVE_HELP);
     command.action((raw: RawOptions) =>
       schedule(() => {
         const settings = readSettings(raw);
-        return withRecording(settings.recording, () =>
-          withGrpcErrors(undefined, async () => {
-            // Loaded when the command runs: grpc-js and protobufjs would add to every other command's start-up.
-            const { runGrpcServe } = await import('../grpc-serve-mode.js');
-            return runGrpcServe(settings);
-          }),
+        // --inspect: every call shows on the page as it is made.
+        return withInspector(settings.inspect, `grpc serve :${settings.port}`, (choice) =>
+          withRecording(
+            settings.recording,
+            () =>
+              withGrpcErrors(undefined, async () => {
+                // Loaded when the command runs: grpc-js and protobufjs would add to every other command's start-up.
+                const { runGrpcServe } = await import('../grpc-serve-mode.js');
+                return runGrpcServe(settings);
+              }),
+            choice,
+          ),
         );
       }),
     );
@@ -90,6 +99,7 @@ function readSettings(raw: RawOptions): GrpcServeSettings {
     ...(mocks !== undefined && { mocks }),
     ...(cert !== undefined && key !== undefined && { tls: { cert, key } }),
     recording,
+    inspect: inspectFlags.read(raw),
   };
 }
 

@@ -4,12 +4,13 @@
  * main.ts's SUBCOMMANDS takes one per command).
  */
 import { Option } from 'commander';
-import { type RawOptions, recordingFlags } from '../flags.js';
+import { inspectFlags, type RawOptions, recordingFlags } from '../flags.js';
 import { grpcConnectionFlags } from '../grpc/connection-flags.js';
 import { withGrpcErrors } from '../grpc/with-grpc-errors.js';
 import { schemaFlags, schemaFromFiles } from '../grpc/schema-flags.js';
 import { splitOperands } from '../grpc/target.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
+import { withInspector } from '../inspecting.js';
 import { UsageError } from '../usage-error.js';
 import { withRecording } from '../recording.js';
 import { grpcServeCommand, readGrpcRecording } from './grpc-serve.js';
@@ -111,6 +112,7 @@ const grpcCallCommand: Subcommand = {
     schemaFlags.add(command);
     grpcConnectionFlags.add(command);
     recordingFlags.add(command);
+    inspectFlags.add(command);
     command.addHelpText(
       'after',
       `\n${examples([
@@ -143,29 +145,35 @@ ${ENVIRONMENT_HELP}`,
         const data = raw['data'] as string | undefined;
         if (template && data !== undefined) throw new UsageError('--template prints a request instead of calling: it takes no -d');
         const recording = readGrpcRecording(raw);
+        const inspect = inspectFlags.read(raw);
         quietDeprecations();
-        // --record: the call's trace events (JSONL); reflection's own calls are not traced.
-        return withRecording(recording, () =>
-          withGrpcErrors(target, async () => {
-            const { loadSchema } = await import('../grpc/schema-source.js');
-            const { printTemplate, runCall } = await import('../grpc/call-mode.js');
-            const service = method.replace(/^\//, '').replace(/[/.][^/.]*$/, '');
-            const descriptors = await loadSchema(schema, target, connection, [service]);
-            const out = (text: string) => process.stdout.write(text);
-            if (template || target === undefined) return printTemplate(descriptors, method, { out });
-            return runCall(
-              {
-                target,
-                method,
-                ...(data === undefined ? {} : { data }),
-                connection,
-                verbose: raw['verbose'] === true,
-                emitDefaults: raw['emitDefaults'] === true,
-              },
-              descriptors,
-              { stdin: process.stdin, out, err: (text) => process.stderr.write(text), pretty: Boolean(process.stdout.isTTY) },
-            );
-          }),
+        // --record: the call's trace events (JSONL); reflection's own calls are not traced. --inspect: the page shows the call live.
+        return withInspector(inspect, `grpc call ${target ?? ''} ${method}`, (choice) =>
+          withRecording(
+            recording,
+            () =>
+              withGrpcErrors(target, async () => {
+                const { loadSchema } = await import('../grpc/schema-source.js');
+                const { printTemplate, runCall } = await import('../grpc/call-mode.js');
+                const service = method.replace(/^\//, '').replace(/[/.][^/.]*$/, '');
+                const descriptors = await loadSchema(schema, target, connection, [service]);
+                const out = (text: string) => process.stdout.write(text);
+                if (template || target === undefined) return printTemplate(descriptors, method, { out });
+                return runCall(
+                  {
+                    target,
+                    method,
+                    ...(data === undefined ? {} : { data }),
+                    connection,
+                    verbose: raw['verbose'] === true,
+                    emitDefaults: raw['emitDefaults'] === true,
+                  },
+                  descriptors,
+                  { stdin: process.stdin, out, err: (text) => process.stderr.write(text), pretty: Boolean(process.stdout.isTTY) },
+                );
+              }),
+            choice,
+          ),
         );
       }),
     );

@@ -1,7 +1,8 @@
 /** `wscope inspect FILE.har|FILE.jsonl`: the inspector page over a recording, offline. */
 import type { Command } from 'commander';
 import { Inspector } from '../../inspector/index.js';
-import { parseRecordingEvents } from '../../replay/recording.js';
+import { type AnyTraceEvent, decodeJsonl, TraceFormatError } from '../../index.js';
+import { parseRecordingEvents, RecordingError, recordingFormat } from '../../replay/recording.js';
 import { ExitCode } from '../exit-codes.js';
 import { inspectFlags, type RawOptions } from '../flags.js';
 import { examples } from '../help-text.js';
@@ -20,7 +21,7 @@ The page is served on 127.0.0.1 only, and only with the token in the printed URL
 async function runInspect(file: string, raw: RawOptions): Promise<ExitCode> {
   const settings = inspectFlags.read(raw, true);
   return reportingBadFiles(file, async () => {
-    const events = parseRecordingEvents(file, readTextFile(file));
+    const events = inspectedEvents(file, readTextFile(file));
     const inspector = new Inspector({ live: false, title: file, port: settings.port ?? 0, host: settings.host });
     inspector.add(events);
     if ((await startInspector(inspector, settings, (line) => process.stdout.write(`${line}\n`))) === undefined) return ExitCode.ListenFailed;
@@ -31,6 +32,17 @@ async function runInspect(file: string, raw: RawOptions): Promise<ExitCode> {
     await inspector.close();
     return ExitCode.Normal;
   });
+}
+
+/** A recording's events; a JSONL one may hold gRPC calls too (HAR has no shape for them). */
+function inspectedEvents(file: string, text: string): AnyTraceEvent[] {
+  if (recordingFormat(file, text) === 'har') return parseRecordingEvents(file, text);
+  try {
+    return decodeJsonl(text, { grpc: true });
+  } catch (error) {
+    if (error instanceof TraceFormatError) throw new RecordingError(`not a wscope JSONL trace: ${error.message}`);
+    throw error;
+  }
 }
 
 export const inspectCommand: Subcommand = {

@@ -1,6 +1,8 @@
 /** The connections list and the selected connection's handshake. */
 import { describeCloseCode } from '../../protocol/close-codes.js';
 import { clock } from './format.js';
+import { GrpcCallPane } from './grpc-call.js';
+import { grpcCallName, grpcCallState } from './grpc-calls.js';
 import type { Connection } from './model.js';
 
 export function ConnectionList({
@@ -19,9 +21,9 @@ export function ConnectionList({
       </button>
       {connections.map((c) => (
         <button type="button" key={c.conn} aria-pressed={selected === c.conn} onClick={() => onSelect(c.conn)}>
-          <span class="url">{c.url || `connection ${c.conn}`}</span>
-          <span class="opener">{openerOf(c)}</span>
-          <span class="state">{stateOf(c)}</span>
+          <span class="url">{c.grpc ? grpcCallName(c.grpc, c.conn) : c.url || `connection ${c.conn}`}</span>
+          {c.grpc ? null : <span class="opener">{openerOf(c)}</span>}
+          <span class="state">{c.grpc ? grpcCallState(c.grpc) : stateOf(c)}</span>
           <span class="counts">
             ↑{c.sent} ↓{c.received}
           </span>
@@ -51,6 +53,7 @@ function stateOf(c: Connection): string {
 }
 
 export function Handshake({ connection }: { connection: Connection | undefined }) {
+  if (connection?.grpc) return <GrpcCallPane call={connection.grpc} />;
   const h = connection?.handshake;
   if (!connection || !h) return null;
   return (
@@ -83,7 +86,7 @@ export function Handshake({ connection }: { connection: Connection | undefined }
   );
 }
 
-function Headers({ title, pairs }: { title: string; pairs: ReadonlyArray<[string, string]> }) {
+export function Headers({ title, pairs }: { title: string; pairs: ReadonlyArray<[string, string]> }) {
   return (
     <table aria-label={title}>
       <caption>{title}</caption>

@@ -2,7 +2,8 @@
  * The page's store: connections and rows, kept outside Preact's state (100 000 rows are plain
  * arrays, not component state); the view is told to redraw once per batch.
  */
-import type { CloseTraceEvent, ErrorTraceEvent, HandshakeTraceEvent, TraceEvent } from '../../trace/events.js';
+import type { AnyTraceEvent, CloseTraceEvent, ErrorTraceEvent, HandshakeTraceEvent, TraceEvent } from '../../trace/events.js';
+import { addGrpcEvent, type GrpcCall, isGrpcEvent } from './grpc-calls.js';
 
 export type RowEvent = Exclude<TraceEvent, HandshakeTraceEvent | ErrorTraceEvent>;
 
@@ -12,6 +13,8 @@ export interface Connection {
   handshake?: HandshakeTraceEvent;
   close?: CloseTraceEvent;
   errors: ErrorTraceEvent[];
+  /** A gRPC call (its messages are rows like a WebSocket's). */
+  grpc?: GrpcCall;
   sent: number;
   received: number;
 }
@@ -55,10 +58,16 @@ export class Store {
     return events.sort((a, b) => a.time - b.time);
   }
 
-  add(events: readonly TraceEvent[]): void {
+  add(events: readonly AnyTraceEvent[]): void {
     for (const event of events) {
       const connection = this.connection(event.conn);
-      if (event.event === 'handshake') {
+      if (isGrpcEvent(event)) {
+        const row = addGrpcEvent((connection.grpc ??= {}), event);
+        if (row) {
+          this.rows.push(row);
+          row.dir === 'out' ? connection.sent++ : connection.received++;
+        }
+      } else if (event.event === 'handshake') {
         connection.handshake = event;
         connection.url = event.url;
       } else if (event.event === 'error') {
