@@ -5,6 +5,8 @@
  * came and how it differs; a schema that cannot be read exits 12 and names the file.
  */
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { killAll } from '../cli/helpers.js';
 import { ECHO_PROTO, PROTO_DIR } from '../grpc/protos.js';
@@ -183,5 +185,32 @@ describe('wscope run with grpc steps, against wscope grpc serve (schema from pro
     assert.equal(result.code, 12, result.stdout + result.stderr);
     assert.match(result.stdout + result.stderr, /nowhere\/missing\.proto/);
     assert.match(result.stdout + result.stderr, /nope/);
+  });
+});
+
+describe('@grpc/grpc-js is loaded by the first grpc step, not by wscope run', { timeout: 60_000 }, () => {
+  /** A module hook (in its own thread, so it writes to a file) that notes every import of @grpc/grpc-js. */
+  const HOOKS = `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  if (specifier.startsWith('@grpc/grpc-js')) appendFileSync(process.env.GRPC_LOADS, specifier + ' from ' + context.parentURL + '\\n');
+  return next(specifier, context);
+}`;
+
+  test('a WebSocket-only file never imports it; a file with a grpc call does', async () => {
+    const hooks = folder.write('hooks.mjs', HOOKS);
+    const register = folder.write('register.mjs', `import { register } from 'node:module';\nregister(${JSON.stringify(`file://${hooks}`)});\n`);
+    const loads = join(folder.path, 'grpc-loads.txt');
+    const env = { NODE_OPTIONS: `--import ${register}`, GRPC_LOADS: loads };
+    const wsOnly = folder.write('ws-only.wscope.yaml', fileOf(scenario('no grpc', '- sleep: 10ms')));
+    const quiet = await run([wsOnly], { env });
+    assert.equal(quiet.code, 0, quiet.stdout + quiet.stderr);
+    assert.equal(existsSync(loads), false, existsSync(loads) ? readFileSync(loads, 'utf8') : '');
+    const withGrpc = folder.write(
+      'with-grpc.wscope.yaml',
+      fileOf(scenario('grpc', `- grpc: { call: { target: "${server.address}", plaintext: true, method: wscope.test.v1.Echo/Unary, request: {} } }`)),
+    );
+    const loud = await run([withGrpc], { env });
+    assert.equal(loud.code, 0, loud.stdout + loud.stderr);
+    assert.match(readFileSync(loads, 'utf8'), /@grpc\/grpc-js from .*\/src\/grpc\//);
   });
 });
