@@ -9,6 +9,7 @@ import { everyStep } from './every.js';
 import { FAULT_STEPS } from './faults/index.js';
 import { expectNoMessageStep, expectStep, waitForStep } from './expect.js';
 import { graphqlStep } from './graphql.js';
+import { grpcStep } from './grpc.js';
 import { expectPongStep, pingStep, sleepStep } from './ping.js';
 import { repeatStep } from './repeat.js';
 import { sendStep } from './send.js';
@@ -28,6 +29,7 @@ export const STEP_KINDS: readonly StepKind[] = [
   repeatStep,
   everyStep,
   graphqlStep,
+  grpcStep,
   ...FAULT_STEPS,
 ];
 
