@@ -17,6 +17,7 @@ export const STEP_KIND_NAMES: readonly string[] = [
   'repeat',
   'every',
   'graphql',
+  'grpc',
   'frame',
   'rawBytes',
   'sendFragmented',
