@@ -6,6 +6,7 @@ import { Composer } from './composer.js';
 import { ConnectionList, Handshake } from './connections.js';
 import { Detail } from './detail.js';
 import { type Filter, NO_FILTER, type RowView, Store, updateView } from './model.js';
+import { OperationFilter } from './operation-filter.js';
 import { MessageTable } from './table.js';
 import { Toolbar } from './toolbar.js';
 
@@ -77,6 +78,9 @@ export function App({ socketUrl }: { socketUrl: string }) {
   const connections = [...store.connections.values()];
   const connection = filter.conn !== undefined ? store.connections.get(filter.conn) : connections.length === 1 ? connections[0] : undefined;
   const set = (change: Partial<Filter>) => setFilter({ ...filter, ...change });
+  const graphqlOf = useMemo(() => store.graphqlOf.bind(store), [store]);
+  const row = selected === undefined ? undefined : store.rows[selected];
+  const graphql = row && graphqlOf(row);
 
   return (
     <div class="app" data-version={version}>
@@ -93,7 +97,7 @@ export function App({ socketUrl }: { socketUrl: string }) {
           {status}
         </span>
       </header>
-      <ConnectionList connections={connections} selected={filter.conn} onSelect={(conn) => set({ conn })} />
+      <ConnectionList connections={connections} selected={filter.conn} onSelect={(conn) => set({ conn, operation: undefined })} />
       <main>
         <Handshake connection={connection} />
         <div class="filters">
@@ -123,6 +127,7 @@ export function App({ socketUrl }: { socketUrl: string }) {
               <option value="binary">binary</option>
             </select>
           </label>
+          <OperationFilter connection={connection} value={filter.operation} onChange={(operation) => set({ operation })} />
           <label>
             <input type="checkbox" checked={filter.control} onChange={(e) => set({ control: e.currentTarget.checked })} /> Pings, pongs and close
           </label>
@@ -137,8 +142,12 @@ export function App({ socketUrl }: { socketUrl: string }) {
           onClear={clear}
           shownEvents={() => store.eventsOf(view.indexes)}
         />
-        <MessageTable rows={store.rows} visible={view.indexes} selected={selected} marked={marked} onSelect={select} follow={true} />
-        <Detail row={selected === undefined ? undefined : store.rows[selected]} other={marked === undefined ? undefined : store.rows[marked]} />
+        <MessageTable rows={store.rows} visible={view.indexes} selected={selected} marked={marked} onSelect={select} follow={true} graphqlOf={graphqlOf} />
+        <Detail
+          row={row}
+          other={marked === undefined ? undefined : store.rows[marked]}
+          graphql={graphql && row && { summary: graphql, connection: store.connections.get(row.conn)! }}
+        />
         {composer && <Composer clients={composer.clients} connections={connections} send={(to, message) => channel.current!.send(to, message)} />}
       </main>
     </div>

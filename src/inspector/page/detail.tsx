@@ -7,17 +7,25 @@
 import { Fragment } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { describeCloseCode } from '../../protocol/close-codes.js';
-import { base64Of, bytesOf, clock, delta, hexDump, OPCODE_NAMES, parseJson, size, textOf } from './format.js';
+import type { GraphqlMessageSummary } from '../../graphql/describe.js';
+import { base64Of, bytesOf, clock, delta, graphqlLine, hexDump, OPCODE_NAMES, parseJson, size, textOf } from './format.js';
 import { JsonTree } from './json-tree.js';
-import type { RowEvent } from './model.js';
+import type { Connection, RowEvent } from './model.js';
 
 type View = 'Text' | 'JSON' | 'Hex' | 'Base64';
 
 /** A hex dump of a big message shows its start: 64 kB is 4 096 lines already. */
 const HEX_LIMIT = 64 * 1024;
 
-/** `other`: a second row shift-clicked, whose distance in time is shown (as Postman does). */
-export function Detail({ row, other }: { row: RowEvent | undefined; other: RowEvent | undefined }) {
+interface DetailProps {
+  row: RowEvent | undefined;
+  /** A second row shift-clicked, whose distance in time is shown (as Postman does). */
+  other: RowEvent | undefined;
+  /** The row read as a GraphQL message, with its connection (whose subscribe named the operation). */
+  graphql: { summary: GraphqlMessageSummary; connection: Connection } | undefined;
+}
+
+export function Detail({ row, other, graphql }: DetailProps) {
   // The view chosen, by the view a message would open in: its kind.
   const [chosen, setChosen] = useState<Partial<Record<View, View>>>({});
   const decoded = useMemo(() => row && decode(row), [row]);
@@ -39,6 +47,12 @@ export function Detail({ row, other }: { row: RowEvent | undefined; other: RowEv
       {other && (
         <p class="between">
           {between(row, other)} between this message and the shift-clicked one ({clock(other.time)})
+        </p>
+      )}
+      {graphql && (
+        <p class="graphql" role="note" aria-label="GraphQL message">
+          {graphql.connection.handshake?.protocol}:{' '}
+          {graphqlLine(graphql.summary, graphql.summary.id === undefined ? undefined : graphql.connection.operations.get(graphql.summary.id))}
         </p>
       )}
       {row.event === 'close' && <CloseFrame row={row} />}

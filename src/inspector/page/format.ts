@@ -1,4 +1,5 @@
 /** How values are shown: sizes, times, previews, hex dumps. */
+import type { GraphqlMessageSummary } from '../../graphql/describe.js';
 import type { RowEvent } from './model.js';
 
 export function bytesOf(row: { data: string; encoding: 'utf8' | 'base64' }): Uint8Array {
@@ -31,10 +32,37 @@ export function delta(seconds: number): string {
 
 export const OPCODE_NAMES: Record<number, string> = { 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
 
-export function preview(row: RowEvent): string {
+/** `graphql`: the row read as a message of its connection's GraphQL subprotocol, shown decoded first. */
+export function preview(row: RowEvent, graphql?: GraphqlMessageSummary): string {
   if (row.event === 'close') return `${row.code} ${row.name}${row.reason ? `: ${row.reason}` : ''}`;
   if (row.encoding === 'base64') return hexPreview(bytesOf(row));
-  return row.data.length > 200 ? `${row.data.slice(0, 200)}…` : row.data;
+  if (graphql && graphql.problem === undefined) return graphqlPreview(graphql, row.data);
+  return cut(row.data);
+}
+
+/** `subscribe #1 Counting {"query":…}`, `next #1 {"data":…}`, `ka`: what it is, then its payload. */
+function graphqlPreview(graphql: GraphqlMessageSummary, data: string): string {
+  const payload = (JSON.parse(data) as { payload?: unknown }).payload;
+  const parts = [
+    graphql.type,
+    graphql.id === undefined ? undefined : `#${graphql.id}`,
+    graphql.operationName,
+    payload === undefined ? undefined : JSON.stringify(payload),
+  ];
+  return cut(parts.filter((part) => part !== undefined).join(' '));
+}
+
+function cut(text: string): string {
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
+/** `subscribe, id 1, subscription Counting`: the detail pane's line; `name` is the operation's, known from its subscribe. */
+export function graphqlLine(graphql: GraphqlMessageSummary, name: string | undefined): string {
+  if (graphql.problem !== undefined) return `not a message of this protocol: ${graphql.problem}`;
+  const operation = [graphql.operation, graphql.operationName ?? name].filter((part) => part !== undefined).join(' ');
+  return [graphql.type, graphql.id === undefined ? undefined : `id ${graphql.id}`, operation === '' ? undefined : operation]
+    .filter((part) => part !== undefined)
+    .join(', ');
 }
 
 function hexPreview(bytes: Uint8Array): string {

@@ -2,6 +2,7 @@
  * The page's store: connections and rows, kept outside Preact's state (100 000 rows are plain
  * arrays, not component state); the view is told to redraw once per batch.
  */
+import { describeGraphqlMessage, type GraphqlMessageSummary } from '../../graphql/describe.js';
 import type { AnyTraceEvent, CloseTraceEvent, ErrorTraceEvent, HandshakeTraceEvent, TraceEvent } from '../../trace/events.js';
 import { addGrpcEvent, type GrpcCall, isGrpcEvent } from './grpc-calls.js';
 
@@ -17,6 +18,8 @@ export interface Connection {
   grpc?: GrpcCall;
   sent: number;
   received: number;
+  /** GraphQL operation ids seen on this connection, in order, with the name their subscribe / start gave. */
+  operations: Map<string, string | undefined>;
 }
 
 export interface Filter {
@@ -26,15 +29,32 @@ export interface Filter {
   type: 'all' | 'text' | 'binary';
   control: boolean;
   conn: number | undefined;
+  /** Only the GraphQL messages of this operation id on this connection. */
+  operation: { conn: number; id: string } | undefined;
 }
 
-export const NO_FILTER: Filter = { text: '', dir: 'all', type: 'all', control: true, conn: undefined };
+export const NO_FILTER: Filter = { text: '', dir: 'all', type: 'all', control: true, conn: undefined, operation: undefined };
 
 export class Store {
   readonly connections = new Map<number, Connection>();
   readonly rows: RowEvent[] = [];
   /** Counts the clears: a view of the rows made before one is out of date. */
   generation = 0;
+  /** Each row's GraphQL reading, made once (null: not a GraphQL message). */
+  private readonly graphqlReadings = new WeakMap<RowEvent, GraphqlMessageSummary | null>();
+
+  /** The row as a message of its connection's GraphQL subprotocol, when one was agreed. */
+  graphqlOf(row: RowEvent): GraphqlMessageSummary | undefined {
+    const protocol = this.connections.get(row.conn)?.handshake?.protocol;
+    // Most connections agree no subprotocol: nothing to read, nothing to keep.
+    if (!protocol || row.event !== 'message' || row.encoding !== 'utf8') return undefined;
+    let reading = this.graphqlReadings.get(row);
+    if (reading === undefined) {
+      reading = describeGraphqlMessage(row.data, protocol) ?? null;
+      this.graphqlReadings.set(row, reading);
+    }
+    return reading ?? undefined;
+  }
 
   /** Clear: the rows go (the connections and their handshakes stay, for what comes next). */
   clear(): void {
@@ -77,6 +97,10 @@ export class Store {
         if (event.event === 'close') connection.close = event;
         if (event.event === 'message') event.dir === 'out' ? connection.sent++ : connection.received++;
         this.rows.push(event);
+        const graphql = this.graphqlOf(event);
+        if (graphql?.id !== undefined && (graphql.operationName !== undefined || !connection.operations.has(graphql.id))) {
+          connection.operations.set(graphql.id, graphql.operationName);
+        }
       }
     }
   }
@@ -84,7 +108,7 @@ export class Store {
   private connection(conn: number): Connection {
     let connection = this.connections.get(conn);
     if (!connection) {
-      connection = { conn, url: '', errors: [], sent: 0, received: 0 };
+      connection = { conn, url: '', errors: [], sent: 0, received: 0, operations: new Map() };
       this.connections.set(conn, connection);
     }
     return connection;
@@ -106,8 +130,15 @@ export function textMatcher(text: string): { test: (s: string) => boolean; error
   return { test: (s) => s.toLowerCase().includes(needle) };
 }
 
-export function rowMatches(row: RowEvent, filter: Filter, test: (s: string) => boolean): boolean {
+/** `graphqlOf`: the row read as a GraphQL message (Store.graphqlOf), for the Operation filter. */
+export function rowMatches(
+  row: RowEvent,
+  filter: Filter,
+  test: (s: string) => boolean,
+  graphqlOf: (row: RowEvent) => GraphqlMessageSummary | undefined,
+): boolean {
   if (filter.conn !== undefined && row.conn !== filter.conn) return false;
+  if (filter.operation && (row.conn !== filter.operation.conn || graphqlOf(row)?.id !== filter.operation.id)) return false;
   if (filter.dir !== 'all' && row.dir !== filter.dir) return false;
   if (row.event !== 'message') {
     if (!filter.control || filter.type !== 'all') return false;
@@ -132,7 +163,7 @@ export interface RowView {
 export function updateView(view: RowView, store: Store, filter: Filter, limit: number): RowView {
   if (view.filter !== filter || view.generation !== store.generation) view = { filter, generation: store.generation, upTo: 0, indexes: [] };
   if (view.upTo < limit) {
-    const { error } = filterRows(store.rows, filter, view.upTo, limit, view.indexes);
+    const { error } = filterRows(store, filter, view.upTo, limit, view.indexes);
     view.upTo = limit;
     if (error === undefined) delete view.error;
     else view.error = error;
@@ -141,8 +172,9 @@ export function updateView(view: RowView, store: Store, filter: Filter, limit: n
 }
 
 /** Indexes of the rows that pass, from `start` to `end` (new rows are filtered as they come). */
-export function filterRows(rows: readonly RowEvent[], filter: Filter, start: number, end: number, into: number[]): { error?: string } {
+export function filterRows(store: Store, filter: Filter, start: number, end: number, into: number[]): { error?: string } {
   const matcher = textMatcher(filter.text);
-  for (let i = start; i < end; i++) if (rowMatches(rows[i]!, filter, matcher.test)) into.push(i);
+  const graphqlOf = (row: RowEvent) => store.graphqlOf(row);
+  for (let i = start; i < end; i++) if (rowMatches(store.rows[i]!, filter, matcher.test, graphqlOf)) into.push(i);
   return matcher.error === undefined ? {} : { error: matcher.error };
 }

@@ -7,6 +7,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { clock, delta, OPCODE_NAMES, preview, size } from './format.js';
+import type { GraphqlMessageSummary } from '../../graphql/describe.js';
 import type { RowEvent } from './model.js';
 
 export const ROW_HEIGHT = 24;
@@ -23,9 +24,11 @@ interface TableProps {
   onSelect: (index: number, second: boolean) => void;
   /** Keep the last row in view as rows arrive (until the user scrolls up). */
   follow: boolean;
+  /** A row read as a message of its connection's GraphQL subprotocol (Store.graphqlOf): its preview decoded. */
+  graphqlOf: (row: RowEvent) => GraphqlMessageSummary | undefined;
 }
 
-export function MessageTable({ rows, visible, selected, marked, onSelect, follow }: TableProps) {
+export function MessageTable({ rows, visible, selected, marked, onSelect, follow, graphqlOf }: TableProps) {
   const body = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(400);
@@ -85,7 +88,7 @@ export function MessageTable({ rows, visible, selected, marked, onSelect, follow
           {OPCODE_NAMES[row.opcode] ?? row.opcode}
         </span>
         <span role="gridcell" class="preview">
-          {preview(row)}
+          {preview(row, graphqlOf(row))}
         </span>
       </div>,
     );
