@@ -14,7 +14,7 @@ import {
   kindOf,
   operationPayloadProblem,
   type ParseResult,
-  parseTyped,
+  parseChecked,
 } from './json-shape.js';
 
 export const GRAPHQL_TRANSPORT_WS = 'graphql-transport-ws';
@@ -116,10 +116,7 @@ function problem(message: JsonObject & { type: string }): string | undefined {
  * closure with the event 4400: <error-message>").
  */
 export function parseGraphqlTransportWs(text: string): ParseResult<GraphqlTransportWsMessage> {
-  const typed = parseTyped(text);
-  if ('error' in typed) return typed;
-  const reason = problem(typed.message);
-  return reason === undefined ? { message: typed.message as GraphqlTransportWsMessage } : { error: reason };
+  return parseChecked<GraphqlTransportWsMessage>(text, problem);
 }
 
 /** A protocol message as the text frame that carries it. */

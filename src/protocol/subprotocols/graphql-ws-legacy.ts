@@ -13,7 +13,7 @@ import {
   kindOf,
   operationPayloadProblem,
   type ParseResult,
-  parseTyped,
+  parseChecked,
 } from './json-shape.js';
 
 /** The legacy protocol's subprotocol name (the graphql-ws *library* speaks graphql-transport-ws). */
@@ -85,10 +85,7 @@ function problem(message: JsonObject & { type: string }): string | undefined {
 
 /** One text message to a legacy protocol message, or why it is not one. */
 export function parseGraphqlWsLegacy(text: string): ParseResult<GraphqlWsLegacyMessage> {
-  const typed = parseTyped(text);
-  if ('error' in typed) return typed;
-  const reason = problem(typed.message);
-  return reason === undefined ? { message: typed.message as GraphqlWsLegacyMessage } : { error: reason };
+  return parseChecked<GraphqlWsLegacyMessage>(text, problem);
 }
 
 /** A legacy protocol message as the text frame that carries it. */

@@ -57,6 +57,17 @@ export function parseTyped(text: string): ParseResult<JsonObject & { type: strin
   return { message: value as JsonObject & { type: string } };
 }
 
+/**
+ * A text message parsed and checked by a protocol's `problem` rule: the message when the rule finds
+ * nothing, else why not. Both GraphQL codecs parse this way, differing only in their rules.
+ */
+export function parseChecked<T>(text: string, problem: (message: JsonObject & { type: string }) => string | undefined): ParseResult<T> {
+  const typed = parseTyped(text);
+  if ('error' in typed) return typed;
+  const reason = problem(typed.message);
+  return reason === undefined ? { message: typed.message as T } : { error: reason };
+}
+
 /** Why an operation payload (`subscribe`'s, legacy `start`'s) is not valid, or undefined when it is. */
 export function operationPayloadProblem(type: string, payload: unknown): string | undefined {
   if (!isObject(payload)) return `"${type}" needs an object 'payload', got ${kindOf(payload)}`;
