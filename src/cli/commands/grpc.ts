@@ -5,9 +5,10 @@
  */
 import { Option } from 'commander';
 import { inspectFlags, type RawOptions, recordingFlags } from '../flags.js';
-import { grpcConnectionFlags } from '../grpc/connection-flags.js';
+import type { ExitCode } from '../exit-codes.js';
+import { type GrpcConnectionSettings, grpcConnectionFlags } from '../grpc/connection-flags.js';
 import { withGrpcErrors } from '../grpc/with-grpc-errors.js';
-import { schemaFlags, schemaFromFiles } from '../grpc/schema-flags.js';
+import { type SchemaSettings, schemaFlags, schemaFromFiles } from '../grpc/schema-flags.js';
 import { splitOperands } from '../grpc/target.js';
 import { ENVIRONMENT_HELP, EXIT_CODES_HELP, examples } from '../help-text.js';
 import { withInspector } from '../inspecting.js';
@@ -44,20 +45,33 @@ const grpcListCommand: Subcommand = {
       ])}\n\n${SCHEMA_HELP}`,
     );
     command.action((first: string | undefined, second: string | undefined, raw: RawOptions) =>
-      schedule(() => {
-        const schema = schemaFlags.read(raw);
-        const connection = grpcConnectionFlags.read(raw);
-        const operands = [first, second].filter((value): value is string => value !== undefined);
-        const { target, rest } = splitOperands(operands, schemaFromFiles(schema), 1);
-        quietDeprecations();
-        return withGrpcErrors(target, async () => {
+      schedule(() =>
+        withSchemaOperands(first, second, raw, async (schema, target, connection, service) => {
           const { listServicesOf } = await import('../grpc/list-mode.js');
-          return listServicesOf(schema, target, connection, rest[0], (line) => process.stdout.write(`${line}\n`));
-        });
-      }),
+          return listServicesOf(schema, target, connection, service, (line) => process.stdout.write(`${line}\n`));
+        }),
+      ),
     );
   },
 };
+
+/**
+ * `list` and `describe` read the same things: the schema flags, the connection flags, and
+ * operands that are `[HOST:PORT] [NAME]` (the address optional when a schema file is given).
+ */
+function withSchemaOperands(
+  first: string | undefined,
+  second: string | undefined,
+  raw: RawOptions,
+  work: (schema: SchemaSettings, target: string | undefined, connection: GrpcConnectionSettings, name: string | undefined) => Promise<ExitCode>,
+): Promise<ExitCode> {
+  const schema = schemaFlags.read(raw);
+  const connection = grpcConnectionFlags.read(raw);
+  const operands = [first, second].filter((value): value is string => value !== undefined);
+  const { target, rest } = splitOperands(operands, schemaFromFiles(schema), 1);
+  quietDeprecations();
+  return withGrpcErrors(target, () => work(schema, target, connection, rest[0]));
+}
 
 const grpcDescribeCommand: Subcommand = {
   name: 'describe',
@@ -78,17 +92,12 @@ const grpcDescribeCommand: Subcommand = {
       ])}\n\n${SCHEMA_HELP}`,
     );
     command.action((first: string | undefined, second: string | undefined, raw: RawOptions) =>
-      schedule(() => {
-        const schema = schemaFlags.read(raw);
-        const connection = grpcConnectionFlags.read(raw);
-        const operands = [first, second].filter((value): value is string => value !== undefined);
-        const { target, rest } = splitOperands(operands, schemaFromFiles(schema), 1);
-        quietDeprecations();
-        return withGrpcErrors(target, async () => {
+      schedule(() =>
+        withSchemaOperands(first, second, raw, async (schema, target, connection, symbol) => {
           const { describeFrom } = await import('../grpc/list-mode.js');
-          return describeFrom(schema, target, connection, rest[0], (text) => process.stdout.write(text));
-        });
-      }),
+          return describeFrom(schema, target, connection, symbol, (text) => process.stdout.write(text));
+        }),
+      ),
     );
   },
 };
