@@ -76,7 +76,7 @@ export abstract class SendPath extends EventEmitter {
       return;
     }
     if (tracing()) trace.traceWritten(this, payload, binary, compressed, callback);
-    this.flush(callback);
+    this.flushMessage(callback);
     // A message leaving the compression queue may bring it under the mark.
     if (this.compression) this.drainIfReady();
   }
@@ -98,7 +98,20 @@ export abstract class SendPath extends EventEmitter {
 
   protected endBatch(): void {
     this.batching = false;
+    if ((this.connection?.pendingBytes ?? 0) > 0) this.flush();
     this.socket?.uncork();
+  }
+
+  /**
+   * After a message was queued: while a read is dispatched, small messages stay in the core,
+   * side by side, until the read is done (one buffer, one write for all the replies); the rest
+   * is written at once. Only plain data messages wait: a Close, a ping or a send with a
+   * callback is flushed (with everything before it) as it comes, and so is what is observed.
+   */
+  private flushMessage(callback: SendCallback | undefined): void {
+    const connection = this.connection!;
+    if (this.batching && callback === undefined && !connection.observeFrames && !tracing() && connection.pendingBytes < BATCH_LIMIT) return;
+    this.flush(callback);
   }
 
   /** Write what the core queued; header and payload of one frame leave together (cork). */

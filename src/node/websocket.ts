@@ -98,7 +98,7 @@ export class WebSocket extends SendPath {
 
   /** Bytes handed to `send` but not yet to the kernel. */
   get bufferedAmount(): number {
-    return (this.socket?.writableLength ?? 0) + (this.compression?.bufferedAmount ?? 0);
+    return (this.socket?.writableLength ?? 0) + (this.connection?.pendingBytes ?? 0) + (this.compression?.bufferedAmount ?? 0);
   }
 
   /**

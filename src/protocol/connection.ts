@@ -15,7 +15,8 @@ import { applyMask, copyMasked } from './mask.js';
 import { ByteQueue } from './byte-queue.js';
 import { asBuffer, MessageAssembler } from './message-assembler.js';
 import { isControlOpcode, isKnownOpcode, Opcode } from './opcodes.js';
-import { randomMaskKey } from './mask-key.js';
+import { fillMaskKey } from './mask-key.js';
+import { OutRun, SLAB_FRAME_LIMIT } from './out-slab.js';
 import { Utf8Validator } from './utf8.js';
 
 export type Role = 'client' | 'server';
@@ -93,10 +94,15 @@ export class Connection {
   observeFrames: boolean;
   allowRsv1: boolean;
   private readonly autoPong: boolean;
-  private readonly nextMaskKey: () => Uint8Array;
+  /** An injected key source (tests); without one, keys come from the pooled CSPRNG into FRAME_KEY. */
+  private readonly maskKeySource: (() => Uint8Array) | undefined;
 
   private events: ConnectionEvent[] = [];
   private outgoing: Uint8Array[] = [];
+  /** Bytes queued to send and not yet taken (the WHATWG bufferedAmount counts them). */
+  private outgoingBytes = 0;
+  /** Small frames not yet taken, side by side in the shared slab (made by the first one). */
+  private outRun: OutRun | undefined;
   private readonly queue = new ByteQueue();
 
   private frame: FrameHeader | undefined;
@@ -138,7 +144,7 @@ export class Connection {
     this.observeFrames = options.observeFrames ?? false;
     this.allowRsv1 = options.allowRsv1 ?? false;
     this.holdCloseReply = options.holdCloseReply ?? false;
-    this.nextMaskKey = options.maskKey ?? randomMaskKey;
+    this.maskKeySource = options.maskKey;
   }
 
   get readyState(): ReadyState {
@@ -205,13 +211,23 @@ export class Connection {
     return !this.closeSent && !this.eof && (!this.failed || this.failureDue !== undefined);
   }
 
-  /** Bytes to write, in order. Unless `holdCloseReply`, this also releases a Close that is due. */
+  /**
+   * Bytes to write, in order. Unless `holdCloseReply`, this also releases a Close that is due.
+   * Small frames queued one after another come as one chunk (see out-slab.ts).
+   */
   takeOutgoing(): Uint8Array[] {
     if ((this.closeReplyDue || this.failureDue) && !this.holdCloseReply) this.answerClose();
+    this.outRun?.close(this.outgoing);
     const out = this.outgoing;
     if (out.length === 0) return NO_BYTES;
     this.outgoing = [];
+    this.outgoingBytes = 0;
     return out;
+  }
+
+  /** Bytes queued by the sends and not taken yet by `takeOutgoing`. */
+  get pendingBytes(): number {
+    return this.outgoingBytes;
   }
 
   /**
@@ -334,12 +350,12 @@ export class Connection {
    * `mask: true` masks with a fresh key; a `maskKey` masks with that key; neither sends it unmasked.
    */
   sendFrame(frame: OutgoingFrame & { mask?: boolean }): void {
-    const maskKey = frame.maskKey ?? (frame.mask ? this.nextMaskKey() : undefined);
+    const maskKey = frame.maskKey ?? (frame.mask ? this.nextMaskKey().slice() : undefined);
     const payload = frame.payload ?? EMPTY;
     const header = encodeFrameHeader({ ...frame, maskKey }, payload.length);
     const body = Buffer.from(payload);
     if (maskKey) applyMask(body, maskKey);
-    this.outgoing.push(Buffer.concat([header, body]));
+    this.queueChunk(Buffer.concat([header, body]));
     if (frame.opcode === Opcode.Close) {
       // A raw Close replaces the Close we owed, and is what we report as sent.
       this.closeSent = true;
@@ -360,7 +376,21 @@ export class Connection {
 
   /** Raw mode: bytes exactly as given, framed or not. */
   sendRaw(bytes: Uint8Array): void {
+    this.queueChunk(bytes);
+  }
+
+  /** A chunk of its own in the outgoing queue, after the small frames queued before it. */
+  private queueChunk(bytes: Uint8Array): void {
+    this.outRun?.close(this.outgoing);
     this.outgoing.push(bytes);
+    this.outgoingBytes += bytes.length;
+  }
+
+  /** This frame's masking key: a fresh one in FRAME_KEY, or the injected source's. */
+  private nextMaskKey(): Uint8Array {
+    if (this.maskKeySource) return this.maskKeySource();
+    fillMaskKey(FRAME_KEY);
+    return FRAME_KEY;
   }
 
   private inputDone(): boolean {
@@ -527,32 +557,46 @@ export class Connection {
 
   private pushFrame(opcode: number, data: string | Uint8Array, fin: boolean, rsv1: boolean): void {
     const maskKey = this.role === 'client' ? this.nextMaskKey() : undefined;
-    if (typeof data === 'string') {
-      const length = Buffer.byteLength(data);
-      const headerLength = frameHeaderLength(length, maskKey !== undefined);
-      const out = Buffer.allocUnsafe(headerLength + length);
-      writeFrameHeader(out, 0, opcode, fin, rsv1, length, maskKey);
-      out.write(data, headerLength);
-      if (maskKey) applyMask(out.subarray(headerLength), maskKey);
-      this.outgoing.push(out);
-      if (this.observeFrames) this.events.push({ type: 'frame', frame: outFrameInfo(opcode, fin, rsv1, false, false, maskKey, Buffer.from(data)) });
-      return;
-    }
-    const length = data.length;
+    const text = typeof data === 'string';
+    const length = text ? Buffer.byteLength(data) : data.length;
     const headerLength = frameHeaderLength(length, maskKey !== undefined);
-    if (maskKey || length < COPY_THRESHOLD) {
-      // Header and payload in one buffer, written in place: one allocation, one write.
-      const out = Buffer.allocUnsafe(headerLength + length);
-      writeFrameHeader(out, 0, opcode, fin, rsv1, length, maskKey);
-      if (maskKey) copyMasked(data, out, headerLength, maskKey);
-      else out.set(data, headerLength);
-      this.outgoing.push(out);
+    const size = headerLength + length;
+    if (size <= SLAB_FRAME_LIMIT || text || maskKey || length < COPY_THRESHOLD) {
+      // Header and payload side by side, written in place: in the shared slab when small (and
+      // then in one chunk with the frames queued before it), else in a buffer of their own.
+      let out: Buffer;
+      let at = 0;
+      if (size <= SLAB_FRAME_LIMIT) {
+        const run = (this.outRun ??= new OutRun());
+        at = run.reserve(size, this.outgoing);
+        out = run.buffer!;
+      } else {
+        this.outRun?.close(this.outgoing);
+        out = Buffer.allocUnsafe(size);
+        this.outgoing.push(out);
+      }
+      writeFrameHeader(out, at, opcode, fin, rsv1, length, maskKey);
+      const payloadAt = at + headerLength;
+      if (text) {
+        out.write(data, payloadAt);
+        if (maskKey) applyMask(out.subarray(payloadAt, payloadAt + length), maskKey);
+      } else if (maskKey) {
+        copyMasked(data, out, payloadAt, maskKey);
+      } else {
+        out.set(data, payloadAt);
+      }
     } else {
       const header = Buffer.allocUnsafe(headerLength);
       writeFrameHeader(header, 0, opcode, fin, rsv1, length, undefined);
+      this.outRun?.close(this.outgoing);
       this.outgoing.push(header, data);
     }
-    if (this.observeFrames) this.events.push({ type: 'frame', frame: outFrameInfo(opcode, fin, rsv1, false, false, maskKey, asBuffer(data)) });
+    this.outgoingBytes += size;
+    if (this.observeFrames) {
+      // FRAME_KEY is reused by the next frame: the event keeps a copy.
+      const payload = text ? Buffer.from(data) : asBuffer(data);
+      this.events.push({ type: 'frame', frame: outFrameInfo(opcode, fin, rsv1, false, false, maskKey?.slice(), payload) });
+    }
   }
 }
 
@@ -575,6 +619,8 @@ function checkControlPayload(data: Uint8Array | string): Uint8Array | string {
 }
 
 const EMPTY = new Uint8Array(0);
+/** The masking key of the frame being queued, reused (see nextMaskKey). */
+const FRAME_KEY = new Uint8Array(4);
 const MAX_LENGTH = bufferConstants.MAX_LENGTH;
 const EMPTY_BUFFER = Buffer.alloc(0);
 // Shared by every connection when there is nothing to take, so frozen: a caller that pushes

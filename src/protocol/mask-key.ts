@@ -8,12 +8,27 @@ let maskPoolOffset = MASK_POOL_SIZE;
 
 /** A fresh 4-byte key. Views into the pool: callers must not keep them past the frame they mask. */
 export function randomMaskKey(): Uint8Array {
-  if (maskPoolOffset + 4 > maskPool.length) {
-    maskPool = new Uint8Array(MASK_POOL_SIZE);
-    globalThis.crypto.getRandomValues(maskPool);
-    maskPoolOffset = 0;
-  }
+  refill();
   const key = maskPool.subarray(maskPoolOffset, maskPoolOffset + 4);
   maskPoolOffset += 4;
   return key;
+}
+
+/** A fresh key written into `key` (4 bytes): no view made, for the send path's reused key. */
+export function fillMaskKey(key: Uint8Array): void {
+  refill();
+  const pool = maskPool;
+  const at = maskPoolOffset;
+  key[0] = pool[at]!;
+  key[1] = pool[at + 1]!;
+  key[2] = pool[at + 2]!;
+  key[3] = pool[at + 3]!;
+  maskPoolOffset = at + 4;
+}
+
+function refill(): void {
+  if (maskPoolOffset + 4 <= maskPool.length) return;
+  maskPool = new Uint8Array(MASK_POOL_SIZE);
+  globalThis.crypto.getRandomValues(maskPool);
+  maskPoolOffset = 0;
 }
