@@ -2,6 +2,7 @@
  * A worker's counting: what happened in the current second (the hot path increments plain
  * fields, nothing else), folded into the run's totals each time a second ends.
  */
+import { FastRecorder } from './fast-recorder.js';
 import { encodeHistogram, type Histogram, newHistogram } from './histogram.js';
 import type { WorkerDone, WorkerSecond } from './worker-messages.js';
 
@@ -18,12 +19,16 @@ export class SecondCounts {
   bytesSent = 0;
   bytesReceived = 0;
   readonly closeCodes = new Map<number, number>();
-  /** This second's reply latency, µs. */
-  readonly latency: Histogram = newHistogram();
+
+  constructor(
+    /** This second's reply latency, µs: the worker's one recorder, drained as the second ends. */
+    readonly latency: FastRecorder,
+  ) {}
 }
 
 export class WorkerCounts {
-  second = new SecondCounts();
+  private readonly latency = new FastRecorder();
+  second = new SecondCounts(this.latency);
   attempted = 0;
   abandoned = 0;
   lost = 0;
@@ -31,9 +36,11 @@ export class WorkerCounts {
   open = 0;
   readonly handshakeFailures = new Map<string, number>();
   readonly connectErrors = new Map<string, number>();
-  readonly serviceTime: Histogram = newHistogram();
+  /** Recorded per reply in open loop (drained into a histogram at the end). */
+  readonly serviceTime = new FastRecorder();
   readonly connectTime: Histogram = newHistogram();
-  private readonly totals = new SecondCounts();
+  // Its latency is never read: the seconds carry the latency, the totals only the counts.
+  private readonly totals = new SecondCounts(this.latency);
 
   /** End the current second: its sample, and a fresh second to count into. */
   endSecond(index: number): WorkerSecond {
@@ -65,9 +72,9 @@ export class WorkerCounts {
       unsolicited: s.unsolicited,
       errors: s.errors,
       closeCodes: record(s.closeCodes),
-      histogram: s.latency.totalCount === 0 ? null : encodeHistogram(s.latency),
+      histogram: s.latency.totalCount === 0 ? null : encodeHistogram(drained(s.latency)),
     };
-    this.second = new SecondCounts();
+    this.second = new SecondCounts(this.latency);
     return sample;
   }
 
@@ -96,12 +103,18 @@ export class WorkerCounts {
         bytesReceived: t.bytesReceived,
       },
       closeCodes: record(t.closeCodes),
-      serviceTime: encodeHistogram(this.serviceTime),
+      serviceTime: encodeHistogram(drained(this.serviceTime)),
       connectTime: encodeHistogram(this.connectTime),
       measuredUntil,
       endedAt: Date.now(),
     };
   }
+}
+
+function drained(recorder: FastRecorder): Histogram {
+  const histogram = newHistogram();
+  recorder.drainInto(histogram);
+  return histogram;
 }
 
 export function bump<K>(map: Map<K, number>, key: K): void {

@@ -21,6 +21,21 @@ export interface TestServer {
  * The `ws` package's server, echoing every message after `delayMs` (0: at once); every other
  * handshake is answered `lateOpenMs` late, so those connections open well after the rest.
  */
+/**
+ * Run `action` no sooner than `ms` from now. A timer alone can fire early by as much as the
+ * event loop's clock is stale (it is read once per turn, and a loaded test machine makes turns
+ * long), and the latency tests assert that nothing is faster than the delay.
+ */
+function afterAtLeast(ms: number, action: () => void): void {
+  const due = performance.now() + ms;
+  const check = (): void => {
+    const left = due - performance.now();
+    if (left > 0) setTimeout(check, Math.ceil(left));
+    else action();
+  };
+  setTimeout(check, ms);
+}
+
 export async function wsEcho(delayMs = 0, lateOpenMs = 0): Promise<TestServer> {
   let handshakes = 0;
   const verifyClient = (_info: unknown, accept: (ok: boolean) => void): void => {
@@ -31,7 +46,7 @@ export async function wsEcho(delayMs = 0, lateOpenMs = 0): Promise<TestServer> {
   server.on('connection', (socket) => {
     socket.on('message', (data, isBinary) => {
       if (delayMs === 0) socket.send(data, { binary: isBinary });
-      else setTimeout(() => socket.readyState === socket.OPEN && socket.send(data, { binary: isBinary }), delayMs);
+      else afterAtLeast(delayMs, () => socket.readyState === socket.OPEN && socket.send(data, { binary: isBinary }));
     });
   });
   const { port } = server.address() as { port: number };
