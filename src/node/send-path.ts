@@ -28,6 +28,8 @@ export abstract class SendPath extends EventEmitter {
   protected compression: DeflateSession | undefined;
   /** A read's messages are being dispatched with the socket corked (see `startBatch`). */
   private batching = false;
+  /** The socket was corked by a write made while a read was dispatched (uncorked by `endBatch`). */
+  private corkedForBatch = false;
   /** A `send()` returned false and its 'drain' is still owed. */
   private waitingForDrain = false;
 
@@ -89,17 +91,21 @@ export abstract class SendPath extends EventEmitter {
 
   /**
    * Whatever the listeners send while one read's messages are dispatched (an echo, a reply per
-   * message) leaves in one writev when the read is done (`endBatch`), not one write each.
+   * message) leaves in one write when the read is done (`endBatch`), not one write each: plain
+   * messages wait in the core (see `flushMessage`), and what must be written at once meanwhile
+   * is corked, so it still leaves in one writev with the rest.
    */
   protected startBatch(): void {
-    this.socket?.cork();
     this.batching = true;
   }
 
   protected endBatch(): void {
     this.batching = false;
     if ((this.connection?.pendingBytes ?? 0) > 0) this.flush();
-    this.socket?.uncork();
+    if (this.corkedForBatch) {
+      this.corkedForBatch = false;
+      this.socket?.uncork();
+    }
   }
 
   /**
@@ -130,6 +136,10 @@ export abstract class SendPath extends EventEmitter {
       if (callback) process.nextTick(callback);
       return;
     }
+    if (this.batching && !this.corkedForBatch) {
+      socket.cork();
+      this.corkedForBatch = true;
+    }
     if (chunks.length === 1) {
       socket.write(chunks[0]!, callback);
     } else {
@@ -140,7 +150,7 @@ export abstract class SendPath extends EventEmitter {
     }
     // Batching pays for small messages only: a corked batch of large ones leaves as one huge
     // writev that the kernel takes in parts (an echo of 64 KiB × 8 in flight ran 30% slower).
-    if (this.batching && socket.writableLength >= BATCH_LIMIT) {
+    if (this.corkedForBatch && socket.writableLength >= BATCH_LIMIT) {
       socket.uncork();
       socket.cork();
     }

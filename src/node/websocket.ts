@@ -328,16 +328,16 @@ export class WebSocket extends SendPath {
 
   protected receive(chunk: Buffer): void {
     const connection = this.connection!;
-    // What the listeners send while this read is dispatched leaves in one writev (see startBatch).
+    // What the listeners send while this read is dispatched leaves in one write (see startBatch),
+    // with the pongs the core queued: before the TCP connection may be ended (afterStateChange).
     this.startBatch();
     try {
       connection.receiveData(chunk);
       this.dispatch(connection.takeEvents());
-      this.flush();
-      this.afterStateChange();
     } finally {
       this.endBatch();
     }
+    this.afterStateChange();
   }
 
   /** A complete message, inflated if it was compressed; `info` only where permessage-deflate was agreed. */
