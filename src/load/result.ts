@@ -249,7 +249,7 @@ export interface Throughput {
 export interface ThresholdOutcome {
   /** As given: 'p99<50ms'. */
   expression: string;
-  /** The figure tested: 'p50', 'p90', 'p99', 'p99.9', 'max', 'min', 'mean', 'connect-p99'..., 'errors', 'rate', 'timeouts', 'failed-connections'. */
+  /** The figure tested: 'p50', 'p90', 'p99', 'p99.9', 'max', 'min', 'mean', 'connect-p99'..., 'errors', 'rate', 'timeouts', 'failed-connections', 'iterations-failed'. */
   metric: string;
   operator: '<' | '<=' | '>' | '>=';
   /** The limit in the figure's unit: µs for times, a 0..1 share for percentages, messages/s for 'rate', a count for counts. */

@@ -71,7 +71,7 @@ export function formatSummary(result: LoadResult, colors: Palette): string {
     pairs([
       ['received', formatCount(messages.received)],
       ['unsolicited', formatCount(messages.unsolicited)],
-      settings.message.source === 'scenario' ? ['match', 'each send to the next expect on its connection'] : ['match', settings.match],
+      settings.message.source === 'scenario' ? ['match', 'send → next expect'] : ['match', settings.match],
     ]),
   );
   if (result.scenario) text += scenarioRows(result.scenario, colors);
@@ -149,7 +149,7 @@ function thresholdFigure(outcome: ThresholdOutcome): string {
   const { metric, actual } = outcome;
   if (metric === 'rate' || metric === 'sent-rate') return `was ${formatRate(actual)}`;
   // A share's limit is written with %; without one the count was compared.
-  if (['errors', 'timeouts', 'failed-connections'].includes(metric))
+  if (['errors', 'timeouts', 'failed-connections', 'iterations-failed'].includes(metric))
     return outcome.expression.includes('%') ? `was ${formatShare(actual)}` : `was ${formatCount(actual)}`;
   return `was ${formatMicros(actual)}`;
 }
