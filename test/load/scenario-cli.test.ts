@@ -5,10 +5,11 @@
  * the server may speak first, and bad input is one line with its exit code.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, afterEach, describe, test } from 'node:test';
 import { type HandshakeRequest, WebSocketServer } from '../../src/index.js';
+import type { LoadResult } from '../../src/load/index.js';
 import { killAll, runCli, tempDir } from '../cli/helpers.js';
 import { greetingEchoServer, ourEcho, scriptedServer, type TestServer, wsEcho } from './peers.js';
 import { assertCountsAddUp, loadCli, removeResults } from './run-helpers.js';
@@ -205,6 +206,16 @@ scenarios:
     assert.match(run.stdout, /Iterations\s+run 12\s+passed 6\s+failed 6/);
     assert.match(run.stdout, /Failed steps\s+×6 expect regex/);
     assert.equal(run.result.totals.errors, 2, 'the timeouts are errors');
+    // Two machines' results merge exactly, the scenario's counts too.
+    const merged = join(files.path, 'merged.json');
+    const merge = await runCli(['load', 'merge', run.file, run.file, '-o', merged], undefined);
+    assert.equal(merge.code, 0, merge.stderr);
+    const sum = JSON.parse(readFileSync(merged, 'utf8')) as LoadResult;
+    assert.deepEqual(sum.scenario?.iterations, { run: 24, passed: 12, failed: 12, interrupted: 0 });
+    assert.deepEqual(
+      sum.scenario?.failures.map((one) => [one.place, one.count, one.first]),
+      [[failure!.place, 12, failure!.first]],
+    );
   });
 
   test('--duration: iterations are repeated until it ends, and the counts still add up', async () => {
@@ -265,7 +276,7 @@ describe('bad input', () => {
     const file = scenarioFile('scenarios:\n  - name: missing\n    connect: ws://127.0.0.1:1/\n    steps:\n      - send: { text: "{{nope}}" }\n');
     const run = await runCli(['load', server.url, '--scenario', file, '--iterations', '1', '-w', '1', '-q'], undefined);
     assert.equal(run.code, 12, run.stderr);
-    assert.match(run.stderr, /missing variable "nope"/);
+    assert.match(run.stderr, /^error: [^ ]*s\d+\.wscope\.yaml:5:24: missing variable "nope" \(defined: conn\)\n$/);
     assert.match(run.stdout, /Iterations\s+run 1\s+passed 0\s+failed 1/);
   });
 

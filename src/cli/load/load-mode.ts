@@ -81,7 +81,8 @@ export async function runLoad(settings: LoadSettings): Promise<ExitCode> {
   // A step the file got wrong (a missing variable...) failed every iteration it reached: the file is at fault, not the server.
   const fileError = result.scenario?.failures.find((failure) => failure.fileError === true);
   if (fileError) {
-    process.stderr.write(`error: ${fileError.place}: ${fileError.first}\n`);
+    // A template's error names its own place; another (a bad message) gets the step's.
+    process.stderr.write(`error: ${fileError.first.startsWith(`${result.scenario!.file}:`) ? '' : `${fileError.place}: `}${fileError.first}\n`);
     return ExitCode.BadFile;
   }
   const failed = result.thresholds?.filter((outcome) => !outcome.passed) ?? [];

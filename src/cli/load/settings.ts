@@ -60,7 +60,8 @@ export function readLoadSettings(url: string | undefined, raw: RawOptions): Load
   const rate = ratePerSecond === undefined ? null : { perSecond: ratePerSecond, scope: scope ?? 'connection' };
   const ratePerConnection = rate === null ? 0 : rate.scope === 'total' ? rate.perSecond / connections : rate.perSecond;
   const inFlight = get<number | undefined>(raw, 'inFlight') ?? (rate === null ? 1 : Number.POSITIVE_INFINITY);
-  const matchSpec = get<string>(raw, 'match');
+  // A scenario's sends pair with the next expect on their connection, as --match next pairs messages.
+  const matchSpec = scenario ? 'next' : get<string>(raw, 'match');
   const match = parseMatch(matchSpec);
   const replyTimeoutMs = secondsFlag(raw, 'replyTimeout', '--reply-timeout') ?? 5000;
   if (replyTimeoutMs === 0) throw new UsageError('--reply-timeout must be above 0');
