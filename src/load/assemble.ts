@@ -148,19 +148,15 @@ export function settingsOf(options: LoadOptions): LoadRunSettings {
     match: options.matchSpec,
     replyTimeoutSeconds: options.replyTimeoutMs / 1000,
     latencyFrom: options.ratePerConnection > 0 ? 'intended' : 'actual',
-    message: options.scenario
-      ? { source: 'scenario', binary: false, size: null, spec: options.scenario.file }
-      : {
-          source: message.kind === 'generated' ? 'generated' : message.kind === 'bytes' ? 'file' : message.origin,
-          binary: message.binary,
-          size:
-            message.kind === 'generated'
-              ? message.size
-              : message.kind === 'bytes'
-                ? Buffer.from(message.base64, 'base64').length
-                : Buffer.byteLength(message.text),
-          spec: message.kind === 'generated' ? null : message.spec,
-        },
+    message: {
+      source: message.kind === 'generated' ? 'generated' : message.kind === 'bytes' ? 'file' : message.origin,
+      binary: message.binary,
+      size:
+        message.kind === 'generated' ? message.size : message.kind === 'bytes' ? Buffer.from(message.base64, 'base64').length : Buffer.byteLength(message.text),
+      spec: message.kind === 'generated' ? null : message.spec,
+    },
+    // A scenario's steps say what is sent: the file stands in for the message.
+    ...(options.scenario && { message: { source: 'scenario' as const, binary: false, size: null, spec: options.scenario.file } }),
     workers: options.workers,
     localAddresses: options.localAddresses,
     subprotocols: options.client.protocols,
