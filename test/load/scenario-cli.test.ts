@@ -11,7 +11,7 @@ import { after, afterEach, describe, test } from 'node:test';
 import { type HandshakeRequest, WebSocketServer } from '../../src/index.js';
 import type { LoadResult } from '../../src/load/index.js';
 import { killAll, runCli, tempDir } from '../cli/helpers.js';
-import { greetingEchoServer, ourEcho, scriptedServer, type TestServer, wsEcho } from './peers.js';
+import { greetingEchoServer, killPythonServers, ourEcho, pythonEcho, scriptedServer, type TestServer, wsEcho } from './peers.js';
 import { assertCountsAddUp, loadCli, removeResults } from './run-helpers.js';
 
 const files = tempDir();
@@ -26,6 +26,7 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => server.close()));
 });
 after(() => {
+  killPythonServers();
   removeResults();
   files.remove();
 });
@@ -55,6 +56,7 @@ scenarios:
 for (const [name, start] of [
   ['ws', () => wsEcho(40)],
   ['our own server', () => ourEcho()],
+  ['Python websockets', () => pythonEcho()],
 ] as const) {
   test(`against ${name}: each user runs the scenario --iterations times, every send matched to its expect, the counts add up`, async () => {
     const server = await serve(start());
@@ -94,6 +96,27 @@ for (const [name, start] of [
     }
   });
 }
+
+test('latency is from the send to the arrival of the reply the expect checks, not to when the expect ran', async () => {
+  const server = await serve(wsEcho(40));
+  // The reply (40 ms) is in long before the expect looks (after 150 ms).
+  const file = scenarioFile(`
+scenarios:
+  - name: slow reader
+    connect: ws://127.0.0.1:1/
+    steps:
+      - send: { text: "one {{conn}}" }
+      - sleep: 150ms
+      - expect: { text: "one {{conn}}" }
+`);
+  const run = await loadCli([server.url, '--scenario', file, '-c', '2', '--iterations', '3', '-w', '1', '-q']);
+  assert.equal(run.code, 0, run.stderr);
+  const { latency } = run.result;
+  assert.equal(latency.count, 6);
+  assert.ok(latency.min >= 40_000, `min ${latency.min} µs is at least the delay`);
+  assert.ok(latency.max < 100_000, `max ${latency.max} µs: the arrival, not the end of the sleep`);
+  assertCountsAddUp(run.result);
+});
 
 describe('the target, and the templating', () => {
   /** Our server, echoing, noting each connection's path and each message. */
@@ -252,6 +275,28 @@ scenarios:
   assert.equal(messages.matched, 4);
   assert.equal(messages.received, 8);
   assert.equal(messages.unsolicited, 4, 'each greeting');
+  assertCountsAddUp(run.result);
+});
+
+test('a message that came before the send is no reply to it, even when an expect after the send checks it', async () => {
+  const server = await serve(greetingEchoServer('welcome'));
+  const file = scenarioFile(`
+scenarios:
+  - name: greeted late
+    connect: ws://127.0.0.1:1/
+    steps:
+      - sleep: 50ms
+      - send: { text: "hello {{conn}}" }
+      - expect: { text: welcome }
+      - expect: { text: "hello {{conn}}" }
+`);
+  const run = await loadCli([server.url, '--scenario', file, '-c', '1', '--iterations', '3', '-w', '1', '-q']);
+  assert.equal(run.code, 0, `${run.stdout}\n${run.stderr}`);
+  const { messages } = run.result.totals;
+  assert.equal(messages.sent, 3);
+  assert.equal(messages.matched, 3, 'each send paired with its echo');
+  assert.equal(messages.unsolicited, 3, 'each greeting');
+  assert.ok(run.result.latency.max < 50_000, `max ${run.result.latency.max} µs: the echo's latency, not the greeting's`);
   assertCountsAddUp(run.result);
 });
 
