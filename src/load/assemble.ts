@@ -15,6 +15,7 @@ import {
   type MessageTotals,
   type SecondSample,
 } from './result.js';
+import type { ScenarioTotals } from './scenario-totals.js';
 
 export const WSCOPE_VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -91,6 +92,7 @@ export interface ResultParts {
   series: SecondSample[];
   serviceTime: Histogram;
   connectTime: Histogram;
+  scenario?: ScenarioTotals | undefined;
 }
 
 export function buildResult(parts: ResultParts): LoadResult {
@@ -127,6 +129,7 @@ export function buildResult(parts: ResultParts): LoadResult {
       bytesSentPerSecond: per(messages.bytesSent),
       bytesReceivedPerSecond: per(messages.bytesReceived),
     },
+    ...(parts.scenario !== undefined && { scenario: parts.scenario }),
   };
 }
 
@@ -152,6 +155,8 @@ export function settingsOf(options: LoadOptions): LoadRunSettings {
         message.kind === 'generated' ? message.size : message.kind === 'bytes' ? Buffer.from(message.base64, 'base64').length : Buffer.byteLength(message.text),
       spec: message.kind === 'generated' ? null : message.spec,
     },
+    // A scenario's steps say what is sent: the file stands in for the message.
+    ...(options.scenario && { message: { source: 'scenario' as const, binary: false, size: null, spec: options.scenario.file } }),
     workers: options.workers,
     localAddresses: options.localAddresses,
     subprotocols: options.client.protocols,

@@ -6,6 +6,7 @@
  */
 import { addConnections, addMessages, addRecords, addSamples, buildResult } from './assemble.js';
 import { addEncoded, decodeHistogram } from './histogram.js';
+import { addScenarioTotals } from './scenario-totals.js';
 import { LOAD_RESULT_FORMAT, type LoadResult, type SecondSample } from './result.js';
 
 export class LoadResultError extends Error {
@@ -81,5 +82,6 @@ export function mergeResults(inputs: readonly MergeInput[]): LoadResult {
     series,
     serviceTime: addEncoded(results.map((result) => result.histograms.serviceTime)),
     connectTime: addEncoded(results.map((result) => result.histograms.connectTime)),
+    scenario: addScenarioTotals(results.map((result) => result.scenario)),
   });
 }

@@ -48,6 +48,22 @@ export interface LoadOptions {
   client: LoadClientOptions;
   /** Template variables below the per-connection ones (`--var`). */
   vars: Record<string, string>;
+  /** --scenario: every virtual user runs this file's scenarios instead of sending `message` (scenario-run.ts). */
+  scenario?: LoadScenario;
+}
+
+/** What the virtual users of a `--scenario` run do. */
+export interface LoadScenario {
+  /** The `*.wscope.yaml` file, as given (each worker reads it). */
+  file: string;
+  /** `--env NAME`: the file's environment (`default` when not given). */
+  envName: string;
+  /** `--grep`: the scenarios run are those whose name matches (a RegExp source); all when absent. */
+  grep?: string;
+  /** `--iterations N`: each user runs the scenarios N times; undefined: again and again until `durationMs`. */
+  iterations?: number;
+  /** The URL given on the command line: every `connect` goes there instead (see retarget in scenario-user.ts); undefined: the scenario's own. */
+  target?: string;
 }
 
 /** The subset of ClientOptions a load run passes on (all structured-cloneable). */

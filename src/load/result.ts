@@ -12,6 +12,10 @@
  * instants in milliseconds since the Unix epoch; sizes in bytes.
  */
 
+import type { ScenarioTotals } from './scenario-totals.js';
+
+export type { ScenarioTotals, StepFailureCount } from './scenario-totals.js';
+
 /** The value of `format`: the result's shape, version 1. */
 export const LOAD_RESULT_FORMAT = 'wscope-load/1';
 
@@ -62,6 +66,8 @@ export interface LoadResult {
   throughput: Throughput;
   /** `--threshold` checks, in the order given; absent when none was given. */
   thresholds?: ThresholdOutcome[];
+  /** --scenario runs only: the iterations the virtual users ran, passed and failed, and the steps that failed (scenario-totals.ts). */
+  scenario?: ScenarioTotals;
 }
 
 /** One machine or process whose figures are in the result. */
@@ -243,7 +249,7 @@ export interface Throughput {
 export interface ThresholdOutcome {
   /** As given: 'p99<50ms'. */
   expression: string;
-  /** The figure tested: 'p50', 'p90', 'p99', 'p99.9', 'max', 'min', 'mean', 'connect-p99'..., 'errors', 'rate', 'timeouts', 'failed-connections'. */
+  /** The figure tested: 'p50', 'p90', 'p99', 'p99.9', 'max', 'min', 'mean', 'connect-p99'..., 'errors', 'rate', 'timeouts', 'failed-connections', 'iterations-failed'. */
   metric: string;
   operator: '<' | '<=' | '>' | '>=';
   /** The limit in the figure's unit: µs for times, a 0..1 share for percentages, messages/s for 'rate', a count for counts. */

@@ -9,6 +9,7 @@ import { addConnections, addMessages, addRecords, addSamples, buildResult, setti
 import { addEncoded } from './histogram.js';
 import type { LoadOptions } from './options.js';
 import type { LoadResult, SecondSample } from './result.js';
+import { addScenarioTotals } from './scenario-totals.js';
 import type { FromWorker, ToWorker, WorkerDone, WorkerSecond, WorkerSetup } from './worker-messages.js';
 
 /** Cumulative counts up to the latest second, for a live view. */
@@ -181,6 +182,7 @@ export class LoadRun {
       series: this.series,
       serviceTime,
       connectTime: addEncoded(done.map((worker) => worker.connectTime)),
+      scenario: addScenarioTotals(done.map((worker) => worker.scenario)),
     });
   }
 }

@@ -53,6 +53,12 @@ const METRICS: Record<string, Metric> = {
     count: (r) => r.totals.connections.failed,
     help: 'connections that did not open, as a share of attempts (or a count)',
   },
+  'iterations-failed': {
+    kind: 'share',
+    read: (r) => (r.scenario === undefined || r.scenario.iterations.run === 0 ? 0 : r.scenario.iterations.failed / r.scenario.iterations.run),
+    count: (r) => r.scenario?.iterations.failed ?? 0,
+    help: '--scenario: iterations that failed, as a share of those run (or a count)',
+  },
   rate: { kind: 'rate', read: (r) => r.throughput.matchedPerSecond, help: 'replies matched per second' },
   'sent-rate': { kind: 'rate', read: (r) => r.throughput.sentPerSecond, help: 'messages sent per second' },
 };

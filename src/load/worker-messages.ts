@@ -1,6 +1,7 @@
 /** What a worker thread and the coordinator say to each other (structured-cloned over postMessage). */
 import type { ConnectionTotals, MessageTotals } from './result.js';
 import type { LoadOptions } from './options.js';
+import type { ScenarioTotals } from './scenario-totals.js';
 
 /** workerData: the run, and which share of the connections is this worker's. */
 export interface WorkerSetup {
@@ -45,6 +46,8 @@ export interface WorkerDone {
   /** When this worker stopped measuring (see LoadResult.measuredMs), ms since the epoch. */
   measuredUntil: number;
   endedAt: number;
+  /** --scenario runs: what the worker's virtual users did with the scenario. */
+  scenario?: ScenarioTotals;
 }
 
 export type FromWorker = { type: 'ready' } | WorkerSecond | WorkerDone;

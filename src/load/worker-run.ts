@@ -416,7 +416,7 @@ function sameBytes(a: Buffer, b: Buffer): boolean {
 }
 
 /** The public client's options for every connection of the run (the source address is added per address). */
-function clientOptionsOf(options: LoadOptions): ClientOptions {
+export function clientOptionsOf(options: LoadOptions): ClientOptions {
   const client = options.client;
   return {
     protocols: client.protocols,

@@ -4,11 +4,13 @@
  * for what has not come yet. Fault steps reach the socket itself (`socket.sendFrame`, `sendRaw`,
  * `pause`, `terminate`).
  */
+import { performance } from 'node:perf_hooks';
 import { traceConnectionId, type WebSocket } from '../index.js';
 import type { Payload } from '../templating/index.js';
 
 export type Received =
-  | { kind: 'message'; data: Buffer; binary: boolean; time: number }
+  /** `at`: performance.now() when it arrived, for timing (`time` is the wall clock). */
+  | { kind: 'message'; data: Buffer; binary: boolean; time: number; at: number }
   | { kind: 'ping'; data: Buffer; time: number }
   | { kind: 'pong'; data: Buffer; rtt: number | undefined; time: number };
 
@@ -30,6 +32,10 @@ export class ScenarioConnection {
   private readonly queues: { [K in ReceivedKind]: Array<Extract<Received, { kind: K }>> } = { message: [], ping: [], pong: [] };
   private readonly waiters = new Set<() => void>();
   private lastError: Error | undefined;
+  /** What `take` last gave a step (a load tester times the reply an `expect` checked). */
+  lastTaken: Received | undefined;
+  /** Payload bytes handed to `send`. */
+  bytesSent = 0;
   /** Set once the socket has closed. */
   closeInfo: CloseInfo | undefined;
   readonly closed: Promise<CloseInfo>;
@@ -43,7 +49,7 @@ export class ScenarioConnection {
     readonly socket: WebSocket,
   ) {
     this.traceId = traceConnectionId(socket);
-    socket.on('message', (data: Buffer, binary: boolean) => this.push({ kind: 'message', data, binary, time: Date.now() }));
+    socket.on('message', (data: Buffer, binary: boolean) => this.push({ kind: 'message', data, binary, time: Date.now(), at: performance.now() }));
     socket.on('ping', (data: Buffer) => this.push({ kind: 'ping', data, time: Date.now() }));
     socket.on('pong', (data: Buffer, rtt?: number) => this.push({ kind: 'pong', data, rtt, time: Date.now() }));
     socket.on('error', (error: Error) => {
@@ -71,6 +77,7 @@ export class ScenarioConnection {
 
   /** Send a message; resolves once handed to the kernel (rejects when the connection is not open). */
   send(payload: Payload): Promise<void> {
+    this.bytesSent += Buffer.byteLength(payload.data);
     return payload.binary ? this.socket.sendAsync(payload.data, { binary: true }) : this.socket.sendAsync(payload.data);
   }
 
@@ -93,8 +100,10 @@ export class ScenarioConnection {
       };
       const check = () => {
         const item = queue.shift();
-        if (item) finish({ item });
-        else if (this.closeInfo) finish({ closed: this.closeInfo });
+        if (item) {
+          this.lastTaken = item;
+          finish({ item });
+        } else if (this.closeInfo) finish({ closed: this.closeInfo });
       };
       const onAbort = () => finish(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
       if (signal.aborted) return onAbort();

@@ -3,7 +3,7 @@ export { loadScenarioFile, parseScenarioFile, readSteps, ScenarioFileError } fro
 export type { ScenarioFile, ScenarioSpec, StepNode } from './model.js';
 export { editorSchema, SCHEMA_ID } from './file-schema.js';
 export { ScenarioConnection, type CloseInfo, type Received, type ReceivedKind, type Taken } from './connection.js';
-export { runScenario, type ScenarioRunOptions } from './run-scenario.js';
+export { runScenario, type ScenarioRunOptions, type StepTiming } from './run-scenario.js';
 export { runFiles, environmentOf, EnvironmentError, type RunFilesOptions } from './run-files.js';
 export { TraceCollector } from './trace-collector.js';
 export { countStatuses, type RunResult, type FileResult, type ScenarioResult, type StepResult, type Failure, type Status } from './result.js';

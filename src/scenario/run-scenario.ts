@@ -5,6 +5,7 @@
  * taken from the collector.
  */
 import { performance } from 'node:perf_hooks';
+import { type ClientOptions, WebSocket } from '../index.js';
 import { compileMatcher, MatcherSpecError } from '../matchers/index.js';
 import { buildPayload, type MessageSpec, MessageSpecError, renderValue, TemplateError, type Variables } from '../templating/index.js';
 import { abortableSleep } from './abortable.js';
@@ -23,6 +24,19 @@ export interface ScenarioRunOptions {
   trace?: TraceCollector;
   /** Called as each top-level step ends (live progress). */
   onStep?: (step: StepResult) => void;
+  /** Opens each `connect` step's WebSocket (default: `new WebSocket`): a load tester adds its own options, target and counting. */
+  openSocket?: (url: string, options: ClientOptions) => WebSocket;
+  /** Called as every step ends, nested ones too: when it ran and the connection it used (a load tester times replies). */
+  onStepTimed?: (timing: StepTiming) => void;
+}
+
+export interface StepTiming {
+  node: StepNode;
+  result: StepResult;
+  /** performance.now() ms. */
+  startedAt: number;
+  endedAt: number;
+  connection: ScenarioConnection | undefined;
 }
 
 /** A failure that already has its report (a nested step's), passed up through the steps above it. */
@@ -94,18 +108,21 @@ class ScenarioRun {
   private async runStep(node: StepNode, variables: Variables): Promise<StepResult> {
     const result: StepResult = { label: labelOf(node), kind: node.kind.name, place: node.place, status: 'passed', ms: 0, notes: [] };
     const started = performance.now();
+    const used: { connection?: ScenarioConnection } = {};
     try {
       if (this.options.signal.aborted) throw this.options.signal.reason;
-      await node.kind.run(node.args, this.contextFor(node, variables, result));
+      await node.kind.run(node.args, this.contextFor(node, variables, result, used));
     } catch (error) {
       result.status = 'failed';
       result.failure = error instanceof NestedFailure ? error.failure : failureOf(error);
     }
-    result.ms = performance.now() - started;
+    const ended = performance.now();
+    result.ms = ended - started;
+    this.options.onStepTimed?.({ node, result, startedAt: started, endedAt: ended, connection: used.connection });
     return result;
   }
 
-  private contextFor(node: StepNode, variables: Variables, result: StepResult): StepContext {
+  private contextFor(node: StepNode, variables: Variables, result: StepResult, used: { connection?: ScenarioConnection }): StepContext {
     const { file } = this;
     const places = file.places;
     const context: StepContext = {
@@ -116,9 +133,11 @@ class ScenarioRun {
       defaultTimeoutMs: this.options.defaultTimeoutMs,
       renderArgs: <T>() => renderValue(node.args as T, variables, places, node.map, node.kind.name),
       render: <T>(value: T, container: object, key: string | number) => renderValue(value, variables, places, container, key),
-      connection: (name) => this.connectionFor(name ?? (node.map['on'] as string | undefined)),
+      connection: (name) => (used.connection = this.connectionFor(name ?? (node.map['on'] as string | undefined))),
       connections: this.connections,
+      openSocket: this.options.openSocket ?? ((url, options) => new WebSocket(url, options)),
       addConnection: (connection) => {
+        used.connection = connection;
         this.connections.set(connection.name, connection);
         this.opened.push(connection);
       },

@@ -4,11 +4,13 @@
  * pushes, silence, refusals, dropped connections).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { WebSocketServer as WsServer } from 'ws';
 import { type WebSocket, WebSocketServer } from '../../src/index.js';
 import { ROOT } from '../cli/helpers.js';
+import { acceptFor, encodeFrame, readHead } from '../conformance/raw-peer.js';
 import { echoServer } from '../node/helpers.js';
 
 export interface TestServer {
@@ -107,4 +109,55 @@ export async function scriptedServer(
   });
   await server.ready();
   return { name: 'scripted', server, remoteAddresses, url: `ws://127.0.0.1:${server.address().port}/`, close: () => server.close() };
+}
+
+/**
+ * A server that speaks first in the same write as its handshake: the 101 and a text frame
+ * `greeting` leave in ONE socket write (RFC 6455 §4.2.2 lets a server send frames right after
+ * the 101), so the greeting's bytes arrive in the client's read that ends the handshake. Then it
+ * echoes each (small, unfragmented) message and answers a Close with a Close.
+ */
+export async function greetingEchoServer(greeting: string): Promise<TestServer> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    void readHead(socket).then(
+      ({ head, rest }) => {
+        const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? '';
+        const answer = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptFor(key)}\r\n\r\n`;
+        socket.write(Buffer.concat([Buffer.from(answer, 'latin1'), encodeFrame({ op: 0x1, data: greeting }, false)]));
+        let buffered = rest;
+        const onData = (chunk: Buffer) => {
+          buffered = Buffer.concat([buffered, chunk]);
+          // A client's frame: 2 header bytes, a 4-byte mask key, a payload under 126 bytes (RFC 6455 §5.2).
+          while (buffered.length >= 6 && buffered.length >= 6 + (buffered[1]! & 0x7f)) {
+            const op = buffered[0]! & 0x0f;
+            const length = buffered[1]! & 0x7f;
+            const key = buffered.subarray(2, 6);
+            const payload = Buffer.from(buffered.subarray(6, 6 + length).map((byte, i) => byte ^ key[i & 3]!));
+            buffered = buffered.subarray(6 + length);
+            socket.write(encodeFrame({ op, data: payload }, false));
+            if (op === 0x8) socket.end();
+          }
+        };
+        socket.on('data', onData);
+        socket.resume();
+        if (rest.length > 0) onData(Buffer.alloc(0));
+      },
+      () => socket.destroy(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    name: 'greeting',
+    url: `ws://127.0.0.1:${port}/`,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -17,6 +17,7 @@ ${examples([
   ['wscope load URL -c 1000 --ramp 10 --rate 5000/s --rate-scope total', '5000 messages/s spread over 1000 connections opened over 10 s'],
   ['wscope load URL -c 200 --messages 100 --size 512 --binary', 'each connection sends 100 binary messages of 512 bytes'],
   ["wscope load URL -d 60 --json run.json --threshold 'p99<50ms' --threshold 'errors<0.1%'", 'CI: exit 14 when a threshold fails'],
+  ['wscope load URL -c 20 -d 30s --scenario chat.wscope.yaml', "20 virtual users each running the file's scenarios again and again, against URL"],
   ['wscope load compare before.json after.json', 'what changed between two runs'],
   ['wscope load merge a.json b.json -o all.json', 'results of several machines, combined exactly'],
 ])}
@@ -28,6 +29,12 @@ Without --rate, each connection keeps --in-flight K requests awaiting replies (d
 Counting: sent = matched + unmatched + timed out. Matched: the reply arrived. Timed out: none
 within --reply-timeout. Unmatched: its connection closed, or the run ended, while it waited.
 Received messages that answer no waiting request (pushes, late replies) count as unsolicited.
+
+Scenarios: with --scenario FILE each connection is a virtual user running the file's scenarios
+(its connect, send, expect... steps) again and again for --duration, or --iterations N times.
+A send is a request; the next expect or waitFor on its connection checks its reply (latency:
+from the send to the reply's arrival; a failed check is timed out or unmatched). URL, when
+given, replaces the scheme, host and port of every connect (and its path, if URL has one).
 
 ${THRESHOLD_HELP}
 
@@ -68,6 +75,15 @@ function defineRun(command: Command): void {
   send(new Option('--compression', 'offer permessage-deflate (off for load: each compressed connection holds zlib contexts)'));
   send(new Option('--max-payload <bytes>', 'largest message accepted; larger ones close with 1009').argParser(integer(1, 2 ** 32)));
   send(new Option('--handshake-timeout <s>', 'a connection not open after this long has failed').default('10'));
+  const scenario = group('Scenario:');
+  scenario(new Option('--scenario <file>', 'each virtual user runs the scenarios of this *.wscope.yaml file (instead of sending --message)'));
+  scenario(
+    new Option('--iterations <n>', 'with --scenario: each user runs the scenarios n times, then the run ends (instead of --duration)').argParser(
+      integer(1, Number.MAX_SAFE_INTEGER),
+    ),
+  );
+  scenario(new Option('--env <name>', "with --scenario: the file's environment (default: default)"));
+  scenario(new Option('--grep <pattern>', 'with --scenario: run only the scenarios whose name matches (a regular expression)'));
   const out = group('Results:');
   out(new Option('--json <file>', 'write every figure and the histograms as JSON (compare and merge read it)'));
   out(
@@ -93,7 +109,7 @@ export const loadCommand: Subcommand = {
   define(command: Command, schedule) {
     command
       .description('Open many connections, send on a schedule or in a closed loop, and measure the latency of every reply.')
-      .argument('[url]', 'the server, ws:// or wss://')
+      .argument('[url]', "the server, ws:// or wss:// (with --scenario: optional, replaces the scenario's target)")
       .usage('<url> [options]  |  compare <a.json> <b.json>  |  merge <a.json> <b.json>... -o <out.json>');
     defineRun(command);
     command.addHelpText('after', LOAD_HELP);

@@ -7,10 +7,18 @@ import { ExitCode } from '../exit-codes.js';
 import { colorWanted, palette } from '../terminal/colors.js';
 import { LiveView } from './live-view.js';
 import type { LoadSettings } from './settings.js';
+import { checkScenarioFile } from './scenario-flags.js';
 import { formatSummary } from './summary.js';
 
 export async function runLoad(settings: LoadSettings): Promise<ExitCode> {
   const { options } = settings;
+  if (options.scenario) {
+    const problem = await checkScenarioFile(options.scenario);
+    if (problem !== undefined) {
+      process.stderr.write(`error: ${problem}\n`);
+      return ExitCode.BadFile;
+    }
+  }
   const liveColors = palette(colorWanted(settings.color, Boolean(process.stderr.isTTY)));
   const view = settings.quiet
     ? undefined
@@ -69,6 +77,13 @@ export async function runLoad(settings: LoadSettings): Promise<ExitCode> {
       process.stderr.write(`error: cannot write ${settings.report}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
       return ExitCode.Internal;
     }
+  }
+  // A step the file got wrong (a missing variable...) failed every iteration it reached: the file is at fault, not the server.
+  const fileError = result.scenario?.failures.find((failure) => failure.fileError === true);
+  if (fileError) {
+    // A template's error names its own place; another (a bad message) gets the step's.
+    process.stderr.write(`error: ${fileError.first.startsWith(`${result.scenario!.file}:`) ? '' : `${fileError.place}: `}${fileError.first}\n`);
+    return ExitCode.BadFile;
   }
   const failed = result.thresholds?.filter((outcome) => !outcome.passed) ?? [];
   if (failed.length > 0) {

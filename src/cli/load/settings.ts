@@ -20,6 +20,7 @@ import {
 import { parseDuration } from '../../templating/index.js';
 import { headerFlags, type RawOptions, tlsFlags } from '../flags.js';
 import { UsageError } from '../usage-error.js';
+import { readScenarioFlags } from './scenario-flags.js';
 
 export interface LoadSettings {
   options: LoadOptions;
@@ -40,15 +41,16 @@ const DEFAULT_SIZE = 32;
 const get = <T>(raw: RawOptions, name: string) => raw[name] as T;
 
 export function readLoadSettings(url: string | undefined, raw: RawOptions): LoadSettings {
-  if (url === undefined) throw new UsageError('name the server: wscope load URL (or wscope load compare|merge ...)');
-  checkUrl(url);
+  const scenario = readScenarioFlags(raw, url);
+  if (url === undefined && !scenario) throw new UsageError('name the server: wscope load URL (or wscope load compare|merge ...)');
+  if (url !== undefined) checkUrl(url);
   const connections = get<number>(raw, 'connections');
   const rampMs = secondsFlag(raw, 'ramp', '--ramp') ?? 0;
   const connectRate = perSecond(get<string | undefined>(raw, 'connectRate'), '--connect-rate') ?? 0;
   const messages = get<number | undefined>(raw, 'messages');
   let durationMs = secondsFlag(raw, 'duration', '--duration');
   if (messages !== undefined && durationMs !== undefined) throw new UsageError('use either --duration or --messages, not both');
-  if (messages === undefined) durationMs ??= DEFAULT_DURATION_MS;
+  if (messages === undefined && scenario?.iterations === undefined) durationMs ??= DEFAULT_DURATION_MS;
   if (durationMs === 0) throw new UsageError('--duration must be above 0');
   const rateText = get<string | undefined>(raw, 'rate');
   const scope = get<'connection' | 'total' | undefined>(raw, 'rateScope');
@@ -58,7 +60,8 @@ export function readLoadSettings(url: string | undefined, raw: RawOptions): Load
   const rate = ratePerSecond === undefined ? null : { perSecond: ratePerSecond, scope: scope ?? 'connection' };
   const ratePerConnection = rate === null ? 0 : rate.scope === 'total' ? rate.perSecond / connections : rate.perSecond;
   const inFlight = get<number | undefined>(raw, 'inFlight') ?? (rate === null ? 1 : Number.POSITIVE_INFINITY);
-  const matchSpec = get<string>(raw, 'match');
+  // A scenario's sends pair with the next expect on their connection, as --match next pairs messages.
+  const matchSpec = scenario ? 'next' : get<string>(raw, 'match');
   const match = parseMatch(matchSpec);
   const replyTimeoutMs = secondsFlag(raw, 'replyTimeout', '--reply-timeout') ?? 5000;
   if (replyTimeoutMs === 0) throw new UsageError('--reply-timeout must be above 0');
@@ -83,7 +86,8 @@ export function readLoadSettings(url: string | undefined, raw: RawOptions): Load
     }
   });
   const options: LoadOptions = {
-    url,
+    // Without a URL a scenario's own connects name the servers; the result names the file.
+    url: url ?? scenario!.file,
     connections,
     rampMs,
     connectRate,
@@ -114,8 +118,9 @@ export function readLoadSettings(url: string | undefined, raw: RawOptions): Load
       handshakeTimeoutMs: secondsFlag(raw, 'handshakeTimeout', '--handshake-timeout') ?? 10_000,
     },
     vars: get<Record<string, string> | undefined>(raw, 'var') ?? {},
+    ...(scenario && { scenario }),
   };
-  const problem = checkMessage(options);
+  const problem = scenario ? undefined : checkMessage(options);
   if (problem !== undefined) throw new UsageError(problem);
   const json = get<string | undefined>(raw, 'json');
   const report = get<string | undefined>(raw, 'report');

@@ -1,7 +1,7 @@
 /** The table at the end of `wscope load`: connections, messages, latency, close codes, throughput, thresholds. */
 import { STATUS_CODES } from 'node:http';
 import { describeCloseCode } from '../../index.js';
-import type { LatencySummary, LoadResult, ThresholdOutcome } from '../../load/index.js';
+import type { LatencySummary, LoadResult, ScenarioTotals, ThresholdOutcome } from '../../load/index.js';
 import type { Palette } from '../terminal/colors.js';
 import { formatBytes, formatCount, formatMicros, formatRate, formatShare } from './figures.js';
 
@@ -71,9 +71,10 @@ export function formatSummary(result: LoadResult, colors: Palette): string {
     pairs([
       ['received', formatCount(messages.received)],
       ['unsolicited', formatCount(messages.unsolicited)],
-      ['match', settings.match],
+      settings.message.source === 'scenario' ? ['match', 'send → next expect'] : ['match', settings.match],
     ]),
   );
+  if (result.scenario) text += scenarioRows(result.scenario, colors);
   const from = settings.latencyFrom === 'intended' ? 'from each message’s scheduled time (coordinated omission corrected)' : 'from each send';
   text += row('Latency', percentiles(result.latency));
   text += row('', colors.dim(`${formatCount(result.latency.count)} replies, ${from}`));
@@ -98,6 +99,26 @@ export function formatSummary(result: LoadResult, colors: Palette): string {
   text += row('Errors', `${failedText(result.totals.errors, colors)} (${formatShare(result.totals.errorRate)} of connections attempted + messages sent)`);
   if (result.thresholds)
     for (const [index, outcome] of result.thresholds.entries()) text += row(index === 0 ? 'Thresholds' : '', thresholdText(outcome, colors));
+  return text;
+}
+
+/** The iterations the virtual users ran, and each step that failed some, with its first failure. */
+function scenarioRows(scenario: ScenarioTotals, colors: Palette): string {
+  const { iterations } = scenario;
+  let text = row(
+    'Iterations',
+    pairs([
+      ['run', formatCount(iterations.run)],
+      ['passed', formatCount(iterations.passed)],
+      ['failed', failedText(iterations.failed, colors)],
+      ['interrupted', formatCount(iterations.interrupted)],
+    ]),
+  );
+  text += row('', colors.dim(`${scenario.file}: ${scenario.scenarios.join(', ')}`));
+  for (const [index, failure] of scenario.failures.entries()) {
+    text += row(index === 0 ? 'Failed steps' : '', `${colors.error(`×${formatCount(failure.count)}`)} ${failure.step}  ${colors.dim(failure.place)}`);
+    text += row('', colors.dim(`first: ${failure.first}`));
+  }
   return text;
 }
 
@@ -128,7 +149,7 @@ function thresholdFigure(outcome: ThresholdOutcome): string {
   const { metric, actual } = outcome;
   if (metric === 'rate' || metric === 'sent-rate') return `was ${formatRate(actual)}`;
   // A share's limit is written with %; without one the count was compared.
-  if (['errors', 'timeouts', 'failed-connections'].includes(metric))
+  if (['errors', 'timeouts', 'failed-connections', 'iterations-failed'].includes(metric))
     return outcome.expression.includes('%') ? `was ${formatShare(actual)}` : `was ${formatCount(actual)}`;
   return `was ${formatMicros(actual)}`;
 }

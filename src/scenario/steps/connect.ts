@@ -1,7 +1,7 @@
 /** `connect`: open a connection (a URL, or an object with headers, subprotocols, TLS, compression), named by `as:`. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type ClientOptions, traceConnectionId, WebSocket } from '../../index.js';
+import { type ClientOptions, traceConnectionId, type WebSocket } from '../../index.js';
 import { ScenarioConnection } from '../connection.js';
 import { durationSchema } from './schemas.js';
 import { parseDuration } from '../../templating/index.js';
@@ -120,7 +120,7 @@ function clientOptions(spec: ConnectObject, context: StepContext): ClientOptions
  */
 function open(url: string, options: ClientOptions, context: StepContext): Promise<WebSocket> {
   return new Promise((resolvePromise, reject) => {
-    const socket = new WebSocket(url, options);
+    const socket = context.openSocket(url, options);
     const onError = () => {
       const conn = traceConnectionId(socket);
       if (conn !== undefined) context.addTrace(conn);

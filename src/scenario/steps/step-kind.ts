@@ -3,6 +3,7 @@
  * and for checking the file, how it runs) and what a running step is given (StepContext). A new
  * kind of step is one file exporting a StepKind, listed in steps/index.ts.
  */
+import type { ClientOptions, WebSocket } from '../../index.js';
 import type { CompiledMatcher } from '../../matchers/index.js';
 import type { Payload, Variables } from '../../templating/index.js';
 import type { ScenarioConnection } from '../connection.js';
@@ -88,6 +89,8 @@ export interface StepContext {
   /** The connection named `name`, else the step's `on:`, else the scenario's only (or unnamed) one. */
   connection(name?: string): ScenarioConnection;
   readonly connections: ReadonlyMap<string, ScenarioConnection>;
+  /** A new WebSocket for `connect` (the runner's `openSocket`, else `new WebSocket`). */
+  openSocket(url: string, options: ClientOptions): WebSocket;
   addConnection(connection: ScenarioConnection): void;
   /** Put a connection's trace events in the scenario's report by its trace id (one that never opened, so has no ScenarioConnection). */
   addTrace(conn: number): void;
