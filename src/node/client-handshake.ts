@@ -5,6 +5,7 @@ import { HandshakeError } from '../protocol/errors.js';
 import { buildClientRequest, checkServerResponse, generateKey, headerEntries, type ClientHandshakeResult } from '../protocol/handshake.js';
 import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead, type HttpHead } from '../protocol/http-head.js';
 import { readRefusedBody, type RefusedResponse } from './refused-response.js';
+import { SHARED_READS } from './socket-reads.js';
 import type { ClientHandshakeOptions } from './socket-types.js';
 import { traceClientHandshake } from './trace-handshake.js';
 
@@ -187,7 +188,7 @@ function timeoutError(options: ClientHandshakeOptions): Error {
 }
 
 async function openTransport(host: string, port: number, secure: boolean, options: ClientHandshakeOptions, track: Track): Promise<Socket> {
-  const tcp = options.proxy ? await tunnel(options.proxy, host, port, track) : await tcpConnect(host, port, options.localAddress, track);
+  const tcp = options.proxy ? await tunnel(options.proxy, host, port, track) : await tcpConnect(host, port, options.localAddress, !secure, track);
   if (!secure) return tcp;
   const servername = options.servername ?? (options.host ? options.host.replace(/:\d+$/, '') : host);
   const tls = tlsConnect({
@@ -219,9 +220,10 @@ async function openTransport(host: string, port: number, secure: boolean, option
  */
 const NOT_TLS_RECORD = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
-function tcpConnect(host: string, port: number, localAddress: string | undefined, track: Track): Promise<Socket> {
+/** `sharedReads`: read through socket-reads.ts (plain TCP only: TLS reads the socket itself). */
+function tcpConnect(host: string, port: number, localAddress: string | undefined, sharedReads: boolean, track: Track): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host, port, ...(localAddress !== undefined && { localAddress }) });
+    const socket = netConnect({ host, port, ...(localAddress !== undefined && { localAddress }), ...(sharedReads && { onread: SHARED_READS }) });
     track(socket);
     socket.once('connect', () => {
       socket.off('error', reject);
