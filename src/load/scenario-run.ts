@@ -15,7 +15,7 @@ import { Variables } from '../templating/index.js';
 import type { LoadOptions, LoadScenario } from './options.js';
 import { emptyScenarioTotals, type ScenarioTotals } from './scenario-totals.js';
 import { retarget, ScenarioUser, type ScenarioUserContext } from './scenario-user.js';
-import { bump, WorkerCounts } from './worker-counts.js';
+import { bump, SecondClock, WorkerCounts } from './worker-counts.js';
 import type { FromWorker, WorkerSetup } from './worker-messages.js';
 import { clientOptionsOf } from './worker-run.js';
 
@@ -23,6 +23,7 @@ export class ScenarioWorkerRun {
   private readonly options: LoadOptions;
   private readonly scenario: LoadScenario;
   private readonly counts = new WorkerCounts();
+  private readonly seconds: SecondClock;
   private readonly users: ScenarioUser[] = [];
   private readonly file: ScenarioFile;
   private readonly specs: ScenarioSpec[];
@@ -39,16 +40,15 @@ export class ScenarioWorkerRun {
   private stopping = false;
   private finished = false;
   private measuredUntil = 0;
-  private secondIndex = 0;
   private startTimer: NodeJS.Timeout | undefined;
   private stopTimer: NodeJS.Timeout | undefined;
   private graceTimer: NodeJS.Timeout | undefined;
-  private secondTimer: NodeJS.Timeout | undefined;
 
   constructor(
     setup: WorkerSetup,
     private readonly post: (message: FromWorker) => void,
   ) {
+    this.seconds = new SecondClock(this.counts, post);
     const options = setup.options;
     this.options = options;
     this.scenario = options.scenario!;
@@ -86,7 +86,7 @@ export class ScenarioWorkerRun {
     this.startPerf = performance.now() + (startedAt - Date.now());
     for (const user of this.users) user.startAt += this.startPerf;
     this.armStarts();
-    this.armSecond();
+    this.seconds.start(this.startPerf);
     if (this.options.durationMs !== undefined) this.stopTimer = setTimeout(() => this.stop(), this.startPerf + this.options.durationMs - performance.now());
     if (this.users.length === 0) this.stop();
   }
@@ -156,7 +156,7 @@ export class ScenarioWorkerRun {
     });
     socket.once('close', (code: number) => {
       this.liveSockets--;
-      if (this.connecting.delete(socket)) this.connectFailed(socket);
+      if (this.connecting.delete(socket)) this.counts.connectFailed(socket.connectError, this.stopping);
       else {
         counts.open--;
         counts.second.closed++;
@@ -165,19 +165,6 @@ export class ScenarioWorkerRun {
       this.checkFinished();
     });
     return socket;
-  }
-
-  private connectFailed(socket: WebSocket): void {
-    const counts = this.counts;
-    const error = socket.connectError as (Error & { code?: string; status?: number }) | undefined;
-    if (this.stopping && error?.code === 'WS_ERR_CLOSED_BEFORE_OPEN') {
-      counts.abandoned++;
-      return;
-    }
-    counts.second.failed++;
-    counts.second.errors++;
-    if (error?.name === 'HandshakeError' && typeof error.status === 'number' && error.status > 0) bump(counts.handshakeFailures, String(error.status));
-    else bump(counts.connectErrors, error?.code ?? error?.name ?? 'unknown');
   }
 
   /** The end: every user has started (or never will), finished its iterations, and every socket has closed. */
@@ -194,18 +181,8 @@ export class ScenarioWorkerRun {
     clearTimeout(this.stopTimer);
     clearTimeout(this.startTimer);
     clearTimeout(this.graceTimer);
-    clearTimeout(this.secondTimer);
-    this.post(this.counts.endSecond(this.secondIndex));
+    this.seconds.stop();
     this.post({ ...this.counts.done(this.measuredUntil), scenario: this.totals });
-  }
-
-  private armSecond(): void {
-    const boundary = this.startPerf + (this.secondIndex + 1) * 1000;
-    this.secondTimer = setTimeout(() => {
-      this.post(this.counts.endSecond(this.secondIndex));
-      this.secondIndex++;
-      this.armSecond();
-    }, boundary - performance.now());
   }
 }
 

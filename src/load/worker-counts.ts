@@ -42,6 +42,21 @@ export class WorkerCounts {
   // Its latency is never read: the seconds carry the latency, the totals only the counts.
   private readonly totals = new SecondCounts(this.latency);
 
+  /**
+   * A connection that never opened: abandoned when the run's end closed it while connecting,
+   * else failed, by the HTTP status that refused its handshake or by its connect error's code.
+   */
+  connectFailed(error: (Error & { code?: string; status?: number }) | undefined, stopping: boolean): void {
+    if (stopping && error?.code === 'WS_ERR_CLOSED_BEFORE_OPEN') {
+      this.abandoned++;
+      return;
+    }
+    this.second.failed++;
+    this.second.errors++;
+    if (error?.name === 'HandshakeError' && typeof error.status === 'number' && error.status > 0) bump(this.handshakeFailures, String(error.status));
+    else bump(this.connectErrors, error?.code ?? error?.name ?? 'unknown');
+  }
+
   /** End the current second: its sample, and a fresh second to count into. */
   endSecond(index: number): WorkerSecond {
     const s = this.second;
@@ -108,6 +123,33 @@ export class WorkerCounts {
       measuredUntil,
       endedAt: Date.now(),
     };
+  }
+}
+
+/** Posts each second's counts on the second boundaries of the run, from `startPerf` (performance.now() ms). */
+export class SecondClock {
+  /** The second being counted now, from 0. */
+  index = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly counts: WorkerCounts,
+    private readonly post: (message: WorkerSecond) => void,
+  ) {}
+
+  start(startPerf: number): void {
+    const boundary = startPerf + (this.index + 1) * 1000;
+    this.timer = setTimeout(() => {
+      this.post(this.counts.endSecond(this.index));
+      this.index++;
+      this.start(startPerf);
+    }, boundary - performance.now());
+  }
+
+  /** The run's end: the second in progress is posted as the last. */
+  stop(): void {
+    clearTimeout(this.timer);
+    this.post(this.counts.endSecond(this.index));
   }
 }
 

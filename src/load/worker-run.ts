@@ -16,7 +16,7 @@ import type { LoadOptions } from './options.js';
 import { jsonKey, MessageSource } from './payload.js';
 import { PendingTable } from './pending.js';
 import { VirtualUser } from './virtual-user.js';
-import { bump, WorkerCounts } from './worker-counts.js';
+import { bump, SecondClock, WorkerCounts } from './worker-counts.js';
 import type { FromWorker, WorkerSetup } from './worker-messages.js';
 
 /** A request's key: the payload sent (echo), the JSON value's text (json), nothing (next). */
@@ -39,6 +39,7 @@ export class WorkerRun {
   private readonly options: LoadOptions;
   private readonly users: VirtualUser[] = [];
   private readonly counts = new WorkerCounts();
+  private readonly seconds: SecondClock;
   private readonly table = new PendingTable<VirtualUser, Key>();
   private readonly heap = new DueHeap<VirtualUser>();
   /** One options object per source address, made once. */
@@ -56,12 +57,10 @@ export class WorkerRun {
   private measuredUntil = 0;
   /** When the last request was resolved, performance.now() ms (0: none yet): --messages runs are measured until then. */
   private lastResolvedAt = 0;
-  private secondIndex = 0;
   private connectTimer: NodeJS.Timeout | undefined;
   private sendTimer: NodeJS.Timeout | undefined;
   private sendWakeAt = Number.POSITIVE_INFINITY;
   private sweepTimer: NodeJS.Timeout | undefined;
-  private secondTimer: NodeJS.Timeout | undefined;
   private stopTimer: NodeJS.Timeout | undefined;
   /** Users whose requests timed out in a sweep, refilled after it (not while the table is walked). */
   private readonly expiredUsers: VirtualUser[] = [];
@@ -70,6 +69,7 @@ export class WorkerRun {
     setup: WorkerSetup,
     private readonly post: (message: FromWorker) => void,
   ) {
+    this.seconds = new SecondClock(this.counts, post);
     const options = setup.options;
     this.options = options;
     this.intervalMs = options.ratePerConnection > 0 ? 1000 / options.ratePerConnection : 0;
@@ -89,7 +89,7 @@ export class WorkerRun {
     this.startPerf = performance.now() + (startedAt - Date.now());
     for (const user of this.users) user.connectAt += this.startPerf;
     this.armConnects();
-    this.armSecond();
+    this.seconds.start(this.startPerf);
     const sweepMs = Math.max(10, Math.min(100, this.options.replyTimeoutMs / 10));
     this.sweepTimer = setInterval(() => this.sweep(), sweepMs);
     if (this.options.durationMs !== undefined) this.stopTimer = setTimeout(() => this.stop(), this.startPerf + this.options.durationMs - performance.now());
@@ -331,7 +331,7 @@ export class WorkerRun {
     const counts = this.counts;
     const second = counts.second;
     if (user.state === 'connecting') {
-      this.connectFailed(user);
+      this.counts.connectFailed(user.socket!.connectError, this.stopping);
     } else {
       counts.open--;
       second.closed++;
@@ -361,19 +361,6 @@ export class WorkerRun {
     this.checkFinished();
   }
 
-  private connectFailed(user: VirtualUser): void {
-    const counts = this.counts;
-    const error = user.socket!.connectError as (Error & { code?: string; status?: number }) | undefined;
-    if (this.stopping && error?.code === 'WS_ERR_CLOSED_BEFORE_OPEN') {
-      counts.abandoned++;
-      return;
-    }
-    counts.second.failed++;
-    counts.second.errors++;
-    if (error?.name === 'HandshakeError' && typeof error.status === 'number' && error.status > 0) bump(counts.handshakeFailures, String(error.status));
-    else bump(counts.connectErrors, error?.code ?? error?.name ?? 'unknown');
-  }
-
   /** The end: every user that was to connect has, and every connection has closed (or never opened). */
   private checkFinished(): void {
     if (this.finished) return;
@@ -389,20 +376,8 @@ export class WorkerRun {
     clearTimeout(this.connectTimer);
     clearTimeout(this.sendTimer);
     clearInterval(this.sweepTimer);
-    clearTimeout(this.secondTimer);
-    this.post(this.counts.endSecond(this.secondIndex));
+    this.seconds.stop();
     this.post(this.counts.done(this.measuredUntil));
-  }
-
-  // --- seconds ---------------------------------------------------------------------------------
-
-  private armSecond(): void {
-    const boundary = this.startPerf + (this.secondIndex + 1) * 1000;
-    this.secondTimer = setTimeout(() => {
-      this.post(this.counts.endSecond(this.secondIndex));
-      this.secondIndex++;
-      this.armSecond();
-    }, boundary - performance.now());
   }
 }
 
