@@ -1,7 +1,7 @@
 /**
  * What an idle load connection costs the generator: 2000 connections opened by one worker's run
  * in a process of their own, the V8 heap they hold after a full collection, per connection.
- * Measured at 3.9 KiB (net.Socket with its stream states and handle, our WebSocket, Connection
+ * Measured at 3.8 KiB (net.Socket with its stream states and handle, our WebSocket, Connection
  * and the load's VirtualUser; see docs/benchmarks.md, "Scale"); the bound leaves a margin for
  * Node versions, and fails if per-connection state grows back (a closure, a copied options
  * object or a kept handshake buffer per connection is hundreds of bytes).
