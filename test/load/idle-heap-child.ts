@@ -1,5 +1,5 @@
 /**
- * Run by idle-heap.test.ts as `node --expose-gc dist/test/load/idle-heap-child.js URL N [LOCAL]`:
+ * Run by idle-heap.test.ts as `node --expose-gc dist/test/load/idle-heap-child.js --measure URL N [LOCAL]`:
  * one worker's run opens N connections to URL (from the source address LOCAL if given) that send
  * nothing, and prints as JSON what they hold: the V8 heap and the memory outside it (Buffers'
  * bytes) after a full collection, per connection, against the same before they were opened.
@@ -9,7 +9,10 @@ import type { LoadOptions } from '../../src/load/options.js';
 import type { FromWorker } from '../../src/load/worker-messages.js';
 import { WorkerRun } from '../../src/load/worker-run.js';
 
-const [url, count, local] = process.argv.slice(2) as [string, string, string | undefined];
+// `node --test dist/test/` runs every file under test/ too: only measure when asked to.
+if (process.argv[2] !== '--measure') process.exit(0);
+
+const [url, count, local] = process.argv.slice(3) as [string, string, string | undefined];
 const connections = Number(count);
 const collect = (globalThis as { gc?: () => void }).gc;
 if (!collect) throw new Error('run with --expose-gc');

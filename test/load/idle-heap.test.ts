@@ -30,10 +30,14 @@ interface Measured {
 }
 
 function measure(url: string, local?: string): Promise<Measured> {
-  const child = spawn(process.execPath, ['--expose-gc', join(ROOT, 'dist/test/load/idle-heap-child.js'), url, String(CONNECTIONS), ...(local ? [local] : [])], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    timeout: 60_000,
-  });
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', join(ROOT, 'dist/test/load/idle-heap-child.js'), '--measure', url, String(CONNECTIONS), ...(local ? [local] : [])],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
