@@ -302,10 +302,11 @@ function markdown(
   else if (scale) {
     out.push(
       `**Scale:** ${scale.opened} of ${scale.requested} connections open at once from one \`wscope load\` process (${scale.limitNote}),`,
-      `from ${scale.localAddresses} source addresses, against a lean server process holding them all. Generator RSS ${formatBytes(scale.rss)} with them open, ${formatBytes(scale.baselineRss)} with ${scale.baselineConnections}:`,
+      `from ${scale.localAddresses} source addresses at \`--connect-rate ${scale.connectRate}\`, all open ${scale.openSeconds.toFixed(1)} s after the start (${formatCount(scale.opened / scale.openSeconds)} a second), against a lean server process holding them all.`,
+      `Generator RSS ${formatBytes(scale.rss.median)} with them open (median of ${scale.rss.count} readings over 10 s: ${formatBytes(scale.rss.min)}–${formatBytes(scale.rss.max)}), ${formatBytes(scale.baselineRss.median)} with ${scale.baselineConnections}:`,
       `**${formatBytes(scale.rssPerConnection)} per connection** ((RSS − baseline) / extra connections). Reply latency measured throughout (${formatCount(scale.messages)} matched echoes at ${scale.ratePerConnection}/s per connection): p50 ${scale.p50Ms.toFixed(2)} ms, p99 ${scale.p99Ms.toFixed(2)} ms, max ${scale.maxMs.toFixed(2)} ms.`,
       '',
-      `- \`${scale.command}\``,
+      `- \`${scale.command}\` (ended with Ctrl-C once the RSS was read)`,
       '',
     );
   }

@@ -68,3 +68,26 @@ export function treeRssBytes(pid: number): number {
   }
   return total;
 }
+
+export interface RssSamples {
+  median: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+/**
+ * The tree's RSS sampled every `everyMs` for `windowMs`. One reading lands anywhere on the V8
+ * heap's sawtooth (garbage piles up in the old space until a mark-compact: ±30 MB at 8000
+ * connections sending one message a second each), so a figure per connection from one reading
+ * moved by kilobytes from run to run; the median over several collections does not.
+ */
+export async function sampleRss(pid: number, windowMs: number, everyMs = 500): Promise<RssSamples> {
+  const samples: number[] = [];
+  for (const end = performance.now() + windowMs; performance.now() < end; ) {
+    samples.push(treeRssBytes(pid));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+  const sorted = samples.sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)]!, min: sorted[0]!, max: sorted.at(-1)!, count: sorted.length };
+}

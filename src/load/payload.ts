@@ -34,6 +34,11 @@ export class MessageSource {
     }
   }
 
+  /** A source every connection can share when the message is the same bytes for all (no template), else undefined. */
+  static shared(message: LoadMessage, root: Variables): MessageSource | undefined {
+    return message.kind === 'template' && isTemplate(message.text) ? undefined : new MessageSource(message, 0, root);
+  }
+
   /** The next message's bytes (text ones as UTF-8: the engine sends a Buffer as text when told to). */
   next(): Buffer {
     this.scope.seq += 1;

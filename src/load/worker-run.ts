@@ -79,8 +79,10 @@ export class WorkerRun {
     this.clientOptions = options.localAddresses.length === 0 ? [base] : options.localAddresses.map((localAddress) => ({ ...base, localAddress }));
     const root = Variables.create({ overrides: options.vars });
     const spacing = Math.max(options.rampMs / options.connections, options.connectRate > 0 ? 1000 / options.connectRate : 0);
+    // One source for all when the message has no template: a source per connection is ~100 B each.
+    const shared = MessageSource.shared(options.message, root);
     for (let index = setup.index; index < options.connections; index += setup.count) {
-      this.users.push(new VirtualUser(index + 1, new MessageSource(options.message, index + 1, root), index * spacing));
+      this.users.push(new VirtualUser(index + 1, shared ?? new MessageSource(options.message, index + 1, root), index * spacing));
     }
   }
 

@@ -4,6 +4,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { HandshakeError } from '../protocol/errors.js';
 import { buildClientRequest, checkServerResponse, generateKey, headerEntries, type ClientHandshakeResult } from '../protocol/handshake.js';
 import { DEFAULT_HEAD_LIMITS, HeadReader, parseHttpHead, type HttpHead } from '../protocol/http-head.js';
+import { isPortTaken, localPorts } from './local-ports.js';
 import { readRefusedBody, type RefusedResponse } from './refused-response.js';
 import { SHARED_READS } from './socket-reads.js';
 import type { ClientHandshakeOptions } from './socket-types.js';
@@ -220,10 +221,42 @@ async function openTransport(host: string, port: number, secure: boolean, option
  */
 const NOT_TLS_RECORD = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG']);
 
-/** `sharedReads`: read through socket-reads.ts (plain TCP only: TLS reads the socket itself). */
-function tcpConnect(host: string, port: number, localAddress: string | undefined, sharedReads: boolean, track: Track): Promise<Socket> {
+/** Ports tried from the walk (local-ports.ts) before the kernel is left to choose, which always finds a free one if any is. */
+const PORT_TRIES = 32;
+
+/**
+ * Plain TCP; from `localAddress`, on a source port we choose (local-ports.ts), the next one when
+ * it is taken. `sharedReads`: read through socket-reads.ts (not under TLS: TLS reads the socket itself).
+ */
+async function tcpConnect(host: string, port: number, localAddress: string | undefined, sharedReads: boolean, track: Track): Promise<Socket> {
+  if (localAddress === undefined) return connectOnce(host, port, undefined, undefined, sharedReads, track);
+  const ports = localPorts();
+  for (let taken = 0; ; taken++) {
+    const localPort = taken < PORT_TRIES ? ports.next(localAddress, taken) : undefined;
+    try {
+      return await connectOnce(host, port, localAddress, localPort, sharedReads, track);
+    } catch (error) {
+      if (localPort === undefined || !isPortTaken(error)) throw error;
+    }
+  }
+}
+
+function connectOnce(
+  host: string,
+  port: number,
+  localAddress: string | undefined,
+  localPort: number | undefined,
+  sharedReads: boolean,
+  track: Track,
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const socket = netConnect({ host, port, ...(localAddress !== undefined && { localAddress }), ...(sharedReads && { onread: SHARED_READS }) });
+    const socket = netConnect({
+      host,
+      port,
+      ...(localAddress !== undefined && { localAddress }),
+      ...(localPort !== undefined && { localPort }),
+      ...(sharedReads && { onread: SHARED_READS }),
+    });
     track(socket);
     socket.once('connect', () => {
       socket.off('error', reject);

@@ -19,12 +19,16 @@ export interface ClientOpening {
   failed(error: Error): void;
 }
 
-/** `new WebSocket(url, protocols?, options?)`: the subprotocols come alone (as in browsers) or in the options. */
+/**
+ * `new WebSocket(url, protocols?, options?)`: the subprotocols come alone (as in browsers) or in the
+ * options. Options given alone are used as they are, not copied: the connection keeps them (its
+ * heartbeat, close timeout and limits are read from them once open), and a load run's thousands
+ * of connections share one object instead of holding ~130 B of copy each.
+ */
 export function clientOptionsOf(protocols: string | readonly string[] | ClientOptions | undefined, options: ClientOptions | undefined): ClientOptions {
-  const clientOptions: ClientOptions = typeof protocols === 'object' && !Array.isArray(protocols) ? { ...(protocols as ClientOptions) } : { ...options };
-  if (typeof protocols === 'string') clientOptions.protocols = [protocols];
-  else if (Array.isArray(protocols)) clientOptions.protocols = protocols;
-  return clientOptions;
+  if (typeof protocols === 'object' && !Array.isArray(protocols)) return protocols as ClientOptions;
+  if (protocols === undefined) return options ?? {};
+  return { ...options, protocols: typeof protocols === 'string' ? [protocols] : (protocols as readonly string[]) };
 }
 
 /**

@@ -72,11 +72,13 @@ export class WebSocket extends SendPath {
     this.on('removeListener', WebSocket.frameListenerRemoved);
     if (url === undefined) return;
     const clientOptions = clientOptionsOf(protocols, options);
-    this.url = parseWebSocketUrl(url).href;
+    // The caller's string when it is already the normal form: a load run's thousands of connections then share one.
+    const href = parseWebSocketUrl(url).href;
+    this.url = href === url ? url : href;
     openClientSocket(url, clientOptions, {
       stillConnecting: () => this.readyState === WebSocket.CONNECTING,
       opened: ({ socket, head, result, url: finalUrl }, deflate) => {
-        this.url = finalUrl.href;
+        if (finalUrl.href !== this.url) this.url = finalUrl.href;
         this.protocol = result.protocol;
         this.extensions = result.extensions;
         this.responseHeaders = result.headers;
