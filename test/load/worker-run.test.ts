@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import type { LoadOptions } from '../../src/load/options.js';
 import type { FromWorker } from '../../src/load/worker-messages.js';
 import { WorkerRun } from '../../src/load/worker-run.js';
-import { wsEcho } from './peers.js';
+import { killPythonServers, pythonEcho, wsEcho } from './peers.js';
 
 function options(url: string, connections: number): LoadOptions {
   return {
@@ -49,5 +49,37 @@ test('1000 connections due at once do not hold the thread: timers due meanwhile 
     await done;
   } finally {
     await server.close();
+  }
+});
+
+test('a backlog of open-loop sends after a stall does not hold the thread: timers due meanwhile still run within milliseconds', async () => {
+  // A server in another process, so that its echoes cost this thread nothing but the reads.
+  const server = await pythonEcho();
+  try {
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    const opened = new Promise<void>((resolve) => {
+      const run = new WorkerRun(
+        { options: { ...options(server.url, 400), durationMs: 4000, ratePerConnection: 80, inFlight: 200 }, index: 0, count: 1 },
+        (message: FromWorker) => {
+          if (message.type === 'second' && message.open === 400) resolve();
+          if (message.type === 'done') finished();
+        },
+      );
+      run.start(Date.now());
+    });
+    await opened;
+    // The thread stalls for a second (a GC, a busy machine): 400 connections × 80/s owe ~32 000 sends at once.
+    const stallUntil = performance.now() + 1000;
+    while (performance.now() < stallUntil) {
+      // Busy, as a stalled thread is.
+    }
+    const setAt = performance.now();
+    const late = await new Promise<number>((resolve) => setTimeout(() => resolve(performance.now() - setAt), 1));
+    assert.ok(late < 200, `a timer due in 1 ms ran ${late.toFixed(1)} ms later`);
+    await done;
+  } finally {
+    await server.close();
+    killPythonServers();
   }
 });
