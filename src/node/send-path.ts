@@ -26,7 +26,7 @@ export abstract class SendPath extends EventEmitter {
   protected connection: Connection | undefined;
   /** permessage-deflate, when negotiated. */
   protected compression: DeflateSession | undefined;
-  /** A read's messages are being dispatched with the socket corked (see `startBatch`). */
+  /** A read's messages are being dispatched: plain messages wait in the core until it is done (see `startBatch`). */
   private batching = false;
   /** The socket was corked by a write made while a read was dispatched (uncorked by `endBatch`). */
   private corkedForBatch = false;

@@ -561,7 +561,7 @@ export class Connection {
     const length = text ? Buffer.byteLength(data) : data.length;
     const headerLength = frameHeaderLength(length, maskKey !== undefined);
     const size = headerLength + length;
-    if (size <= SLAB_FRAME_LIMIT || text || maskKey || length < COPY_THRESHOLD) {
+    if (text || maskKey || length < COPY_THRESHOLD) {
       // Header and payload side by side, written in place: in the shared slab when small (and
       // then in one chunk with the frames queued before it), else in a buffer of their own.
       let out: Buffer;
@@ -570,10 +570,10 @@ export class Connection {
         const run = (this.outRun ??= new OutRun());
         at = run.reserve(size, this.outgoing);
         out = run.buffer!;
+        this.outgoingBytes += size;
       } else {
-        this.outRun?.close(this.outgoing);
         out = Buffer.allocUnsafe(size);
-        this.outgoing.push(out);
+        this.queueChunk(out);
       }
       writeFrameHeader(out, at, opcode, fin, rsv1, length, maskKey);
       const payloadAt = at + headerLength;
@@ -586,12 +586,12 @@ export class Connection {
         out.set(data, payloadAt);
       }
     } else {
+      // A large server frame: its payload is sent as it is, after a header of its own.
       const header = Buffer.allocUnsafe(headerLength);
       writeFrameHeader(header, 0, opcode, fin, rsv1, length, undefined);
-      this.outRun?.close(this.outgoing);
-      this.outgoing.push(header, data);
+      this.queueChunk(header);
+      this.queueChunk(data);
     }
-    this.outgoingBytes += size;
     if (this.observeFrames) {
       // FRAME_KEY is reused by the next frame: the event keeps a copy.
       const payload = text ? Buffer.from(data) : asBuffer(data);

@@ -46,7 +46,7 @@ export class OutRun {
   /** Hand the run so far to `out` (the connection's outgoing queue); the next frame starts a new run. */
   close(out: Uint8Array[]): void {
     if (this.buffer === undefined) return;
-    if (this.end > this.start) out.push(this.buffer.subarray(this.start, this.end));
+    out.push(this.buffer.subarray(this.start, this.end));
     this.buffer = undefined;
     this.start = this.end = 0;
   }
