@@ -4,24 +4,14 @@
  * what went wrong is counted where the result says it is.
  */
 import assert from 'node:assert/strict';
-import { after, afterEach, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import type { HandshakeRequest } from '../../src/index.js';
-import { killAll, tempDir } from '../cli/helpers.js';
+import { tempDir } from '../cli/helpers.js';
 import { selfSigned } from '../node/helpers.js';
-import { killPythonServers, ourEcho, pythonEcho, scriptedServer, type TestServer, wsEcho } from './peers.js';
-import { assertCountsAddUp, loadCli, removeResults } from './run-helpers.js';
+import { killPythonServers, ourEcho, pythonEcho, scriptedServer, wsEcho } from './peers.js';
+import { assertCountsAddUp, loadCli, removeResults, serversPerTest } from './run-helpers.js';
 
-const servers: TestServer[] = [];
-async function serve<T extends TestServer>(server: Promise<T>): Promise<T> {
-  const started = await server;
-  servers.push(started);
-  return started;
-}
-
-afterEach(async () => {
-  killAll();
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const serve = serversPerTest();
 const certificates = tempDir();
 after(() => {
   killPythonServers();

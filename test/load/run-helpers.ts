@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeHistogram, type LoadResult } from '../../src/load/index.js';
-import { type CliResult, runCli, tempDir } from '../cli/helpers.js';
+import { afterEach } from 'node:test';
+import { type CliResult, killAll, runCli, tempDir } from '../cli/helpers.js';
+import type { TestServer } from './peers.js';
 
 export interface LoadCliRun extends CliResult {
   result: LoadResult;
@@ -58,4 +60,21 @@ export function assertCountsAddUp(result: LoadResult): void {
   assert.equal(decodeHistogram(result.histograms.latency).totalCount, m.matched, 'one latency per matched reply');
   assert.equal(result.latency.count, m.matched);
   assert.equal(decodeHistogram(result.histograms.connectTime).totalCount, c.opened, 'one connect time per opened connection');
+}
+
+/**
+ * For a test file: the servers started through the function returned are closed after each
+ * test, and the CLI processes it started are killed.
+ */
+export function serversPerTest(): <T extends TestServer>(server: Promise<T>) => Promise<T> {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    killAll();
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+  });
+  return async (server) => {
+    const started = await server;
+    servers.push(started);
+    return started;
+  };
 }

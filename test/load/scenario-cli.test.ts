@@ -7,24 +7,15 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, afterEach, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { type HandshakeRequest, WebSocketServer } from '../../src/index.js';
 import type { LoadResult } from '../../src/load/index.js';
-import { killAll, runCli, tempDir } from '../cli/helpers.js';
+import { runCli, tempDir } from '../cli/helpers.js';
 import { greetingEchoServer, killPythonServers, ourEcho, pythonEcho, scriptedServer, type TestServer, wsEcho } from './peers.js';
-import { assertCountsAddUp, loadCli, removeResults } from './run-helpers.js';
+import { assertCountsAddUp, loadCli, removeResults, serversPerTest } from './run-helpers.js';
 
 const files = tempDir();
-const servers: TestServer[] = [];
-async function serve<T extends TestServer>(server: Promise<T>): Promise<T> {
-  const started = await server;
-  servers.push(started);
-  return started;
-}
-afterEach(async () => {
-  killAll();
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-});
+const serve = serversPerTest();
 after(() => {
   killPythonServers();
   removeResults();
