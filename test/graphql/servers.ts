@@ -146,13 +146,13 @@ export async function legacyServer({ refuse = false }: Refusal = {}): Promise<Te
   };
 }
 
-/** A WebSocket server that agrees `protocol` and then says nothing at all: no connection_ack, ever. */
-export async function silentServer(protocol: string): Promise<TestGraphqlServer> {
+/** A ws server that agrees `protocol` to every client and watches what they send; the caller adds what it answers. */
+async function agreeingServer(protocol: string): Promise<{ wss: WebSocketServer; server: TestGraphqlServer }> {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: () => protocol });
   await new Promise((resolve) => wss.once('listening', resolve));
   const seen = watch(wss as never);
   const port = (wss.address() as AddressInfo).port;
-  return {
+  const server: TestGraphqlServer = {
     url: `ws://127.0.0.1:${port}/`,
     port,
     ...seen,
@@ -162,6 +162,12 @@ export async function silentServer(protocol: string): Promise<TestGraphqlServer>
         wss.close(() => resolve());
       }),
   };
+  return { wss, server };
+}
+
+/** A WebSocket server that agrees `protocol` and then says nothing at all: no connection_ack, ever. */
+export async function silentServer(protocol: string): Promise<TestGraphqlServer> {
+  return (await agreeingServer(protocol)).server;
 }
 
 /**
@@ -247,9 +253,7 @@ export async function httpGraphqlServer(): Promise<{ url: string; requests: Arra
  * acks, sends a protocol `ping` and waits for the `pong`, then answers the subscribe with `reply`.
  */
 export async function scriptedServer(reply: string): Promise<TestGraphqlServer> {
-  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', handleProtocols: () => 'graphql-transport-ws' });
-  await new Promise((resolve) => wss.once('listening', resolve));
-  const seen = watch(wss as never);
+  const { wss, server } = await agreeingServer('graphql-transport-ws');
   wss.on('connection', (socket) => {
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as { type: string; id?: string };
@@ -259,15 +263,5 @@ export async function scriptedServer(reply: string): Promise<TestGraphqlServer> 
       } else if (message.type === 'subscribe') socket.send(reply.replace('$ID', message.id ?? ''));
     });
   });
-  const port = (wss.address() as AddressInfo).port;
-  return {
-    url: `ws://127.0.0.1:${port}/`,
-    port,
-    ...seen,
-    close: () =>
-      new Promise((resolve) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close(() => resolve());
-      }),
-  };
+  return server;
 }
