@@ -5,9 +5,9 @@
  * bytes) after a full collection, per connection, against the same before they were opened.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LoadOptions } from '../../src/load/options.js';
 import type { FromWorker } from '../../src/load/worker-messages.js';
 import { WorkerRun } from '../../src/load/worker-run.js';
+import { workerOptions } from './worker-options.js';
 
 // `node --test dist/test/` runs every file under test/ too: only measure when asked to.
 if (process.argv[2] !== '--measure') process.exit(0);
@@ -23,26 +23,16 @@ function settled(): NodeJS.MemoryUsage {
   return process.memoryUsage();
 }
 
-const options: LoadOptions = {
-  url,
-  connections,
-  rampMs: 0,
-  connectRate: 0,
+const options = workerOptions(url, connections, {
   durationMs: 120_000,
   // Open loop at one message per 10 000 s per connection: connection 1 sends one at once, the
   // others none within the run (each is due (n - 1) / N of the interval after it opens).
   ratePerConnection: 0.0001,
   rate: { perSecond: 0.0001, scope: 'connection' },
-  inFlight: 1,
-  match: { kind: 'echo' },
-  matchSpec: 'echo',
-  replyTimeoutMs: 5000,
   message: { kind: 'generated', size: 32, binary: false },
-  workers: 1,
   localAddresses: local ? [local] : [],
   client: { protocols: [], headers: [], rejectUnauthorized: true, compression: false, handshakeTimeoutMs: 30_000 },
-  vars: {},
-};
+});
 
 let opened = 0;
 let failed = 0;

@@ -5,38 +5,17 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
-import type { LoadOptions } from '../../src/load/options.js';
 import type { FromWorker } from '../../src/load/worker-messages.js';
 import { WorkerRun } from '../../src/load/worker-run.js';
 import { killPythonServers, pythonEcho, wsEcho } from './peers.js';
-
-function options(url: string, connections: number): LoadOptions {
-  return {
-    url,
-    connections,
-    rampMs: 0,
-    connectRate: 0,
-    durationMs: 1500,
-    ratePerConnection: 1,
-    rate: { perSecond: 1, scope: 'connection' },
-    inFlight: 1,
-    match: { kind: 'echo' },
-    matchSpec: 'echo',
-    replyTimeoutMs: 5000,
-    message: { kind: 'generated', size: 16, binary: false },
-    workers: 1,
-    localAddresses: [],
-    client: { protocols: [], headers: [], rejectUnauthorized: true, compression: false, handshakeTimeoutMs: 10_000 },
-    vars: {},
-  };
-}
+import { workerOptions } from './worker-options.js';
 
 test('1000 connections due at once do not hold the thread: timers due meanwhile still run within milliseconds', async () => {
   const server = await wsEcho();
   try {
     let finished!: () => void;
     const done = new Promise<void>((resolve) => (finished = resolve));
-    const run = new WorkerRun({ options: options(server.url, 1000), index: 0, count: 1 }, (message: FromWorker) => {
+    const run = new WorkerRun({ options: workerOptions(server.url, 1000), index: 0, count: 1 }, (message: FromWorker) => {
       if (message.type === 'done') finished();
     });
     const startedAt = Date.now();
@@ -60,7 +39,7 @@ test('a backlog of open-loop sends after a stall does not hold the thread: timer
     const done = new Promise<void>((resolve) => (finished = resolve));
     const opened = new Promise<void>((resolve) => {
       const run = new WorkerRun(
-        { options: { ...options(server.url, 400), durationMs: 4000, ratePerConnection: 80, inFlight: 200 }, index: 0, count: 1 },
+        { options: workerOptions(server.url, 400, { durationMs: 4000, ratePerConnection: 80, inFlight: 200 }), index: 0, count: 1 },
         (message: FromWorker) => {
           if (message.type === 'second' && message.open === 400) resolve();
           if (message.type === 'done') finished();
