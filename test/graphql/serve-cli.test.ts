@@ -27,7 +27,8 @@ async function serve(extra: string[] = []): Promise<{ cli: CliProcess; url: stri
 describe('wscope graphql serve, the process', { timeout: 120_000 }, () => {
   test('serves what the graphql-ws client asks, a line on stderr for each connection and operation; SIGTERM exits 0', async () => {
     const { cli, url } = await serve(['--interval', '100ms', '--count', '2']);
-    assert.match(cli.stderr, /Query: hello, me, users; Mutation: rename; Subscription: count, userJoined/);
+    // The schema line is a write of its own after the listening line: it may come in a later read of the pipe.
+    await cli.waitFor('stderr', /Query: hello, me, users; Mutation: rename; Subscription: count, userJoined/);
     const client = transportWsClient(url);
     const query = await collectTransportWs(client, { query: 'query Hi { hello me { name } }' });
     const counted = await collectTransportWs(client, { query: 'subscription Counting { count }' });
