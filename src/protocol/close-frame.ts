@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { describeCloseCode, isSendableCloseCode } from './close-codes.js';
 import { ProtocolError } from './errors.js';
 import { asBuffer } from './message-assembler.js';

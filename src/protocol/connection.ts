@@ -1,4 +1,4 @@
-import { constants as bufferConstants } from 'node:buffer';
+import { Buffer, constants as bufferConstants } from 'node:buffer';
 import { decodeClosePayload, encodeClosePayload, MAX_CLOSE_REASON_BYTES, truncateUtf8 } from './close-frame.js';
 import { ProtocolError } from './errors.js';
 import {

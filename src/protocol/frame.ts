@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { ProtocolError } from './errors.js';
 import { applyMask } from './mask.js';
 

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { HandshakeError } from './errors.js';
 import { isToken, splitList, type HttpHead } from './http-head.js';

@@ -17,6 +17,7 @@
  * ~20% slower; at 8, messages up to 1 MiB (in 64 KiB reads) are reserved by the first or second
  * read, as fast as before.
  */
+import { Buffer } from 'node:buffer';
 import { applyMask, copyMasked } from './mask.js';
 
 const BLOCK_SIZE = 64 * 1024;
@@ -24,6 +25,11 @@ const BLOCK_SIZE = 64 * 1024;
 const RESERVE_FACTOR = 8;
 
 export class MessageAssembler {
+  /**
+   * The message's first piece, kept apart from `pieces`: most messages are that one piece, and
+   * emptying an array (`length = 0`) is a call into the runtime that cost more than the parse.
+   */
+  private first: Uint8Array | undefined;
   private pieces: Uint8Array[] = [];
   private block: Buffer | undefined;
   private blockUsed = 0;
@@ -42,7 +48,7 @@ export class MessageAssembler {
     if (piece.length === 0) return;
     // The common case first: a message's first piece, or all of it, kept as a view.
     if (this.size === 0 && (this.expected === 0 || piece.length === this.expected)) {
-      this.pieces.push(piece);
+      this.first = piece;
       this.size = piece.length;
       return;
     }
@@ -85,6 +91,11 @@ export class MessageAssembler {
     const exact = Buffer.allocUnsafe(expected);
     this.flushBlock();
     let at = 0;
+    if (this.first) {
+      exact.set(this.first, 0);
+      at = this.first.length;
+      this.first = undefined;
+    }
     for (const piece of this.pieces) {
       exact.set(piece, at);
       at += piece.length;
@@ -100,9 +111,13 @@ export class MessageAssembler {
     // a small message from a read shared with many others then costs no copy. Copying it too made
     // each such message allocate a 64 KiB block of its own, pinned for as long as the
     // application kept the message (1000 messages of 50 bytes from one read: 64 MB).
-    const first = this.size === 0;
+    if (this.size === 0) {
+      this.first = piece;
+      this.size = piece.length;
+      return;
+    }
     this.size += piece.length;
-    if (first || piece.length * 2 >= piece.buffer.byteLength) {
+    if (piece.length * 2 >= piece.buffer.byteLength) {
       this.flushBlock();
       this.pieces.push(piece);
       return;
@@ -125,17 +140,22 @@ export class MessageAssembler {
   /** The whole message as one Buffer; the assembler is empty again afterwards. */
   finish(): Buffer {
     const exact = this.exact;
-    this.flushBlock();
-    const pieces = this.pieces;
-    const size = this.size;
-    // The array is reused: the Buffer returned never refers to it.
-    const out = exact ?? (pieces.length === 0 ? EMPTY : pieces.length === 1 ? asBuffer(pieces[0]!) : Buffer.concat(pieces, size));
+    const first = this.first;
+    let out: Buffer;
+    if (exact) out = exact;
+    else if (this.pieces.length === 0 && this.block === undefined) out = first ? asBuffer(first) : EMPTY;
+    else {
+      this.flushBlock();
+      // The array is reused: the Buffer returned never refers to it.
+      out = Buffer.concat(first ? [first, ...this.pieces] : this.pieces, this.size);
+    }
     this.reset();
     return out;
   }
 
   reset(): void {
-    this.pieces.length = 0;
+    this.first = undefined;
+    if (this.pieces.length !== 0) this.pieces.length = 0;
     this.block = undefined;
     this.exact = undefined;
     this.expected = 0;

@@ -8,6 +8,7 @@
  * A piece once handed out is never written again: the slab only grows forward, and a new one
  * replaces it when full (the old one lives as long as a piece of it is still queued somewhere).
  */
+import { Buffer } from 'node:buffer';
 const SLAB_SIZE = 64 * 1024;
 /** Frames up to this size (header included) go into the slab; larger ones get a buffer of their own. */
 export const SLAB_FRAME_LIMIT = 8 * 1024;

@@ -21,7 +21,11 @@ export class Utf8Validator {
     // Short pieces: the byte machine is cheaper than a call into the runtime (ws draws the
     // same line at 24 bytes).
     if (bytes.length <= SHORT_PIECE) {
-      for (let i = 0; i < bytes.length; i++) {
+      const length = bytes.length;
+      let i = 0;
+      // ASCII first, in a loop that reads nothing but the bytes (most short messages are all ASCII).
+      if (this.need === 0) while (i < length && bytes[i]! < 0x80) i++;
+      for (; i < length; i++) {
         const byte = bytes[i]!;
         if (byte < 0x80 && this.need === 0) continue;
         if (!this.step(byte)) return false;
