@@ -11,7 +11,7 @@ import {
   type FrameHeader,
   type OutgoingFrame,
 } from './frame.js';
-import { applyMask, copyMasked } from './mask.js';
+import { applyMask, applyMaskRange, copyMasked } from './mask.js';
 import { ByteQueue } from './byte-queue.js';
 import { asBuffer, MessageAssembler } from './message-assembler.js';
 import { isControlOpcode, isKnownOpcode, Opcode } from './opcodes.js';
@@ -579,7 +579,7 @@ export class Connection {
       const payloadAt = at + headerLength;
       if (text) {
         out.write(data, payloadAt);
-        if (maskKey) applyMask(out.subarray(payloadAt, payloadAt + length), maskKey);
+        if (maskKey) applyMaskRange(out, payloadAt, payloadAt + length, maskKey);
       } else if (maskKey) {
         copyMasked(data, out, payloadAt, maskKey);
       } else {

@@ -1,7 +1,8 @@
 /** RFC 6455 §5.3 masking: the word-at-a-time path must agree with the definition byte for byte. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyMask } from '../../src/protocol/index.js';
+import { applyMask, copyMasked } from '../../src/protocol/index.js';
+import { applyMaskRange } from '../../src/protocol/mask.js';
 import { RFC_MASK_KEY, hex, mulberry32, toHex } from './helpers.js';
 
 /** The definition: "octet i of the transformed data is the XOR of octet i of the original data with octet at index i modulo 4 of the masking key". */
@@ -59,5 +60,47 @@ describe('applyMask', () => {
     const expected = maskByDefinition(data, RFC_MASK_KEY, 0);
     applyMask(data, pool.subarray(4, 8));
     assert.equal(toHex(data), toHex(expected));
+  });
+});
+
+describe('short payloads, masked four bytes a turn', () => {
+  test('copyMasked agrees with the definition for every short length, key offset and target offset', () => {
+    const random = mulberry32(21);
+    const key = hex('0badf00d');
+    for (let length = 0; length <= 70; length++) {
+      for (let keyOffset = 0; keyOffset < 6; keyOffset++) {
+        for (const targetOffset of [0, 1, 6]) {
+          const source = Buffer.from(Array.from({ length }, () => Math.floor(random() * 256)));
+          const target = Buffer.alloc(targetOffset + length + 2, 0xee);
+          copyMasked(source, target, targetOffset, key, keyOffset);
+          const where = `length ${length}, key offset ${keyOffset}, target offset ${targetOffset}`;
+          assert.equal(toHex(target.subarray(targetOffset, targetOffset + length)), toHex(maskByDefinition(source, key, keyOffset)), where);
+          assert.ok(
+            target.subarray(0, targetOffset).every((byte) => byte === 0xee),
+            `bytes before untouched: ${where}`,
+          );
+          assert.ok(
+            target.subarray(targetOffset + length).every((byte) => byte === 0xee),
+            `bytes after untouched: ${where}`,
+          );
+        }
+      }
+    }
+  });
+
+  test('applyMaskRange masks exactly the range, key byte 0 at its start, short and long', () => {
+    const random = mulberry32(22);
+    const key = hex('37fa213d');
+    for (const length of [0, 1, 3, 4, 31, 32, 63, 64, 65, 200]) {
+      for (const from of [0, 2, 7]) {
+        const data = Buffer.from(Array.from({ length: from + length + 3 }, () => Math.floor(random() * 256)));
+        const original = Buffer.from(data);
+        applyMaskRange(data, from, from + length, key);
+        const where = `length ${length}, from ${from}`;
+        assert.equal(toHex(data.subarray(from, from + length)), toHex(maskByDefinition(original.subarray(from, from + length), key, 0)), where);
+        assert.ok(data.subarray(0, from).equals(original.subarray(0, from)), `bytes before untouched: ${where}`);
+        assert.ok(data.subarray(from + length).equals(original.subarray(from + length)), `bytes after untouched: ${where}`);
+      }
+    }
   });
 });
