@@ -3,6 +3,7 @@
  * editing, history, `< ` for what arrives), execute (-x: send, wait, close, as wscat does), and
  * pipe (stdin or stdout is not a terminal: records in, messages out).
  */
+import { Buffer } from 'node:buffer';
 import { ClientSession } from './client-session.js';
 import type { CollectionKeyboard } from './collection-keyboard.js';
 import type { ConnectSettings } from './commands/connect.js';

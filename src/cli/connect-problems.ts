@@ -5,6 +5,7 @@
  * codes, Node's TLS error codes, the HandshakeError's status and headers) and, where that cannot
  * tell, asks the server once more with a short probe.
  */
+import type { Buffer } from 'node:buffer';
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { ExitCode, exitCodeForConnectError } from './exit-codes.js';

@@ -3,6 +3,7 @@
  * leave. A peer that sends without reading then meets TCP's own flow control instead of
  * growing our memory by what it sent.
  */
+import type { Buffer } from 'node:buffer';
 import type { WebSocket } from '../index.js';
 
 export function echoMessages(socket: WebSocket): void {

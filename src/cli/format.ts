@@ -1,4 +1,5 @@
 /** How messages, frames and closes look on screen: pure functions from values to text. */
+import { Buffer } from 'node:buffer';
 import { describeCloseCode, opcodeName, type MessageInfo, type ObservedFrame } from '../index.js';
 import type { Palette } from './terminal/colors.js';
 import { escapeControls } from './terminal/escape.js';

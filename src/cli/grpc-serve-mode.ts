@@ -3,6 +3,7 @@
  * stderr per call as it ends — its method, kind, status and where the answer came from — until
  * Ctrl-C (or SIGTERM) stops it.
  */
+import { Buffer } from 'node:buffer';
 import { ServerCredentials } from '@grpc/grpc-js';
 import { type Fixtures, GrpcMockServer, type GrpcMockCallReport, GrpcMocksFileError, loadFixtures } from '../grpc/mock/index.js';
 import type { GrpcServeSettings } from './commands/grpc-serve.js';

@@ -2,6 +2,7 @@
  * `wscope listen PORT` (`wscope -l PORT`): a server for many clients at once. Each gets an ID (#1, #2...); typed lines
  * go to every client, `/to ID line` to one; --echo and --broadcast turn it into a test peer.
  */
+import type { Buffer } from 'node:buffer';
 import { type HandshakeRequest, traceConnectionId, type WebSocket, WebSocketServer } from '../index.js';
 import type { ListenSettings } from './commands/listen.js';
 import { echoMessages } from './echo.js';

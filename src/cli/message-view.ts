@@ -3,6 +3,7 @@
  * -P, frames with --show-frames. At a terminal messages are `< `-prefixed lines, a compressed one
  * tagged with its sizes; in pipe mode stdout gets each message as one record and nothing else.
  */
+import type { Buffer } from 'node:buffer';
 import type { MessageInfo, ObservedFrame, WebSocket } from '../index.js';
 import { describeGraphqlMessage, formatGraphqlSummary } from '../graphql/describe.js';
 import { formatBinary, formatCompressed, formatControlPayload, formatFrame, formatJson, formatMessageSummary } from './format.js';

@@ -11,7 +11,7 @@
  * - in listen mode each record starts with the client's ID and a space (`#2 `), then the
  *   message, exactly; `sed 's/^#[0-9]* //'` gives the message back.
  */
-import { isUtf8 } from 'node:buffer';
+import { Buffer, isUtf8 } from 'node:buffer';
 import type { OutputSettings } from './flags.js';
 import type { Printer } from './terminal/printer.js';
 

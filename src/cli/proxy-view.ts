@@ -4,6 +4,7 @@
  * `server → client`) in the views connect mode has (--json, --binary-view, --show-frames, -P);
  * --match keeps the messages whose text matches.
  */
+import type { Buffer } from 'node:buffer';
 import type { MessageInfo, ObservedFrame, WebSocket } from '../index.js';
 import type { Relay, RelayOutcome } from '../proxy/relay.js';
 import type { Refusal } from '../proxy/refusal.js';

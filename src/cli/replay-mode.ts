@@ -3,6 +3,7 @@
  * (divided by --speed), show what comes back with connect mode's views, and with --compare print
  * the verdict: the first difference as a diff, exit code 10.
  */
+import { Buffer } from 'node:buffer';
 import { redactUrlPasswords, type WebSocket } from '../index.js';
 import {
   compareClose,

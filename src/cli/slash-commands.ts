@@ -2,6 +2,7 @@
  * Slash commands: parsed from a typed line, then run against a socket. wscat's `/ping [data]`,
  * `/pong [data]`, `/close [code [reason]]`, plus wscope's own.
  */
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { describeCloseCode, Opcode, type WebSocket } from '../index.js';
 

@@ -1,4 +1,5 @@
 /** From settings to the library's options: ClientOptions for connect, ServerOptions for listen. */
+import type { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { createSecureContext } from 'node:tls';
 import type { ClientOptions, HeartbeatOptions, ServerOptions, SocketOptions } from '../index.js';

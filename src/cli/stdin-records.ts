@@ -1,4 +1,5 @@
 /** Pipe mode's input: stdin cut into records at newlines (CRLF too) or at NUL bytes. */
+import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
 
 export async function* readRecords(input: Readable, separator: 0x0a | 0x00): AsyncGenerator<Buffer> {

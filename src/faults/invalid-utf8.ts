@@ -5,6 +5,7 @@
  * but finds that the byte stream is not, in fact, a valid UTF-8 stream, that endpoint MUST _Fail
  * the WebSocket Connection_" (close code 1007, §7.4.1).
  */
+import { Buffer } from 'node:buffer';
 
 export const INVALID_UTF8 = {
   /** 0xFF never appears in UTF-8. */

@@ -6,6 +6,7 @@
  * The engine's own writer (`encodeFrameHeader`) always declares the real length; a peer under
  * test also has to survive a header that lies, so this builder is a separate one.
  */
+import { Buffer } from 'node:buffer';
 
 /** The three forms of RFC 6455 §5.2's payload length: 7 bits, 7+16 bits (126), 7+64 bits (127). */
 export type LengthForm = 7 | 16 | 64;

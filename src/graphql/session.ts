@@ -4,6 +4,7 @@
  * end with complete/stop for what still runs, then the closing handshake. Built on the public
  * client API only; what arrives is handed to a listener as protocol-neutral events.
  */
+import { Buffer } from 'node:buffer';
 import {
   type ClientOptions,
   GRAPHQL_TRANSPORT_WS,

@@ -5,6 +5,7 @@
  * encoded when given, so a bad one is reported before anything leaves), `end` to half-close,
  * and the responses, headers and the final status come as events, in the order they arrive.
  */
+import { Buffer } from 'node:buffer';
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';

@@ -2,6 +2,7 @@
  * A channel to a gRPC server on @grpc/grpc-js: TLS (the default, as grpcurl's), or plaintext
  * (h2c); the :authority to send, and the message size limits.
  */
+import type { Buffer } from 'node:buffer';
 import * as grpc from '@grpc/grpc-js';
 
 export interface TlsOptions {

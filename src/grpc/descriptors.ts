@@ -11,6 +11,7 @@
  *   From a protoset or reflection these are the bytes as received; from .proto files protobufjs
  *   writes them (one file per package, so file names are protobufjs's, not the source's).
  */
+import { Buffer } from 'node:buffer';
 import protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor/index.js';

@@ -7,6 +7,7 @@
  * rejects what proto3 JSON rejects (an unknown field, a string where a number goes) with the
  * path to it.
  */
+import { Buffer } from 'node:buffer';
 import protobuf from 'protobufjs';
 import { GrpcJsonError } from './json-errors.js';
 import { jsonName } from './json-names.js';

@@ -3,6 +3,7 @@
  * protoc's `-I` does) and protoset files (a serialized FileDescriptorSet, as
  * `protoc --descriptor_set_out=FILE --include_imports` writes).
  */
+import type { Buffer } from 'node:buffer';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import protobuf from 'protobufjs';

@@ -5,6 +5,7 @@
  * stream carries every question; the files it answers with, and the files they import, become
  * a GrpcDescriptors.
  */
+import { Buffer } from 'node:buffer';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';

@@ -6,6 +6,7 @@
  * mock server both trace through here. While nobody subscribes, nothing is built and no id is
  * used up, as for WebSockets.
  */
+import { Buffer } from 'node:buffer';
 import { type Metadata, status as GrpcStatus } from '@grpc/grpc-js';
 import { nextConnectionId, publish, traceTime, tracing } from '../node/trace-channel.js';
 import type { GrpcCallKind, HeaderPairs, TraceDirection } from '../trace/events.js';

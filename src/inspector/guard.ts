@@ -5,6 +5,7 @@
  * on the WebSocket, the Origin (a cross-site page can open a WebSocket anywhere: RFC 6455 §10.2
  * leaves the Origin check to the server).
  */
+import { Buffer } from 'node:buffer';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';

@@ -5,6 +5,7 @@
  * so the inspector leaves its own out of what it shows. A live page may also send commands on
  * that socket (the composer's): each is checked here and handed to the owner's `send` hook.
  */
+import { Buffer } from 'node:buffer';
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -3,6 +3,7 @@
  * are summed, histograms added (so the percentiles of the whole are exact), seconds combined
  * second by second; the derived figures (errors, rates, summaries) computed once, here.
  */
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { addEncoded, encodeHistogram, type Histogram, summarize } from './histogram.js';
 import type { LoadOptions } from './options.js';

@@ -5,6 +5,7 @@
  * `{{conn}}` (the connection's number, from 1), `{{seq}}` (its message number, from 1), and the
  * shared ones (`{{$seq}}`, counting per worker thread, `{{$uuid}}`, `--var`).
  */
+import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { isTemplate, renderString, TemplateError, Variables } from '../templating/index.js';
 import type { LoadMessage, LoadOptions, MatchRule } from './options.js';

@@ -8,6 +8,7 @@
  * At the end of --duration (or on Ctrl-C) no iteration starts; those running get --reply-timeout
  * to finish, then are interrupted.
  */
+import type { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { type ClientOptions, WebSocket } from '../index.js';
 import { environmentOf, loadScenarioFile, type ScenarioFile, type ScenarioSpec } from '../scenario/index.js';

@@ -8,6 +8,7 @@
  * connection), a message without a template is one Buffer sent again and again, and there are
  * four timers per worker (connects, sends, timeouts, seconds), never one per message.
  */
+import type { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { type ClientOptions, WebSocket } from '../index.js';
 import { Variables } from '../templating/index.js';

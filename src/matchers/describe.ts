@@ -1,4 +1,5 @@
 /** The diffs and byte views a failed match shows: `-` what was expected, `+` what came. */
+import type { Buffer } from 'node:buffer';
 import { diffLines } from 'diff';
 
 const MAX_BYTES_SHOWN = 64;

@@ -11,6 +11,7 @@
  *   binary    hex bytes, exactly     base64    bytes, exactly
  * A plain string is `{ text }`.
  */
+import type { Buffer } from 'node:buffer';
 import type { ValidateFunction } from 'ajv';
 import { JSONPath } from 'jsonpath-plus';
 import { parseBase64, parseHex } from '../templating/index.js';

@@ -4,6 +4,7 @@
  * (the whole message, unless the JSON has a `text` field of its own, which wins), `{{match.1}}`
  * and `{{match.NAME}}` (the matching regex's groups).
  */
+import type { Buffer } from 'node:buffer';
 export interface Incoming {
   data: Buffer;
   binary: boolean;

@@ -3,6 +3,7 @@
  * schedules, a reply for each message (the first rule that matches), the ending. The route is
  * looked up again for every message, so after a reload new rules apply to the next message.
  */
+import type { Buffer } from 'node:buffer';
 import { Variables } from '../templating/index.js';
 import { ECHO, type Action, type Ending, type MockConfig, type Route, type Rule, type Send } from './mock-config.js';
 import type { MockClient, Report } from './mock-events.js';

@@ -4,6 +4,7 @@
  * checked here, before anything is served: saved messages named, matchers that compile, path
  * patterns, close reasons. Every mistake is a MockFileError that starts with `file:line:column`.
  */
+import { Buffer } from 'node:buffer';
 import { compileMatcher, MatcherSpecError } from '../matchers/index.js';
 import type { ScenarioFile } from '../scenario/model.js';
 import { environmentOf } from '../scenario/run-files.js';

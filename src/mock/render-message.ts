@@ -3,6 +3,7 @@
  * of the moment (the incoming message, the connection, the environment), then built as text,
  * JSON or bytes by the file format's own rules (src/templating).
  */
+import { Buffer } from 'node:buffer';
 import { buildPayload, type MessageSpec, MessageSpecError, renderValue, TemplateError, type Variables } from '../templating/index.js';
 import type { MockConfig, Send } from './mock-config.js';
 

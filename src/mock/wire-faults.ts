@@ -2,6 +2,7 @@
  * The faults the mock puts on the wire through the engine's raw mode: a message cut into frames
  * of N bytes, a Close with a code the normal API refuses, a TCP cut without any Close.
  */
+import { Buffer } from 'node:buffer';
 import { isSendableCloseCode, Opcode, type WebSocket } from '../index.js';
 import type { Ending } from './mock-config.js';
 import type { Outgoing } from './render-message.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { request as httpRequest } from 'node:http';
 import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';

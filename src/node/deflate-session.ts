@@ -2,6 +2,7 @@
  * The WebSocket adapter's side of permessage-deflate: messages through zlib and back, in order
  * (see the top of deflate.ts for why the core stays synchronous).
  */
+import { Buffer } from 'node:buffer';
 import type { ConnectionEvent, Role } from '../protocol/connection.js';
 import { ProtocolError } from '../protocol/errors.js';
 import type { DeflateParams, PerMessageDeflateOptions } from '../protocol/extensions/permessage-deflate.js';

@@ -36,6 +36,7 @@
  * still readable with the 256-byte window the peer was promised (a test checks it). Inflating
  * with 8 works as it is.
  */
+import { Buffer } from 'node:buffer';
 import { constants, createDeflateRaw, createInflateRaw, type DeflateRaw, type InflateRaw } from 'node:zlib';
 import { ProtocolError } from '../protocol/errors.js';
 import { localDeflateParams, type DeflateParams } from '../protocol/extensions/permessage-deflate.js';

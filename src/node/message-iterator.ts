@@ -3,6 +3,7 @@
  * When the loop falls behind by more than `highWaterMark` bytes, reading from the socket
  * pauses, so a fast peer cannot grow the queue without bound; it resumes once drained.
  */
+import { Buffer } from 'node:buffer';
 export interface IteratorSource {
   onMessage(listener: (data: Buffer, isBinary: boolean) => void): () => void;
   onEnd(listener: () => void): () => void;

@@ -4,6 +4,7 @@
  * body). Read only when asked (`keepRefusedResponse`): a server that keeps the connection open
  * after a 403 without a length would otherwise hold every failed connect until its deadline.
  */
+import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 
 /** A refused handshake's answer, on `HandshakeError.response` when `keepRefusedResponse` was set. */

@@ -3,6 +3,7 @@
  * answers it gives its RTT ('rtt' and the second argument of 'pong'). RFC 6455 §5.5.3 lets a
  * peer answer only the latest of several pings, so only the latest few are kept.
  */
+import { Buffer } from 'node:buffer';
 const MAX_TRACKED_PINGS = 16;
 
 export class RoundTrips {

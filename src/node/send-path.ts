@@ -8,6 +8,7 @@
  * idle connections: 3245 → 3423 bytes each, client sockets included). A message here costs no
  * closure and no object.
  */
+import type { Buffer } from 'node:buffer';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
 import type { Connection, ConnectionEvent } from '../protocol/connection.js';

@@ -1,3 +1,4 @@
+import type { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 import type { DeflateParams } from '../protocol/extensions/permessage-deflate.js';
 import type { SocketOptions } from './socket-types.js';

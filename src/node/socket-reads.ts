@@ -7,6 +7,7 @@
  * that was most of what a read cost beyond the system call. Listeners see the same 'data',
  * 'end' and 'close', and `pause()`/`resume()` stop and start reading as before.
  */
+import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);

@@ -1,3 +1,4 @@
+import type { Buffer } from 'node:buffer';
 import type { ConnectionOptions as TlsOptions } from 'node:tls';
 import type { FrameInfo } from '../protocol/connection.js';
 import type { PerMessageDeflateOptions } from '../protocol/extensions/permessage-deflate.js';

@@ -4,6 +4,7 @@
  * State lives in a WeakMap, created only while someone subscribes: a socket that is never traced
  * carries nothing.
  */
+import { Buffer } from 'node:buffer';
 import { closeTraceEvent } from '../trace/close-event.js';
 import type { CloseFrameRecord, MessageTraceEvent, PingTraceEvent, PongTraceEvent, TraceDirection } from '../trace/events.js';
 import { encodePayload, wireText } from '../trace/payload.js';

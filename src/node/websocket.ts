@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { encodeClosePayload } from '../protocol/close-frame.js';
 import { Connection, type ConnectionEvent, type Role } from '../protocol/connection.js';

@@ -2,6 +2,7 @@
  * The WHATWG WebSocket event surface (onopen/onmessage/onclose/onerror, addEventListener) as a
  * thin layer over the Node events, the way ws does it: one EventEmitter underneath, two habits on top.
  */
+import type { Buffer } from 'node:buffer';
 export type BinaryType = 'nodebuffer' | 'arraybuffer' | 'blob';
 
 export interface WsEvent {

@@ -7,6 +7,7 @@
  * Frames, not messages: the proxy relays one for one, so a fault sees fragments and control
  * frames as they came, and may split, hold, drop or alter them.
  */
+import type { Buffer } from 'node:buffer';
 
 /** Which way a frame travels through the proxy. */
 export type RelayDirection = 'client-to-server' | 'server-to-client';

@@ -5,6 +5,7 @@
  * Close frames go through the leg's own calls, so its state and trace know them; only one the
  * engine would refuse to send (a fault's odd close code, RSV bits on a control frame) goes raw.
  */
+import type { Buffer } from 'node:buffer';
 import { isSendableCloseCode, Opcode, type WebSocket } from '../index.js';
 import type { RelayedFrame } from './fault.js';
 import { RelayedMessageTrace } from './relay-trace.js';

@@ -4,6 +4,7 @@
  * a 403, a 302 with its Location...), 502 Bad Gateway when it could not be reached or its
  * answer was no WebSocket one, 504 when it did not answer in time.
  */
+import { Buffer } from 'node:buffer';
 import type { Duplex } from 'node:stream';
 import type { RefusedResponse } from '../index.js';
 import { refusalHeaders } from './forwarded-headers.js';

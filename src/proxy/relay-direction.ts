@@ -8,6 +8,7 @@
  * until it drains. What the relay holds stays bounded by the mark plus one read (and one message
  * while it is inflated), however slowly the far end reads.
  */
+import type { Buffer } from 'node:buffer';
 import type { ObservedFrame, WebSocket } from '../index.js';
 import type { Fault, RelayDirection, RelayedFrame, RelayLink } from './fault.js';
 import { FrameWriter, kInflated, type InflatedFrame } from './frame-writer.js';

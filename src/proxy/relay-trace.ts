@@ -4,6 +4,7 @@
  * relayed message is a real one, so each leg's `out` side is published here, once its last frame
  * has been handed to the socket: the leg's trace then reads as any WebSocket's would.
  */
+import { Buffer } from 'node:buffer';
 import { channel } from 'node:diagnostics_channel';
 import { encodePayload, epochSeconds, TRACE_CHANNEL, traceConnectionId, type MessageTraceEvent, type WebSocket } from '../index.js';
 

@@ -4,6 +4,7 @@
  * two are relayed (upgrade.ts). Plain HTTP requests get 426 Upgrade Required: only WebSocket is
  * proxied. Over TLS (`tls`) it serves wss://.
  */
+import type { Buffer } from 'node:buffer';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';

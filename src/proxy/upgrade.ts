@@ -15,6 +15,7 @@
  *   (502 when unreachable, 504 on timeout: refusal.ts), calling `onRefused`.
  * The client's socket is held, unread, while the upstream opens: what it sends early waits.
  */
+import type { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';

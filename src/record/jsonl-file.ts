@@ -2,6 +2,7 @@
  * A JSONL recording: each trace event is one line, written to the file with a synchronous write
  * as it is published, so whatever ends the process (SIGKILL included) loses nothing already seen.
  */
+import { Buffer } from 'node:buffer';
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { encodeTraceLine, type TraceEvent } from '../index.js';
 import type { RecordingSink } from './sink.js';

@@ -5,6 +5,7 @@
  * node the paths select (ids, timestamps) is removed from both. A missing reply and an extra one
  * are differences too, and so is another close code. Pure: values in, a verdict out.
  */
+import type { Buffer } from 'node:buffer';
 import { isDeepStrictEqual } from 'node:util';
 import { diffLines } from 'diff';
 import { JSONPath } from 'jsonpath-plus';

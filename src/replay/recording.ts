@@ -6,6 +6,7 @@
  * on who traced it: in a client's trace (`connect --jsonl`, every HAR of a browser) the client's
  * messages are `out`; in a server's (`listen --jsonl`) they are `in`.
  */
+import type { Buffer } from 'node:buffer';
 import { decodeJsonl, decodePayload, HarFormatError, type HandshakeTraceEvent, readHar, TraceFormatError, type TraceEvent } from '../index.js';
 import type { Reply } from './compare.js';
 

@@ -4,6 +4,7 @@
  * did. The timers live here; what to send and what to compare come from recording.ts and
  * compare.ts.
  */
+import type { Buffer } from 'node:buffer';
 import { type ClientOptions, isSendableCloseCode, WebSocket } from '../index.js';
 import type { Reply } from './compare.js';
 import type { RecordedConnection } from './recording.js';

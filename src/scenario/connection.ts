@@ -4,6 +4,7 @@
  * for what has not come yet. Fault steps reach the socket itself (`socket.sendFrame`, `sendRaw`,
  * `pause`, `terminate`).
  */
+import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { traceConnectionId, type WebSocket } from '../index.js';
 import type { Payload } from '../templating/index.js';

@@ -4,6 +4,7 @@
  * every connection still open is closed (1000, cut after a second), and the scenario's trace is
  * taken from the collector.
  */
+import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { type ClientOptions, WebSocket } from '../index.js';
 import { compileMatcher, MatcherSpecError } from '../matchers/index.js';

@@ -3,6 +3,7 @@
  * `{ binary: "48 69 00" }` (hex), `{ base64 }`, `{ file: path }` (its bytes, binary). The scenario
  * runner sends them, the mock server replies with them, the load tester repeats them.
  */
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 

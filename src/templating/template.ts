@@ -3,6 +3,7 @@
  * variable is a TemplateError naming it and where it is written (file:line:column, pointing at
  * its `{{`), so a typo in a file is found at its place, not in a stack trace.
  */
+import { Buffer } from 'node:buffer';
 import { formatPlace, type Place, type SourcePlaces, type ValuePlace } from './source-places.js';
 import type { Variables } from './variables.js';
 

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { describeCloseCode } from '../protocol/close-codes.js';
 import type { CloseFrameRecord, CloseTraceEvent, TraceDirection } from './events.js';
 

@@ -16,6 +16,7 @@
  * Pure: JSON values in, JSON values out. A file that is not what it should be throws a
  * HarFormatError naming the entry, the message and the field.
  */
+import { Buffer } from 'node:buffer';
 import type { CloseFrameRecord, CloseTraceEvent, HandshakeTraceEvent, HeaderPairs, TraceDirection, TraceEvent } from './events.js';
 import { type CloseOutcomeFields, closeTraceEvent } from './close-event.js';
 import { encodePayload, isCanonicalBase64 } from './payload.js';

@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import { parseHttpHead } from '../protocol/http-head.js';
 import type { HeaderPairs } from './events.js';
 

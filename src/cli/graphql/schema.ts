@@ -1,4 +1,5 @@
 /** `wscope graphql URL --schema [--http URL]`: the server's schema as SDL on stdout. */
+import { Buffer } from 'node:buffer';
 import { INTROSPECTION_QUERY, IntrospectionError, introspectOverHttp, schemaSdl } from '../../graphql/index.js';
 import type { GraphqlExecutionResult } from '../../index.js';
 import { ExitCode } from '../exit-codes.js';

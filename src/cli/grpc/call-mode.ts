@@ -4,6 +4,7 @@
  * JSON a line in a pipe); the status at the end, with its meaning and decoded details. Exit 0
  * for OK, 64 + N for status N, 3 (5 for TLS) when no connection was made.
  */
+import { Buffer } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type protobuf from 'protobufjs';
 import {

@@ -3,6 +3,7 @@
  * `--cert`/`--key`, `-n` (any certificate), `--authority`, `--max-msg-size`; `-H` metadata
  * (sent with reflection's questions too) and `--deadline`.
  */
+import type { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ConnectionOptions } from '../../grpc/index.js';

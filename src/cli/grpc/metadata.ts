@@ -1,4 +1,5 @@
 /** `-H` pairs as grpc-js Metadata (a `-bin` key's base64 value as its bytes), and metadata as lines for `-v`. */
+import { Buffer } from 'node:buffer';
 import * as grpc from '@grpc/grpc-js';
 
 export function metadataOf(pairs: ReadonlyArray<[string, string]>): grpc.Metadata {

@@ -3,6 +3,7 @@
  * (output file, thresholds, live view). Every check commander cannot express is here, so a bad
  * command line fails before a connection opens: one line, exit 2.
  */
+import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import {

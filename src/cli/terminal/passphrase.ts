@@ -1,4 +1,5 @@
 /** `--passphrase` without a value: ask for it on the terminal, without echoing it (as wscat does). */
+import type { Buffer } from 'node:buffer';
 import { UsageError } from '../usage-error.js';
 
 export function askPassphrase(prompt = 'Passphrase: '): Promise<string> {

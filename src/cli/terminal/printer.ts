@@ -2,6 +2,7 @@
  * Where text goes. Interactive: everything on the terminal, with the prompt cleared before and
  * redrawn after each line. Pipe: stdout gets only messages; status and errors go to stderr.
  */
+import type { Buffer } from 'node:buffer';
 import type { Palette } from './colors.js';
 import { formatTimestamp } from '../format.js';
 import { redactUrlPasswords } from '../../index.js';

@@ -6,6 +6,7 @@
  * 4406 Subprotocol not acceptable. (A client that offered others fails the 101 itself, RFC 6455
  * §4.1: "the server's response must name one of the offered subprotocols, or none".)
  */
+import type { Buffer } from 'node:buffer';
 import type { GraphQLSchema } from 'graphql';
 import { type HandshakeRequest, type ServerOptions, type WebSocket, WebSocketServer } from '../../index.js';
 import { GRAPHQL_TRANSPORT_WS, GRAPHQL_WS_LEGACY, GraphqlTransportWsCloseCode } from '../../protocol/subprotocols/index.js';

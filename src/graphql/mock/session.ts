@@ -1,4 +1,5 @@
 /** What a protocol session needs of its connection, and what it offers: text in, text and a close out. */
+import { Buffer } from 'node:buffer';
 export interface SessionPeer {
   send(text: string): void;
   close(code: number, reason: string): void;

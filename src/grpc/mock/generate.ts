@@ -8,6 +8,7 @@
  * The result is in protobufjs' object form (what `Type.fromObject` takes): 64-bit integers as
  * strings, enums by name, bytes as base64.
  */
+import { Buffer } from 'node:buffer';
 import protobuf from 'protobufjs';
 
 export function generateMessage(type: protobuf.Type, index = 0): Record<string, unknown> {

@@ -4,6 +4,7 @@
  * the call, and reports how it ended — once, whichever comes first: our status, or the client
  * cancelling (a deadline included).
  */
+import { Buffer } from 'node:buffer';
 import { Metadata, status as GrpcStatus, type ServerErrorResponse } from '@grpc/grpc-js';
 import type { GrpcJsonCodec } from '../json.js';
 import { GrpcCallTrace, grpcStatusName } from '../trace.js';

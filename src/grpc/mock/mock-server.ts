@@ -5,6 +5,7 @@
  * reflection (grpc.reflection.v1 and v1alpha, from @grpc/reflection) so that clients can
  * discover it. Handlers take and give raw bytes: MockCall decodes, encodes and traces.
  */
+import type { Buffer } from 'node:buffer';
 import {
   Server,
   ServerCredentials,

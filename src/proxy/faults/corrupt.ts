@@ -16,6 +16,7 @@
  *
  * Every corrupted message is reported, with the byte changed.
  */
+import { Buffer } from 'node:buffer';
 import type { Fault, RelayedFrame, RelayLink } from '../fault.js';
 import type { FaultNote } from './context.js';
 import { isControl, kindOf, startsMessage } from './message-frames.js';

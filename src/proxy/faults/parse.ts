@@ -11,6 +11,7 @@
  *   accepted them: `@2` (the second only), `@1,3`, `@2-5`, or `@25%` (each connection with that
  *   probability, toxiproxy's "toxicity"). Every connection by default.
  */
+import { Buffer } from 'node:buffer';
 import { describeCloseCode, isSendableCloseCode } from '../../index.js';
 import type { RelayDirection } from '../fault.js';
 import type { After } from './after.js';

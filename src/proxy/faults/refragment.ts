@@ -10,6 +10,7 @@
  * (§5.5: "Control frames MUST NOT be fragmented") and are passed on at once; they then sit
  * between two of the new frames, or before the message's first, where §5.4 lets them.
  */
+import { Buffer } from 'node:buffer';
 import type { Fault, RelayedFrame } from '../fault.js';
 import { CONTINUATION, isControl } from './message-frames.js';
 

@@ -3,6 +3,7 @@
  * bytes copied both ways untouched, each end's half-close passed to the other, and the bytes
  * counted for the notice when both sides are gone.
  */
+import type { Buffer } from 'node:buffer';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ForwardNotice } from './notices.js';

@@ -7,6 +7,7 @@
  * One HTTP server reads both the requests made to the proxy and the ones that arrive inside the
  * tunnels it reads in clear; the latter are bound to the origin their CONNECT named.
  */
+import type { Buffer } from 'node:buffer';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';

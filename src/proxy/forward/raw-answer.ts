@@ -1,4 +1,5 @@
 /** An HTTP answer written straight on a socket no ServerResponse owns (a CONNECT or an upgrade request), then the connection closed. */
+import { Buffer } from 'node:buffer';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 

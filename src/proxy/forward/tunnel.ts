@@ -6,6 +6,7 @@
  * browsers always tunnel WebSockets through CONNECT): read in clear by the proxy's own HTTP
  * server, as if the client had connected to us. Anything else is tunnelled blind.
  */
+import type { Buffer } from 'node:buffer';
 import { lookup } from 'node:dns/promises';
 import { isIP, type Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';

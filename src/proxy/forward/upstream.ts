@@ -1,4 +1,5 @@
 /** What the proxy needs to reach origins, and how it tells the client that it could not. */
+import type { Buffer } from 'node:buffer';
 
 /** How to check the certificate of an origin reached over TLS (the --ca and -n flags). */
 export interface UpstreamTls {

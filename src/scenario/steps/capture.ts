@@ -1,4 +1,5 @@
 /** `capture: { token: "$.token" }`: variables set from a matched message, by JSONPath. */
+import type { Buffer } from 'node:buffer';
 import { JSONPath } from 'jsonpath-plus';
 import type { StepContext } from './step-kind.js';
 

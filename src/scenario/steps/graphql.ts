@@ -13,6 +13,7 @@
  * operation's messages are taken in the order they came: `next` fails when that id's next
  * message is a complete, `complete` fails when a next comes first. Close codes: `expectClose`.
  */
+import { Buffer } from 'node:buffer';
 import { formatDuration, isTemplate, parseDuration } from '../../templating/index.js';
 import { compileMatcher, MatcherSpecError } from '../../matchers/index.js';
 import { captureFrom } from './capture.js';

@@ -3,6 +3,7 @@
  * to the scenario file, else the server's reflection), the channel, and the call on it. The gRPC
  * room and @grpc/grpc-js are imported here, when the first call is made.
  */
+import { Buffer } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseDuration } from '../../templating/index.js';

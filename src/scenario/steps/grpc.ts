@@ -11,6 +11,7 @@
  * client or bidi stream is opened (with `request` as its first message, if given) and `send`
  * and `end` steps write to it. Responses are read in the order they came.
  */
+import { Buffer } from 'node:buffer';
 import { compileMatcher, MatcherSpecError } from '../../matchers/index.js';
 import { formatDuration, isTemplate, parseDuration } from '../../templating/index.js';
 import { captureFrom } from './capture.js';

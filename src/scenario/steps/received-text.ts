@@ -1,4 +1,5 @@
 /** How steps show what came: a message's text (cut), binary as hex, a close with its code's name. */
+import type { Buffer } from 'node:buffer';
 import { describeCloseCode } from '../../index.js';
 import { describeBytes } from '../../matchers/index.js';
 import type { CloseInfo } from '../connection.js';

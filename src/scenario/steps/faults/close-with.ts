@@ -5,6 +5,7 @@
  * (invalid UTF-8 too). A correct peer answers a code it may not receive with 1002 and a reason
  * that is not UTF-8 with 1007; a valid code, with its own Close (usually the same code).
  */
+import { Buffer } from 'node:buffer';
 import { closePayload, parseHex } from '../../../faults/index.js';
 import { closeCodeSchema } from '../schemas.js';
 import { defineStep, type StepContext } from '../step-kind.js';

@@ -4,6 +4,7 @@
  * answers a ping between fragments at once (§5.4: "An endpoint MUST be capable of handling
  * control frames in the middle of a fragmented message"); a data frame between them is 1002.
  */
+import { Buffer } from 'node:buffer';
 import { fragmentedMessage, type WireFrame } from '../../../faults/index.js';
 import { checkMessageRef, describeMessageRef } from '../message-ref.js';
 import { messageRefSchema } from '../schemas.js';

@@ -5,6 +5,7 @@
  * went out), or, for a header whose length lies, as bytes (`sendRaw`), which the engine's own
  * writer never produces.
  */
+import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { buildFrame, buildFrameHeader, parseHex, type LengthForm, type WireFrame, WireFrameError } from '../../../faults/index.js';
 import type { ScenarioConnection } from '../../connection.js';

@@ -4,6 +4,7 @@
  * docs/scenarios-faults.md): RSV bits without an extension, a reserved opcode, an unmasked
  * frame from a client, a fragmented or oversized control frame are all 1002.
  */
+import type { Buffer } from 'node:buffer';
 import { parseBase64, parseHex } from '../../../templating/index.js';
 import { defineStep, type StepContext, StepArgsError } from '../step-kind.js';
 import { checkFrameArgs, type FrameArgs, frameSchema, openConnection, renderedFrame, writeBytes, writeFrames } from './frame-args.js';

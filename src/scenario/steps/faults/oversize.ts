@@ -4,6 +4,7 @@
  * (RFC 6455 §7.4.1: "a message that is too big for it to process"), best as soon as the header
  * says so, before buffering the payload (as ws's maxPayload and python-websockets' max_size do).
  */
+import { Buffer } from 'node:buffer';
 import { buildFrame, fragmentedMessage } from '../../../faults/index.js';
 import { defineStep, type StepContext, StepArgsError } from '../step-kind.js';
 import { maskKeyOf, maskSchema, openConnection, writeBytes, writeFrames } from './frame-args.js';

@@ -4,6 +4,7 @@
  * as usual; one that gives up on a slow client closes (or cuts) the connection, which the next
  * step sees.
  */
+import { Buffer } from 'node:buffer';
 import { buildFrame, fragmentedMessage, paceFor, pacedChunks } from '../../../faults/index.js';
 import { formatDuration } from '../../../templating/index.js';
 import { checkMessageRef, describeMessageRef } from '../message-ref.js';
