@@ -10,7 +10,8 @@
  */
 import type { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
-import { type ClientOptions, WebSocket } from '../index.js';
+import type { ClientOptions } from '../index.js';
+import { LoadSocket } from './load-socket.js';
 import { Variables } from '../templating/index.js';
 import { DueHeap } from './due-heap.js';
 import type { LoadOptions } from './options.js';
@@ -31,9 +32,7 @@ const OPEN_SLICE_MS = 5;
 /** The same for the open loop's sends: a backlog of them (after a stall) must not hold the connects, replies and seconds. */
 const SEND_SLICE_MS = 5;
 
-const kUser = Symbol('wscope.load.user');
-type UserSocket = WebSocket & { [kUser]: VirtualUser; [kRun]: WorkerRun };
-const kRun = Symbol('wscope.load.run');
+type UserSocket = LoadSocket<VirtualUser> & { run: WorkerRun };
 
 const TEXT = { binary: false } as const;
 const BINARY = { binary: true } as const;
@@ -144,12 +143,9 @@ export class WorkerRun {
     user.connectStartedAt = performance.now();
     this.counts.attempted++;
     const options = this.clientOptions[(user.number - 1) % this.clientOptions.length]!;
-    const socket = new WebSocket(this.options.url, options) as UserSocket;
-    socket[kUser] = user;
-    socket[kRun] = this;
+    const socket = new LoadSocket(this.options.url, options, user, this);
     user.socket = socket;
     socket.on('open', onOpen);
-    socket.on('message', onMessage);
     socket.on('close', onClose);
     socket.on('drain', onDrain);
   }
@@ -248,8 +244,8 @@ export class WorkerRun {
 
   // --- replies -----------------------------------------------------------------------------
 
-  received(user: VirtualUser, data: Buffer): void {
-    const now = performance.now();
+  /** A message for `user`, arrived at `now` (the read that brought it: load-socket.ts). */
+  received(user: VirtualUser, data: Buffer, now: number): void {
     const second = this.counts.second;
     second.received++;
     second.bytesReceived += data.length;
@@ -423,17 +419,13 @@ export function clientOptionsOf(options: LoadOptions): ClientOptions {
 
 // Shared listeners: `this` is the socket, which carries its user and run.
 function onOpen(this: UserSocket): void {
-  this[kRun].opened(this[kUser]);
-}
-
-function onMessage(this: UserSocket, data: Buffer): void {
-  this[kRun].received(this[kUser], data);
+  this.run.opened(this.user);
 }
 
 function onClose(this: UserSocket, code: number): void {
-  this[kRun].closed(this[kUser], code);
+  this.run.closed(this.user, code);
 }
 
 function onDrain(this: UserSocket): void {
-  this[kRun].drained(this[kUser]);
+  this.run.drained(this.user);
 }
