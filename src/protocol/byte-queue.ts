@@ -101,7 +101,10 @@ export class ByteQueue {
     this.head++;
     this.offset = 0;
     if (this.head === this.chunks.length) {
-      this.chunks.length = 0;
+      // Most reads are one chunk, parsed whole: pop() keeps the array's room, where length = 0
+      // is a call into the runtime that drops it (and the next push makes it again).
+      if (this.head === 1) this.chunks.pop();
+      else this.chunks.length = 0;
       this.head = 0;
     } else if (this.head > 64) {
       this.chunks = this.chunks.slice(this.head);

@@ -6,6 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Opcode, type Connection, type Role } from '../../src/protocol/index.js';
+import { serializeFrame } from '../../src/protocol/frame.js';
 import { byteByByte, clientFrame, connection, feedChunks, hex, mulberry32, plain, randomSizes, serverFrame, toHex, type PlainEvent } from './helpers.js';
 
 interface Run {
@@ -115,6 +116,62 @@ describe('any chunking gives the same events', () => {
       ['message', 'ping', 'WS_ERR_UNEXPECTED_RSV_1'],
     );
     assertSameForEveryChunking('server', stream, expected);
+  });
+});
+
+describe('small whole messages (read in one step when a read holds all of one)', () => {
+  /** Each stream: a good message, the case, then a message that must not be read after a failure. */
+  const cases: Array<{ name: string; role: Role; frame: Buffer; outcome: string }> = [
+    { name: 'empty text', role: 'client', frame: serverFrame(Opcode.Text, ''), outcome: 'message' },
+    {
+      name: '125 bytes of binary (the largest taken in one step)',
+      role: 'server',
+      frame: clientFrame(Opcode.Binary, Buffer.alloc(125, 7)),
+      outcome: 'message',
+    },
+    { name: '126 bytes (the 16-bit length form)', role: 'client', frame: serverFrame(Opcode.Text, 'x'.repeat(126)), outcome: 'message' },
+    { name: 'text with multi-byte code points', role: 'server', frame: clientFrame(Opcode.Text, 'é€😀'), outcome: 'message' },
+    { name: 'a byte that is never UTF-8', role: 'client', frame: serverFrame(Opcode.Text, hex('61 ff 62')), outcome: 'WS_ERR_INVALID_UTF8' },
+    { name: 'text ending inside a code point', role: 'server', frame: clientFrame(Opcode.Text, hex('61 e2 82')), outcome: 'WS_ERR_INVALID_UTF8' },
+    { name: 'RSV1 with no extension', role: 'client', frame: serverFrame(Opcode.Text, 'a', { rsv1: true }), outcome: 'WS_ERR_UNEXPECTED_RSV_1' },
+    { name: 'an unmasked client frame', role: 'server', frame: serverFrame(Opcode.Binary, 'a'), outcome: 'WS_ERR_EXPECTED_MASK' },
+    { name: 'a masked server frame', role: 'client', frame: clientFrame(Opcode.Binary, 'a'), outcome: 'WS_ERR_UNEXPECTED_MASK' },
+    { name: 'a continuation with no message', role: 'client', frame: serverFrame(Opcode.Continuation, 'a'), outcome: 'WS_ERR_UNEXPECTED_CONTINUATION' },
+  ];
+  for (const { name, role, frame, outcome } of cases) {
+    test(`${name}, received by a ${role}`, () => {
+      const peer = frameFor(role);
+      const stream = Buffer.concat([peer(Opcode.Text, 'before'), frame, peer(Opcode.Binary, 'after')]);
+      const expected = runWith(role, stream, [stream.length]);
+      const kinds = expected.events.map((event) => (event.type === 'error' ? event.code : event.type));
+      assert.deepEqual(kinds, outcome === 'message' ? ['message', 'message', 'message'] : ['message', outcome]);
+      assertSameForEveryChunking(role, stream, expected, 60);
+    });
+  }
+
+  test('a message over maxMessageSize fails with 1009 whole and split', () => {
+    const stream = Buffer.concat([clientFrame(Opcode.Text, 'ok'), clientFrame(Opcode.Binary, Buffer.alloc(11))]);
+    for (const sizes of [[stream.length], byteByByte()]) {
+      const conn = connection('server', { maxMessageSize: 10 });
+      feedChunks(conn, stream, sizes);
+      const events = plain(conn.takeEvents());
+      assert.deepEqual(
+        events.map((event) => (event.type === 'error' ? event.code : event.type)),
+        ['message', 'WS_ERR_MESSAGE_TOO_BIG'],
+      );
+    }
+  });
+
+  test('a masked message is unmasked, and the next one is read with its own key', () => {
+    const conn = connection('server');
+    const first = serializeFrame({ opcode: Opcode.Text, payload: Buffer.from('first'), maskKey: hex('01020304') });
+    const second = serializeFrame({ opcode: Opcode.Binary, payload: Buffer.from('second'), maskKey: hex('a0b0c0d0') });
+    conn.receiveData(Buffer.concat([first, second]));
+    const events = plain(conn.takeEvents());
+    assert.deepEqual(
+      events.map((event) => (event.type === 'message' ? `${event.binary ? 'binary' : 'text'} ${Buffer.from(event.data, 'hex').toString()}` : event.type)),
+      ['text first', 'binary second'],
+    );
   });
 });
 
