@@ -212,6 +212,23 @@ describe('counting what went wrong', () => {
     assert.deepEqual([messages.sent, messages.matched, messages.unsolicited], [10, 10, 0]);
   });
 
+  test('--match echo: a reply that differs from its request in any one byte is no reply to it', async () => {
+    // Each reply has one byte changed, at a place that moves: first, middle, last of 32 and of 100 bytes.
+    for (const size of [32, 100]) {
+      const server = await serve(
+        scriptedServer((socket, data, count) => {
+          const altered = Buffer.from(data);
+          const at = [0, size >> 1, size - 1][count % 3]!;
+          altered[at] = altered[at]! ^ 0x01;
+          socket.send(altered, { binary: true });
+        }),
+      );
+      const run = await loadCli([server.url, '-c', '1', '--messages', '3', '--size', String(size), '--binary', '--reply-timeout', '0.3', '-w', '1', '-q']);
+      const { messages } = run.result.totals;
+      assert.deepEqual([messages.sent, messages.matched, messages.unsolicited, messages.timedOut], [3, 0, 3, 3], `size ${size}`);
+    }
+  });
+
   test('handshake refusals are counted by HTTP status, refused TCP by error code', async () => {
     const server = await serve(scriptedServer(() => undefined, { accept: () => ({ accept: false, status: 503 }) }));
     const refused = await loadCli([server.url, '-c', '3', '-d', '0.5', '-w', '1', '-q']);
