@@ -41,7 +41,10 @@ export class VirtualUser implements Scheduled {
     let head = this.head;
     while (head < queue.length && !table.isWaiting(queue[head]!)) head++;
     if (head === queue.length) {
-      queue.length = 0;
+      // All resolved (after every reply at 1 in flight): pop() keeps the array's room for the next
+      // request, where length = 0 is a call into the runtime that drops it.
+      if (head <= 16) while (queue.length > 0) queue.pop();
+      else queue.length = 0;
       head = 0;
     } else if (head > 1024 && head * 2 > queue.length) {
       queue.splice(0, head);
