@@ -130,17 +130,37 @@ export function maskCopyWithSimd(source: Uint8Array, target: Uint8Array, targetO
   // WebAssembly memory is little-endian on every host: byte 0 of the word is k0.
   const key = k0 | (k1 << 8) | (k2 << 16) | (k3 << 24);
   const length = source.length;
+  // Out through a plain block when the target lies in a large ArrayBuffer: V8 copies from a
+  // WebAssembly memory into one of 256 KiB or more about ten times slower than between plain
+  // arrays (1.8 against 18 GB/s here, Node 20; 128 KiB and less copy fast), which held masking a
+  // 1 MiB payload to 1.6 GB/s. Below that the extra copy would cost a quarter of the speed.
+  const viaPlain = target.buffer.byteLength > PLAIN_COPY_LIMIT;
   // Blocks start at multiples of 16 KiB, multiples of 4: the key lines up the same in each.
   for (let offset = 0; offset < length; offset += BLOCK) {
     const n = Math.min(BLOCK, length - offset);
     memory.set(n === length ? source : source.subarray(offset, offset + n), 0);
     xor(n, key);
-    target.set(n === BLOCK ? block(memory) : memory.subarray(0, n), targetOffset + offset);
+    const masked = n === BLOCK ? block(memory) : memory.subarray(0, n);
+    if (viaPlain) {
+      const out = outBlock();
+      out.set(masked, 0);
+      target.set(n === BLOCK ? out : out.subarray(0, n), targetOffset + offset);
+    } else {
+      target.set(masked, targetOffset + offset);
+    }
   }
   return true;
 }
 
 let fullBlock: Uint8Array | undefined;
+let plainBlock: Uint8Array | undefined;
+/** The largest target ArrayBuffer the module's memory is copied into directly (see maskCopyWithSimd). */
+const PLAIN_COPY_LIMIT = 128 * 1024;
+
+/** The plain block the masked bytes leave the module's memory through. */
+function outBlock(): Uint8Array {
+  return (plainBlock ??= new Uint8Array(BLOCK));
+}
 
 /** The first BLOCK bytes of the module's memory, one view made once. */
 function block(memory: Uint8Array): Uint8Array {

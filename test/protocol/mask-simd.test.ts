@@ -58,6 +58,39 @@ describe('applyMask on large payloads', () => {
     }
   });
 
+  test('payloads in an ArrayBuffer over 128 KiB (masked out through a plain block) agree with the definition, and the rest is untouched', () => {
+    const random = mulberry32(14);
+    const key = hex('5e6f7a8b');
+    for (const [length, at] of [
+      [300_000, 0],
+      [300_000, 5],
+      [2048, 200_000],
+      [16_385, 131_070],
+      [1_048_576, 3],
+    ] as const) {
+      const backing = new Uint8Array(at + length + 7);
+      for (let i = 0; i < backing.length; i++) backing[i] = Math.floor(random() * 256);
+      const original = new Uint8Array(backing);
+      for (const keyOffset of [0, 3]) {
+        const copy = new Uint8Array(original);
+        const data = copy.subarray(at, at + length);
+        const expected = maskByDefinition(data, key, keyOffset);
+        applyMask(data, key, keyOffset);
+        const where = `length ${length} at ${at}, key offset ${keyOffset}`;
+        assert.ok(Buffer.from(data).equals(expected), where);
+        assert.ok(Buffer.from(copy.subarray(0, at)).equals(Buffer.from(original.subarray(0, at))), `bytes before untouched: ${where}`);
+        assert.ok(Buffer.from(copy.subarray(at + length)).equals(Buffer.from(original.subarray(at + length))), `bytes after untouched: ${where}`);
+        const target = new Uint8Array(at + length + 7).fill(0xee);
+        copyMasked(original.subarray(at, at + length), target, at, key, keyOffset);
+        assert.ok(Buffer.from(target.subarray(at, at + length)).equals(expected), `copyMasked: ${where}`);
+        assert.ok(
+          target.subarray(at + length).every((byte) => byte === 0xee),
+          `copyMasked, bytes after untouched: ${where}`,
+        );
+      }
+    }
+  });
+
   test('a large payload unmasked in uneven pieces equals one unmasked whole', () => {
     const random = mulberry32(12);
     const payload = Buffer.from(Array.from({ length: 100_000 }, () => Math.floor(random() * 256)));
