@@ -15,6 +15,7 @@ import type { ScenarioFile, ScenarioSpec, StepNode } from './model.js';
 import type { Failure, ScenarioResult, StepResult } from './result.js';
 import { CheckFailure, StepArgsError, type StepContext } from './steps/step-kind.js';
 import type { TraceCollector } from './trace-collector.js';
+import { redactUrlPasswords } from '../trace/index.js';
 
 export interface ScenarioRunOptions {
   /** The file's variables (environment and --var); each scenario gets its own scope on top. */
@@ -155,7 +156,7 @@ class ScenarioRun {
       fail: (message, details) => {
         throw new CheckFailure(message, details);
       },
-      note: (text) => void result.notes.push(text),
+      note: (text) => void result.notes.push(redactUrlPasswords(text)),
       sleep: (ms) => abortableSleep(ms, this.options.signal),
       runSteps: (nodes, scope) => this.runSteps(nodes, scope, (result.children ??= [])),
       background: (label, task) => {
@@ -205,12 +206,13 @@ class ScenarioRun {
   }
 }
 
+/** A step's label as reports show it: a URL's password (`connect ws://user:pw@host/`) is never printed. */
 function labelOf(node: StepNode): string {
   const name = node.map['name'];
-  if (typeof name === 'string') return name;
+  if (typeof name === 'string') return redactUrlPasswords(name);
   const label = node.kind.label?.(node.args as never, node) ?? defaultLabel(node);
   const on = node.map['on'];
-  return typeof on === 'string' ? `${label} (on ${on})` : label;
+  return redactUrlPasswords(typeof on === 'string' ? `${label} (on ${on})` : label);
 }
 
 function defaultLabel(node: StepNode): string {
@@ -228,11 +230,11 @@ function matcherForMessage(spec: MessageSpec, baseDir: string): Record<string, u
   return { base64: Buffer.from(payload.data).toString('base64') };
 }
 
+/** What a step's failure reports; a URL's password in its message is redacted, as in every report. */
 function failureOf(error: unknown): Failure {
-  if (error instanceof CheckFailure) return { message: error.message, ...error.details };
+  if (error instanceof CheckFailure) return { ...error.details, message: redactUrlPasswords(error.message) };
   if (error instanceof TemplateError || error instanceof MessageSpecError || error instanceof MatcherSpecError || error instanceof StepArgsError) {
-    return { message: error.message, fileError: true };
+    return { message: redactUrlPasswords(error.message), fileError: true };
   }
-  if (error instanceof Error) return { message: error.message };
-  return { message: String(error) };
+  return { message: redactUrlPasswords(error instanceof Error ? error.message : String(error)) };
 }

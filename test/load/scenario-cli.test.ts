@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { type HandshakeRequest, WebSocketServer } from '../../src/index.js';
 import type { LoadResult } from '../../src/load/index.js';
-import { runCli, tempDir } from '../cli/helpers.js';
+import { freePort, runCli, tempDir } from '../cli/helpers.js';
 import { greetingEchoServer, killPythonServers, ourEcho, pythonEcho, scriptedServer, type TestServer, wsEcho } from './peers.js';
 import { assertCountsAddUp, loadCli, removeResults, serversPerTest } from './run-helpers.js';
 
@@ -138,6 +138,20 @@ describe('the target, and the templating', () => {
       [1, 2, 3, 4, 5, 6],
       '{{$seq}}: one counter for the worker',
     );
+  });
+
+  test("a connect that fails names the URL it dialed (the one given, with the step's path), its password redacted", async () => {
+    const port = await freePort();
+    const file = scenarioFile(`
+scenarios:
+  - name: one
+    connect: ws://writer:pw1@127.0.0.1:1/chat?room=1
+    steps: []
+`);
+    const run = await loadCli([`ws://tester:hunter2@127.0.0.1:${port}/`, '--scenario', file, '-c', '1', '--iterations', '1', '-w', '1', '-q']);
+    const [failure] = run.result.scenario!.failures;
+    assert.match(failure!.first, new RegExp(`^could not connect to ws://tester:\\*\\*\\*@127\\.0\\.0\\.1:${port}/chat\\?room=1: .*ECONNREFUSED`));
+    assert.doesNotMatch(run.stdout + run.stderr + JSON.stringify(run.result), /hunter2|pw1/);
   });
 
   test("URL omitted: the scenario's own target ({{url}} from its environment, here set with --var)", async () => {

@@ -130,3 +130,35 @@ test('a connection that could not open: its error is in the trace of system-out,
     ],
   );
 });
+
+test('a URL password is printed nowhere: not in step labels, notes or failures, in the terminal or in JUnit', async () => {
+  const refusedPort = await freePort();
+  const file = folder.write(
+    'secret.wscope.yaml',
+    [
+      'scenarios:',
+      '  - name: opens',
+      '    steps:',
+      `      - connect: ws://tester:hunter2@127.0.0.1:${peer.port}/`,
+      '      - send: { text: hi }',
+      '      - expect: { text: hi }',
+      '  - name: refused',
+      '    steps:',
+      `      - connect: ws://tester:hunter2@127.0.0.1:${refusedPort}/`,
+      '',
+    ].join('\n'),
+  );
+  const terminal = await run([file]);
+  assert.equal(terminal.code, 11, terminal.stdout + terminal.stderr);
+  const report = join(folder.path, 'secret.xml');
+  await run([file, '--reporter', 'junit', '--output', report]);
+  const xml = readFileSync(report, 'utf8');
+  for (const [where, text] of [
+    ['terminal', terminal.stdout + terminal.stderr],
+    ['JUnit', xml],
+  ] as const) {
+    assert.doesNotMatch(text, /hunter2/, where);
+    assert.match(text, /ws:\/\/tester:\*\*\*@127\.0\.0\.1/, `${where} still shows the URL`);
+    assert.match(text, /could not connect to ws:\/\/tester:\*\*\*@127\.0\.0\.1/, `${where} says which connect failed`);
+  }
+});

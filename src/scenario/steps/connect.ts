@@ -66,9 +66,11 @@ export const connectStep = defineStep<ConnectArgs>({
       context.fail(`a connection named "${name}" is already open in this scenario; name another with as:`);
     }
     const options = clientOptions(spec, context);
+    // Where it was dialed: the runner may send it elsewhere (`wscope load URL --scenario` keeps the path, not the host).
+    const dialed = { url: spec.url };
     let socket: WebSocket;
     try {
-      socket = await abortable(open(spec.url, options, context), context.signal);
+      socket = await abortable(open(spec.url, options, context, dialed), context.signal);
     } catch (error) {
       const status = (error as { status?: number }).status;
       if (spec.expectStatus !== undefined && status === spec.expectStatus) {
@@ -76,7 +78,7 @@ export const connectStep = defineStep<ConnectArgs>({
         return;
       }
       const why = error instanceof Error ? error.message : String(error);
-      context.fail(`could not connect to ${spec.url}: ${why}`);
+      context.fail(`could not connect to ${dialed.url}: ${why}`);
     }
     if (spec.expectStatus !== undefined) {
       socket.terminate();
@@ -116,11 +118,13 @@ function clientOptions(spec: ConnectObject, context: StepContext): ClientOptions
 
 /**
  * Open a connection as `connect()` does; one that fails keeps its trace id for the report (the
- * trace forgets it at the close), so JUnit's system-out shows why it failed.
+ * trace forgets it at the close), so JUnit's system-out shows why it failed. `dialed.url` is set
+ * to the URL the socket was opened to.
  */
-function open(url: string, options: ClientOptions, context: StepContext): Promise<WebSocket> {
+function open(url: string, options: ClientOptions, context: StepContext, dialed: { url: string }): Promise<WebSocket> {
   return new Promise((resolvePromise, reject) => {
     const socket = context.openSocket(url, options);
+    dialed.url = socket.url;
     const onError = () => {
       const conn = traceConnectionId(socket);
       if (conn !== undefined) context.addTrace(conn);
