@@ -445,7 +445,7 @@ export class Connection {
         if (!frame.maskKey) this.assembler.add(piece);
         this.frameOffset += piece.length;
         if (this.messageOpcode === Opcode.Text && !this.messageCompressed && !this.utf8.write(piece)) {
-          throw new ProtocolError('WS_ERR_INVALID_UTF8', 'invalid UTF-8 in text message');
+          throw invalidUtf8();
         }
         if (this.observeFrames) this.framePieces.push(piece);
       }
@@ -490,8 +490,8 @@ export class Connection {
     if (!binary) {
       const utf8 = this.utf8;
       utf8.reset();
-      if (!utf8.write(payload)) throw new ProtocolError('WS_ERR_INVALID_UTF8', 'invalid UTF-8 in text message');
-      if (!utf8.isComplete()) throw new ProtocolError('WS_ERR_INVALID_UTF8', 'text message ends inside a UTF-8 sequence');
+      if (!utf8.write(payload)) throw invalidUtf8();
+      if (!utf8.isComplete()) throw unfinishedUtf8();
     }
     this.events.push({ type: 'message', binary, data: payload, compressed: false });
     return true;
@@ -552,7 +552,7 @@ export class Connection {
     }
     if (!frame.fin) return;
     if (this.messageOpcode === Opcode.Text && !this.messageCompressed && !this.utf8.isComplete()) {
-      throw new ProtocolError('WS_ERR_INVALID_UTF8', 'text message ends inside a UTF-8 sequence');
+      throw unfinishedUtf8();
     }
     const data = this.assembler.finish();
     this.events.push({ type: 'message', binary: this.messageOpcode === Opcode.Binary, data, compressed: this.messageCompressed });
@@ -654,6 +654,16 @@ export function checkMaxMessageSize(size: number): number {
     throw new RangeError(`maxMessageSize must be an integer from 0 to ${MAX_LENGTH} (the largest Buffer), got ${size}`);
   }
   return size;
+}
+
+/** A text message's bytes are not UTF-8 (RFC 6455 §8.1: fail the connection, 1007). Both read paths throw it. */
+function invalidUtf8(): ProtocolError {
+  return new ProtocolError('WS_ERR_INVALID_UTF8', 'invalid UTF-8 in text message');
+}
+
+/** A text message ends inside a code point: 1007 too. */
+function unfinishedUtf8(): ProtocolError {
+  return new ProtocolError('WS_ERR_INVALID_UTF8', 'text message ends inside a UTF-8 sequence');
 }
 
 function checkControlPayload(data: Uint8Array | string): Uint8Array | string {

@@ -17,6 +17,8 @@ declare const WebAssembly:
 
 /** Bytes processed per call into the module; 16 KiB measured best (in and out of L1/L2). */
 const BLOCK = 16 * 1024;
+/** The largest target ArrayBuffer the module's memory is copied into directly (see maskCopyWithSimd). */
+const PLAIN_COPY_LIMIT = 128 * 1024;
 
 /** The function body of `xor(len: i32, key: i32)`: XOR memory[0, len rounded up to 64) with the key. */
 function xorBody(): number[] {
@@ -154,8 +156,6 @@ export function maskCopyWithSimd(source: Uint8Array, target: Uint8Array, targetO
 
 let fullBlock: Uint8Array | undefined;
 let plainBlock: Uint8Array | undefined;
-/** The largest target ArrayBuffer the module's memory is copied into directly (see maskCopyWithSimd). */
-const PLAIN_COPY_LIMIT = 128 * 1024;
 
 /** The plain block the masked bytes leave the module's memory through. */
 function outBlock(): Uint8Array {
