@@ -34,6 +34,8 @@ const SETS: Array<[string, MessageSet]> = [
   ['one message of 300 KB', { count: 1, size: 300_000, kind: 'binary' }],
   ['one message of 1 MiB', { count: 1, size: 1024 * 1024, kind: 'binary' }],
   ['200 messages of ~1 KiB in one burst', { count: 200, size: 1000, spread: 48, kind: 'mixed' }],
+  // 1 to 125 bytes: the frames the core reads in one step (takeSmallMessage), the first ones in the handshake's read.
+  ['300 small messages of 1–125 B in one burst', { count: 300, size: 1, spread: 125, kind: 'mixed' }],
 ];
 
 const PERIOD = 40_000;
