@@ -329,13 +329,15 @@ export class WebSocket extends SendPath {
     else this.socketClosed();
   }
 
-  protected receive(chunk: Buffer): void {
+  /** `borrowed`: only `chunk[0..borrowed)` is the read, and it stays the reader's (Connection.receiveBorrowed). */
+  protected receive(chunk: Buffer, borrowed = -1): void {
     const connection = this.connection!;
     // What the listeners send while this read is dispatched leaves in one write (see startBatch),
     // with the pongs the core queued: before the TCP connection may be ended (afterStateChange).
     this.startBatch();
     try {
-      connection.receiveData(chunk);
+      if (borrowed >= 0) connection.receiveBorrowed(chunk, borrowed);
+      else connection.receiveData(chunk);
       this.dispatch(connection.takeEvents());
     } finally {
       this.endBatch();

@@ -15,7 +15,7 @@ import { applyMask, applyMaskRange, copyMasked } from './mask.js';
 import { ByteQueue } from './byte-queue.js';
 import { asBuffer, MessageAssembler } from './message-assembler.js';
 import { isControlOpcode, isKnownOpcode, Opcode } from './opcodes.js';
-import { fillMaskKey } from './mask-key.js';
+import { fillMaskKey, writeMaskKey } from './mask-key.js';
 import { OutRun, SLAB_FRAME_LIMIT } from './out-slab.js';
 import { Utf8Validator } from './utf8.js';
 
@@ -72,6 +72,18 @@ export type ConnectionEvent =
   | { type: 'error'; error: ProtocolError }
   | { type: 'frame'; frame: FrameInfo };
 
+/**
+ * Takes the small messages of a read straight from the bytes they came in (see
+ * `Connection.sink`), instead of as 'message' events: no Buffer and no event object per message.
+ */
+export interface SmallMessageSink {
+  /**
+   * A whole message, checked (and unmasked) like any other: `bytes[start..end)`. The bytes are
+   * the read's and valid only during the call: a sink that keeps a message copies it.
+   */
+  smallMessage(bytes: Uint8Array, start: number, end: number, binary: boolean): void;
+}
+
 /** How a connection ended: what the close event reports (WHATWG's CloseEvent, python-websockets' `close_code` / `close_reason`). */
 export interface CloseOutcome {
   code: number;
@@ -93,6 +105,13 @@ export class Connection {
   readonly maxMessageSize: number;
   observeFrames: boolean;
   allowRsv1: boolean;
+  /**
+   * Where small messages go instead of the events, while no event waits to be taken (so the
+   * order of messages and events is kept): for readers that handle a message on the spot, as a
+   * load generator matches a reply. Set it only while nothing else must see each message (no
+   * compression that could hold an earlier message back, no tracing).
+   */
+  sink: SmallMessageSink | undefined = undefined;
   private readonly autoPong: boolean;
   /** An injected key source (tests); without one, keys come from the pooled CSPRNG into FRAME_KEY. */
   private readonly maskKeySource: (() => Uint8Array) | undefined;
@@ -241,10 +260,42 @@ export class Connection {
     try {
       this.parse();
     } catch (error) {
-      const failure = error instanceof ProtocolError ? error : new ProtocolError('WS_ERR_INTERNAL', 'internal error', { cause: error });
-      // The messages before the error are events already: their replies go out before our Close.
-      if (!this.failed && !this.eof) this.fail(failure);
+      this.parseFailed(error);
     }
+  }
+
+  /**
+   * Feed bytes that stay the caller's (a read buffer it reuses for the next read): while the
+   * sink takes them, the small messages at the front are handed over in place, and only what is
+   * left, if anything, is copied and fed as by `receiveData`. A load generator's read of whole
+   * small replies is then never copied at all.
+   */
+  receiveBorrowed(bytes: Uint8Array, length: number): void {
+    let at = 0;
+    if (this.queue.length === 0) {
+      try {
+        while (at < length && this.sink !== undefined && this.events.length === 0 && this.messageOpcode === 0 && !this.observeFrames && !this.inputDone()) {
+          const size = this.smallFrameSize(bytes, at, length);
+          if (size === 0) break;
+          at += size;
+          this.deliverSmall(bytes, at - size, size);
+        }
+      } catch (error) {
+        // What came after a message whose sink threw is kept for the next read, as receiveData keeps it.
+        if (error instanceof SinkFailure && at < length) this.queue.push(Buffer.from(bytes.subarray(at, length)));
+        this.parseFailed(error);
+        return;
+      }
+    }
+    if (at < length) this.receiveData(Buffer.from(bytes.subarray(at, length)));
+  }
+
+  private parseFailed(error: unknown): void {
+    // The sink's own failure is the caller's, as a listener's would be: not the peer's.
+    if (error instanceof SinkFailure) throw error.cause;
+    const failure = error instanceof ProtocolError ? error : new ProtocolError('WS_ERR_INTERNAL', 'internal error', { cause: error });
+    // The messages before the error are events already: their replies go out before our Close.
+    if (!this.failed && !this.eof) this.fail(failure);
   }
 
   /** The peer closed the TCP connection. */
@@ -386,6 +437,15 @@ export class Connection {
     this.outgoingBytes += bytes.length;
   }
 
+  /** See writeSmallClientFrame. */
+  private pushSmallClientFrame(b0: number, data: Uint8Array): void {
+    const size = 6 + data.length;
+    const run = (this.outRun ??= new OutRun());
+    const at = run.reserve(size, this.outgoing);
+    this.outgoingBytes += size;
+    writeSmallClientFrame(run.buffer!, at, b0, data, this.maskKeySource);
+  }
+
   /** This frame's masking key: a fresh one in FRAME_KEY, or the injected source's. */
   private nextMaskKey(): Uint8Array {
     if (this.maskKeySource) return this.maskKeySource();
@@ -468,33 +528,56 @@ export class Connection {
     const chunk = queue.contiguous(2);
     if (chunk === undefined) return false;
     const at = queue.firstOffset;
-    const b0 = chunk[at]!;
-    const b1 = chunk[at + 1]!;
-    const length = b1 & 0x7f;
-    const masked = b1 >= 0x80;
-    if ((b0 !== 0x81 && b0 !== 0x82) || length >= 126 || masked !== (this.role === 'server') || length > this.maxMessageSize) return false;
-    const headerLength = masked ? 6 : 2;
-    if (chunk.length - at < headerLength + length) return false;
-    let key: Uint8Array | undefined;
-    if (masked) {
-      key = this.keyBytes ??= new Uint8Array(4);
-      key[0] = chunk[at + 2]!;
-      key[1] = chunk[at + 3]!;
-      key[2] = chunk[at + 4]!;
-      key[3] = chunk[at + 5]!;
+    const size = this.smallFrameSize(chunk, at, chunk.length);
+    if (size === 0) return false;
+    queue.skip(size);
+    if (this.sink !== undefined && this.events.length === 0) {
+      this.deliverSmall(chunk, at, size);
+      return true;
     }
-    queue.skip(headerLength);
-    const payload = length === 0 ? EMPTY_BUFFER : asBuffer(queue.takeUpTo(length));
-    if (key) applyMask(payload, key);
-    const binary = b0 === 0x82;
-    if (!binary) {
-      const utf8 = this.utf8;
-      utf8.reset();
-      if (!utf8.write(payload)) throw invalidUtf8();
-      if (!utf8.isComplete()) throw unfinishedUtf8();
-    }
+    const start = at + size - (chunk[at + 1]! & 0x7f);
+    if (start - at === 6) applyMaskRange(chunk, start, at + size, this.keyAt(chunk, at + 2));
+    const payload = start === at + size ? EMPTY_BUFFER : asBuffer(chunk.subarray(start, at + size));
+    const binary = chunk[at] === 0x82;
+    if (!binary) checkSmallText(chunk, start, at + size, this.utf8);
     this.events.push({ type: 'message', binary, data: payload, compressed: false });
     return true;
+  }
+
+  /** The size of the small whole message at `bytes[at]` (header included, all of it before `end`), or 0: see takeSmallMessage. */
+  private smallFrameSize(bytes: Uint8Array, at: number, end: number): number {
+    if (end - at < 2) return 0;
+    const b0 = bytes[at]!;
+    const b1 = bytes[at + 1]!;
+    const length = b1 & 0x7f;
+    const masked = b1 >= 0x80;
+    if ((b0 !== 0x81 && b0 !== 0x82) || length >= 126 || masked !== (this.role === 'server') || length > this.maxMessageSize) return 0;
+    const size = (masked ? 6 : 2) + length;
+    return end - at < size ? 0 : size;
+  }
+
+  /** The small message of `size` bytes at `bytes[at]` to the sink: unmasked in place and checked, no Buffer made. */
+  private deliverSmall(bytes: Uint8Array, at: number, size: number): void {
+    const end = at + size;
+    const start = end - (bytes[at + 1]! & 0x7f);
+    if (start - at === 6) applyMaskRange(bytes, start, end, this.keyAt(bytes, at + 2));
+    const binary = bytes[at] === 0x82;
+    if (!binary) checkSmallText(bytes, start, end, this.utf8);
+    try {
+      this.sink!.smallMessage(bytes, start, end, binary);
+    } catch (error) {
+      throw new SinkFailure(error);
+    }
+  }
+
+  /** The 4 key bytes at `bytes[at]`, in the reused key buffer. */
+  private keyAt(bytes: Uint8Array, at: number): Uint8Array {
+    const key = (this.keyBytes ??= new Uint8Array(4));
+    key[0] = bytes[at]!;
+    key[1] = bytes[at + 1]!;
+    key[2] = bytes[at + 2]!;
+    key[3] = bytes[at + 3]!;
+    return key;
   }
 
   /** Every check that can be made from the header alone, before any payload is buffered. */
@@ -600,6 +683,10 @@ export class Connection {
   }
 
   private pushFrame(opcode: number, data: string | Uint8Array, fin: boolean, rsv1: boolean): void {
+    if (typeof data !== 'string' && data.length < 126 && this.role === 'client' && !this.observeFrames) {
+      this.pushSmallClientFrame((fin ? 0x80 : 0) | (rsv1 ? 0x40 : 0) | opcode, data);
+      return;
+    }
     const maskKey = this.role === 'client' ? this.nextMaskKey() : undefined;
     const text = typeof data === 'string';
     const length = text ? Buffer.byteLength(data) : data.length;
@@ -644,6 +731,34 @@ export class Connection {
   }
 }
 
+/**
+ * A client frame of under 126 bytes (most of what a client sends), in the slab: its two header
+ * bytes set at once, the fresh key written straight into the header and the payload masked from
+ * it, without the general header writer, the reused key buffer or a view.
+ */
+function writeSmallClientFrame(out: Uint8Array, at: number, b0: number, data: Uint8Array, keySource: (() => Uint8Array) | undefined): void {
+  const length = data.length;
+  out[at] = b0;
+  out[at + 1] = 0x80 | length;
+  if (keySource) out.set(keySource().subarray(0, 4), at + 2);
+  else writeMaskKey(out, at + 2);
+  const k0 = out[at + 2]!;
+  const k1 = out[at + 3]!;
+  const k2 = out[at + 4]!;
+  const k3 = out[at + 5]!;
+  let i = 0;
+  let t = at + 6;
+  for (; i + 4 <= length; i += 4, t += 4) {
+    out[t] = data[i]! ^ k0;
+    out[t + 1] = data[i + 1]! ^ k1;
+    out[t + 2] = data[i + 2]! ^ k2;
+    out[t + 3] = data[i + 3]! ^ k3;
+  }
+  if (i < length) out[t++] = data[i++]! ^ k0;
+  if (i < length) out[t++] = data[i++]! ^ k1;
+  if (i < length) out[t] = data[i]! ^ k2;
+}
+
 function outFrameInfo(opcode: number, fin: boolean, rsv1: boolean, rsv2: boolean, rsv3: boolean, maskKey: Uint8Array | undefined, payload: Buffer): FrameInfo {
   return { direction: 'out', opcode, fin, rsv1, rsv2, rsv3, masked: maskKey !== undefined, maskKey, payloadLength: payload.length, payload };
 }
@@ -654,6 +769,21 @@ export function checkMaxMessageSize(size: number): number {
     throw new RangeError(`maxMessageSize must be an integer from 0 to ${MAX_LENGTH} (the largest Buffer), got ${size}`);
   }
   return size;
+}
+
+/** A whole small text message is UTF-8: ASCII in a loop of its own, the rest by the validator. */
+function checkSmallText(bytes: Uint8Array, start: number, end: number, utf8: Utf8Validator): void {
+  let i = start;
+  while (i < end && bytes[i]! < 0x80) i++;
+  if (i === end) return;
+  utf8.reset();
+  if (!utf8.write(bytes.subarray(i, end))) throw invalidUtf8();
+  if (!utf8.isComplete()) throw unfinishedUtf8();
+}
+
+/** What a sink threw, carried out of the parse so it is not taken for the peer's fault. */
+class SinkFailure {
+  constructor(readonly cause: unknown) {}
 }
 
 /** A text message's bytes are not UTF-8 (RFC 6455 §8.1: fail the connection, 1007). Both read paths throw it. */

@@ -26,6 +26,18 @@ export function fillMaskKey(key: Uint8Array): void {
   maskPoolOffset = at + 4;
 }
 
+/** A fresh key written into `target` at `at`: a small client frame's header (connection.ts). */
+export function writeMaskKey(target: Uint8Array, at: number): void {
+  refill();
+  const pool = maskPool;
+  const from = maskPoolOffset;
+  target[at] = pool[from]!;
+  target[at + 1] = pool[from + 1]!;
+  target[at + 2] = pool[from + 2]!;
+  target[at + 3] = pool[from + 3]!;
+  maskPoolOffset = from + 4;
+}
+
 function refill(): void {
   if (maskPoolOffset + 4 <= maskPool.length) return;
   maskPool = new Uint8Array(MASK_POOL_SIZE);

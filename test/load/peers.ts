@@ -161,3 +161,105 @@ export async function greetingEchoServer(greeting: string): Promise<TestServer> 
       }),
   };
 }
+
+/**
+ * An echo server that makes every seam it can: the 101, a text greeting and a ping leave in one
+ * write; then whatever it sends goes out cut at random places (a seeded PRNG, pieces of 1 to 40
+ * bytes), one piece per turn of its event loop, so replies reach the client split inside
+ * headers and payloads and glued to each other. Before every 3rd echo it sends a ping, before
+ * every 5th a 200-byte binary message (the 16-bit length form), and after the 10th a text
+ * message in two fragments: the pushes are `pushesPer(n)` of the first n echoes, plus the greeting.
+ */
+export async function seamEchoServer(seed: number): Promise<TestServer & { pushesPer(echoes: number): number }> {
+  const sockets = new Set<Socket>();
+  let state = seed >>> 0;
+  const random = (): number => {
+    // mulberry32
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.setNoDelay(true);
+    socket.on('error', () => {});
+    socket.on('close', () => sockets.delete(socket));
+    let out: Buffer[] = [];
+    let pumping = false;
+    const pump = (): void => {
+      let pending = Buffer.concat(out);
+      out = [];
+      if (pending.length === 0 || socket.destroyed) {
+        pumping = false;
+        return;
+      }
+      const cut = 1 + Math.floor(random() * 40);
+      socket.write(pending.subarray(0, cut));
+      pending = pending.subarray(cut);
+      if (pending.length > 0) out.unshift(pending);
+      setImmediate(pump);
+    };
+    const send = (bytes: Buffer): void => {
+      out.push(bytes);
+      if (!pumping) {
+        pumping = true;
+        setImmediate(pump);
+      }
+    };
+    void readHead(socket).then(
+      ({ head, rest }) => {
+        const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? '';
+        const answer = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptFor(key)}\r\n\r\n`;
+        socket.write(
+          Buffer.concat([Buffer.from(answer, 'latin1'), encodeFrame({ op: 0x1, data: 'hello' }, false), encodeFrame({ op: 0x9, data: 'first' }, false)]),
+        );
+        let buffered = rest;
+        let echoes = 0;
+        const onData = (chunk: Buffer) => {
+          buffered = Buffer.concat([buffered, chunk]);
+          // A client's frame: 2 header bytes, a 4-byte mask key, a payload under 126 bytes (RFC 6455 §5.2).
+          while (buffered.length >= 6 && buffered.length >= 6 + (buffered[1]! & 0x7f)) {
+            const op = buffered[0]! & 0x0f;
+            const length = buffered[1]! & 0x7f;
+            const key = buffered.subarray(2, 6);
+            const payload = Buffer.from(buffered.subarray(6, 6 + length).map((byte, i) => byte ^ key[i & 3]!));
+            buffered = buffered.subarray(6 + length);
+            if (op === 0x8) {
+              send(encodeFrame({ op, data: payload }, false));
+              out.push(Buffer.alloc(0));
+              setTimeout(() => socket.end(), 50);
+              continue;
+            }
+            if (op !== 0x1 && op !== 0x2) continue;
+            echoes++;
+            if (echoes % 3 === 0) send(encodeFrame({ op: 0x9, data: `ping ${echoes}` }, false));
+            if (echoes % 5 === 0) send(encodeFrame({ op: 0x2, data: Buffer.alloc(200, echoes & 0xff) }, false));
+            send(encodeFrame({ op, data: payload }, false));
+            if (echoes === 10) {
+              send(encodeFrame({ op: 0x1, data: 'two ', fin: false }, false));
+              send(encodeFrame({ op: 0x0, data: 'fragments' }, false));
+            }
+          }
+        };
+        socket.on('data', onData);
+        socket.resume();
+        if (rest.length > 0) onData(Buffer.alloc(0));
+      },
+      () => socket.destroy(),
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    name: 'seams',
+    url: `ws://127.0.0.1:${port}/`,
+    pushesPer: (echoes) => 1 + Math.floor(echoes / 5) + (echoes >= 10 ? 1 : 0),
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

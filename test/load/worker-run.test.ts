@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
-import type { FromWorker } from '../../src/load/worker-messages.js';
+import type { FromWorker, WorkerDone } from '../../src/load/worker-messages.js';
 import { WorkerRun } from '../../src/load/worker-run.js';
-import { killPythonServers, pythonEcho, wsEcho } from './peers.js';
+import { killPythonServers, pythonEcho, seamEchoServer, wsEcho } from './peers.js';
 import { workerOptions } from './worker-options.js';
 
 test('1000 connections due at once do not hold the thread: timers due meanwhile still run within milliseconds', async () => {
@@ -58,6 +58,35 @@ test('a backlog of open-loop sends after a stall does not hold the thread: timer
   } finally {
     await server.close();
     killPythonServers();
+  }
+});
+
+test('replies cut at random places, glued together, between pings and pushes of every size: every one matched, every push counted, nothing lost', async () => {
+  // The load socket takes small replies straight from the read's buffer: what a read leaves
+  // half done (a header, a payload) must be kept for the next, and the rest read as before.
+  for (const seed of [1, 2, 3]) {
+    const server = await seamEchoServer(seed);
+    try {
+      const done = new Promise<WorkerDone>((resolve) => {
+        // Closed loop, 8 in flight, 150 messages each: the run ends when every reply is in.
+        const { durationMs: _, ...options } = workerOptions(server.url, 4, { messages: 150, ratePerConnection: 0, inFlight: 8 });
+        const run = new WorkerRun({ options, index: 0, count: 1 }, (message: FromWorker) => {
+          if (message.type === 'done') resolve(message);
+        });
+        run.start(Date.now());
+      });
+      const { messages, connections, closeCodes } = await done;
+      assert.deepEqual(
+        { sent: messages.sent, matched: messages.matched, unmatched: messages.unmatched, timedOut: messages.timedOut, unsolicited: messages.unsolicited },
+        { sent: 600, matched: 600, unmatched: 0, timedOut: 0, unsolicited: 4 * server.pushesPer(150) },
+        `seed ${seed}`,
+      );
+      assert.equal(messages.received, 600 + 4 * server.pushesPer(150), `seed ${seed}`);
+      assert.equal(connections.lost, 0);
+      assert.deepEqual(closeCodes, { 1000: 4 });
+    } finally {
+      await server.close();
+    }
   }
 });
 

@@ -5,7 +5,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Opcode, type Connection, type Role } from '../../src/protocol/index.js';
+import { Opcode, type Connection, type ConnectionEvent, type Role } from '../../src/protocol/index.js';
 import { serializeFrame } from '../../src/protocol/frame.js';
 import { byteByByte, clientFrame, connection, feedChunks, hex, mulberry32, plain, randomSizes, serverFrame, toHex, type PlainEvent } from './helpers.js';
 
@@ -15,22 +15,62 @@ interface Run {
   state: string;
 }
 
-function runWith(role: Role, stream: Buffer, sizes: Iterable<number>): Run {
+/**
+ * How the bytes are fed: as `receiveData` with the events taken at the end; with a sink taking
+ * the small messages (the events taken after each read, as the adapters do); or borrowed, each
+ * read in one reused buffer that is scribbled over once the call returns, so a message or a
+ * leftover that still pointed into it would come out wrong.
+ */
+type Feed = 'events' | 'sink' | 'borrowed';
+const FEEDS: readonly Feed[] = ['events', 'sink', 'borrowed'];
+
+function runWith(role: Role, stream: Buffer, sizes: Iterable<number>, feed: Feed = 'events'): Run {
   const conn: Connection = connection(role);
-  feedChunks(conn, stream, sizes);
-  return { events: plain(conn.takeEvents()), sent: toHex(Buffer.concat(conn.takeOutgoing())), state: `${conn.readyState}/${conn.hasFailed}` };
+  if (feed === 'events') {
+    feedChunks(conn, stream, sizes);
+    return { events: plain(conn.takeEvents()), sent: toHex(Buffer.concat(conn.takeOutgoing())), state: `${conn.readyState}/${conn.hasFailed}` };
+  }
+  // In arrival order: sink messages made plain during the call (their bytes are valid only then), events as they were taken.
+  const got: Array<PlainEvent | ConnectionEvent[]> = [];
+  conn.sink = {
+    smallMessage: (bytes, start, end, binary) => got.push({ type: 'message', binary, data: toHex(bytes.subarray(start, end)), compressed: false }),
+  };
+  const read = Buffer.alloc(stream.length);
+  let offset = 0;
+  const feedOne = (size: number): void => {
+    const chunk = stream.subarray(offset, offset + size);
+    offset += chunk.length;
+    if (feed === 'sink') {
+      conn.receiveData(Buffer.from(chunk));
+    } else {
+      chunk.copy(read);
+      conn.receiveBorrowed(read, chunk.length);
+      read.fill(0xee);
+    }
+    got.push(conn.takeEvents());
+  };
+  for (const size of sizes) {
+    if (offset >= stream.length) break;
+    feedOne(size);
+  }
+  if (offset < stream.length) feedOne(stream.length - offset);
+  const events = got.flatMap((entry) => (Array.isArray(entry) ? plain(entry) : [entry]));
+  return { events, sent: toHex(Buffer.concat(conn.takeOutgoing())), state: `${conn.readyState}/${conn.hasFailed}` };
 }
 
 /** Small chunks cut headers and code points; large ones hold many frames. */
 const CHUNK_LIMITS = [3, 7, 16, 64, 500, 5000];
 
+/** The same events, bytes sent and end state however the stream is cut, fed in each of the three ways. */
 function assertSameForEveryChunking(role: Role, stream: Buffer, expected: Run, chunkings = 300, limits = CHUNK_LIMITS): void {
-  assert.deepEqual(runWith(role, stream, [stream.length]), expected, 'whole');
-  assert.deepEqual(runWith(role, stream, byteByByte()), expected, 'byte by byte');
-  for (let seed = 1; seed <= chunkings; seed++) {
-    const max = limits[seed % limits.length]!;
-    const run = runWith(role, stream, randomSizes(seed, max));
-    if (JSON.stringify(run) !== JSON.stringify(expected)) assert.deepEqual(run, expected, `seed ${seed}, chunks of 1..${max}`);
+  for (const feed of FEEDS) {
+    assert.deepEqual(runWith(role, stream, [stream.length], feed), expected, `whole, ${feed}`);
+    assert.deepEqual(runWith(role, stream, byteByByte(), feed), expected, `byte by byte, ${feed}`);
+    for (let seed = 1; seed <= chunkings; seed++) {
+      const max = limits[seed % limits.length]!;
+      const run = runWith(role, stream, randomSizes(seed, max), feed);
+      if (JSON.stringify(run) !== JSON.stringify(expected)) assert.deepEqual(run, expected, `seed ${seed}, chunks of 1..${max}, ${feed}`);
+    }
   }
 }
 
@@ -216,9 +256,44 @@ describe('random streams against a model', () => {
     for (let seed = 1; seed <= 100; seed++) {
       const { stream, events } = randomStream(seed);
       for (let chunking = 0; chunking < 5; chunking++) {
-        const run = runWith('server', stream, randomSizes(seed * 1000 + chunking, [1, 5, 40, 300, 100_000][chunking]!));
-        if (JSON.stringify(run.events) !== JSON.stringify(events)) assert.deepEqual(run.events, events, `stream seed ${seed}, chunking ${chunking}`);
+        const feed = FEEDS[(seed + chunking) % FEEDS.length]!;
+        const run = runWith('server', stream, randomSizes(seed * 1000 + chunking, [1, 5, 40, 300, 100_000][chunking]!), feed);
+        if (JSON.stringify(run.events) !== JSON.stringify(events)) assert.deepEqual(run.events, events, `stream seed ${seed}, chunking ${chunking}, ${feed}`);
       }
     }
   });
+});
+
+describe('a sink that throws', () => {
+  for (const feed of ['sink', 'borrowed'] as const) {
+    test(`${feed}: the error is the caller's, the connection stays open, and the rest of the read comes with the next`, () => {
+      const conn = connection('client');
+      const seen: string[] = [];
+      conn.sink = {
+        smallMessage(bytes, start, end) {
+          const text = Buffer.from(bytes.subarray(start, end)).toString();
+          seen.push(text);
+          if (text === 'two') throw new Error('listener bug');
+        },
+      };
+      const read = Buffer.concat(['one', 'two', 'three'].map((text) => serverFrame(Opcode.Text, text)));
+      const next = serverFrame(Opcode.Text, 'four');
+      const feedOne = (bytes: Buffer): void => {
+        if (feed === 'sink') conn.receiveData(Buffer.from(bytes));
+        else {
+          const shared = Buffer.from(bytes);
+          conn.receiveBorrowed(shared, shared.length);
+          shared.fill(0xee);
+        }
+      };
+      assert.throws(() => feedOne(read), /listener bug/);
+      assert.deepEqual(seen, ['one', 'two']);
+      assert.equal(conn.readyState, 'open');
+      assert.equal(conn.hasFailed, false);
+      feedOne(next);
+      assert.deepEqual(seen, ['one', 'two', 'three', 'four']);
+      assert.deepEqual(conn.takeEvents(), []);
+      assert.equal(conn.takeOutgoing().length, 0, 'no Close was sent for it');
+    });
+  }
 });
