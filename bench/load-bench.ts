@@ -17,6 +17,7 @@ import { median, formatBytes, formatCount, formatRatio } from './lib/stats.js';
 import { processTree, treeCpuSeconds } from './load-procfs.js';
 import { LeanEchoServer } from './load-server.js';
 import { startArtillery, startRaw, startWscope, type GeneratorProcess, type LoadShape } from './load-generators.js';
+import { placement, type Placement } from './load-pinning.js';
 import { artillery, type Tool } from './tools.js';
 import { scaleRun, type ScaleResult } from './load-scale.js';
 
@@ -137,10 +138,11 @@ async function runScenario(
   scenario: Scenario,
   tool: Tool | undefined,
   settings: Settings,
+  cpus: string | undefined,
   log: (line: string) => void,
 ): Promise<ScenarioResult> {
   const seconds = Math.ceil((settings.warmupMs + settings.windowMs) / 1000) + 30;
-  const shape: LoadShape = { ...scenario.shape, port: server.port, seconds };
+  const shape: LoadShape = { ...scenario.shape, port: server.port, seconds, ...(cpus !== undefined && { cpus }) };
   const starters: Record<GeneratorName, (() => GeneratorProcess) | undefined> = {
     raw: () => startRaw(shape),
     // One thread, as the raw generator: the machine has 2 cores and the server needs one.
@@ -238,7 +240,7 @@ export async function runLoadBench(options: {
 }): Promise<LoadBenchResult> {
   const { log } = options;
   // wscope load's first seconds run slower while the JIT warms up (4k then 19k then 80k msgs/s here), so the warm-up is long.
-  const settings: Settings = options.quick ? { rounds: 1, warmupMs: 2000, windowMs: 1500 } : { rounds: 3, warmupMs: 3000, windowMs: 3000 };
+  const settings: Settings = options.quick ? { rounds: 1, warmupMs: 2000, windowMs: 1500 } : { rounds: 5, warmupMs: 3000, windowMs: 3000 };
   let tool: Tool | undefined;
   let artilleryNote: string | undefined;
   if (options.artillery) {
@@ -250,10 +252,11 @@ export async function runLoadBench(options: {
   } else artilleryNote = 'left out (--skip-artillery)';
 
   const results: ScenarioResult[] = [];
+  const placed = placement();
   if (options.rates) {
-    const server = await LeanEchoServer.start();
+    const server = await LeanEchoServer.start(undefined, placed?.server);
     try {
-      for (const scenario of SCENARIOS) results.push(await runScenario(server, scenario, tool, settings, log));
+      for (const scenario of SCENARIOS) results.push(await runScenario(server, scenario, tool, settings, placed?.generators, log));
     } finally {
       await server.stop();
     }
@@ -269,7 +272,7 @@ export async function runLoadBench(options: {
     }
   }
   const found = checks(results, scale, artilleryNote);
-  return { markdown: markdown(results, scale, found, tool, artilleryNote, settings), checks: found };
+  return { markdown: markdown(results, scale, found, tool, artilleryNote, settings, placed), checks: found };
 }
 
 function markdown(
@@ -279,6 +282,7 @@ function markdown(
   tool: Tool | undefined,
   artilleryNote: string | undefined,
   settings: Settings,
+  placed: Placement | undefined,
 ): string {
   const out = [
     '## Load tester: `wscope load` against a raw-socket generator and Artillery (issue 14)',
@@ -288,7 +292,7 @@ function markdown(
     ...found.map((check) => `- ${check.met ? '**met**' : '**not met**'} — ${check.target}: ${check.detail}`),
     '',
     `Against \`bench/load-echo-server.ts\` (raw \`node:net\`: unmasks each frame into its reply, one write per read), ${settings.rounds} round(s) of a ${settings.windowMs} ms window after ${settings.warmupMs} ms of warm-up, generators alternating, medians.`,
-    `The server counts the echoes; the generator's CPU time (every thread and child process) is read from /proc over the same window. ${tool ? `Artillery ${tool.version}, installed on demand into bench/.tools.` : (artilleryNote ?? '')}`,
+    `The server counts the echoes; the generator's CPU time (every thread and child process) is read from /proc over the same window. ${placed ? `The server runs on CPU ${placed.server} and each generator on CPU ${placed.generators} (\`taskset -c\`, bench/load-pinning.ts).` : 'Nothing is pinned to a CPU (no taskset, or one CPU).'} ${tool ? `Artillery ${tool.version}, installed on demand into bench/.tools.` : (artilleryNote ?? '')}`,
     '',
     ...(results.length > 0 ? [rateTable(results), ''] : []),
     'The commands, per generator (PORT is the lean server, `node dist/bench/load-echo-server.js PORT`):',

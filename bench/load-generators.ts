@@ -12,10 +12,13 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pinnedArgv } from './load-pinning.js';
 import type { Tool } from './tools.js';
 
 export interface LoadShape {
   port: number;
+  /** The CPUs the generator is kept on (taskset -c), away from the server's: see load-pinning.ts. */
+  cpus?: string;
   connections: number;
   inFlight: number;
   size: number;
@@ -26,9 +29,15 @@ export interface LoadShape {
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const WSCOPE = join(REPO, 'bin/wscope.js');
 
-/** Start `argv` under a shell that first raises the open-file limit (a child can exceed ours). */
-export function spawnWithLimit(argv: readonly string[], fileLimit: number | undefined, options: { stdout?: 'pipe' | 'ignore' } = {}): ChildProcess {
-  const quoted = argv.map((arg) => `'${arg.replaceAll("'", "'\\''")}'`).join(' ');
+/** Start `argv` under a shell that first raises the open-file limit (a child can exceed ours), on `cpus` when given. */
+export function spawnWithLimit(
+  argv: readonly string[],
+  fileLimit: number | undefined,
+  options: { stdout?: 'pipe' | 'ignore'; cpus?: string | undefined } = {},
+): ChildProcess {
+  const quoted = pinnedArgv(argv, options.cpus)
+    .map((arg) => `'${arg.replaceAll("'", "'\\''")}'`)
+    .join(' ');
   const raise = fileLimit ? `ulimit -n ${fileLimit} && ` : '';
   return spawn('bash', ['-c', `${raise}exec ${quoted}`], { stdio: ['ignore', options.stdout ?? 'ignore', 'pipe'] });
 }
@@ -59,7 +68,9 @@ export function startRaw(shape: LoadShape): GeneratorProcess {
     warmupMs: 0,
     durationMs: shape.seconds * 1000,
   };
-  return track(spawnWithLimit([process.execPath, fileURLToPath(new URL('./load/loadgen.js', import.meta.url)), JSON.stringify(job)], undefined));
+  return track(
+    spawnWithLimit([process.execPath, fileURLToPath(new URL('./load/loadgen.js', import.meta.url)), JSON.stringify(job)], undefined, { cpus: shape.cpus }),
+  );
 }
 
 export function wscopeLoadArgs(shape: LoadShape, extra: readonly string[] = []): string[] {
@@ -84,7 +95,7 @@ export function wscopeLoadArgs(shape: LoadShape, extra: readonly string[] = []):
 }
 
 export function startWscope(shape: LoadShape, extra: readonly string[] = [], fileLimit?: number): GeneratorProcess {
-  return track(spawnWithLimit(wscopeLoadArgs(shape, extra), fileLimit));
+  return track(spawnWithLimit(wscopeLoadArgs(shape, extra), fileLimit, { cpus: shape.cpus }));
 }
 
 /**
@@ -108,5 +119,5 @@ export function startArtillery(tool: Tool, shape: LoadShape): GeneratorProcess {
   };
   const file = join(tmpdir(), `wscope-bench-artillery-${process.pid}.json`);
   writeFileSync(file, JSON.stringify(script));
-  return track(spawnWithLimit([process.execPath, tool.bin, 'run', '--quiet', file], undefined));
+  return track(spawnWithLimit([process.execPath, tool.bin, 'run', '--quiet', file], undefined, { cpus: shape.cpus }));
 }

@@ -9,12 +9,14 @@ export class LeanEchoServer {
     private readonly child: ChildProcess,
   ) {}
 
-  static async start(fileLimit?: number): Promise<LeanEchoServer> {
+  /** `cpus`: a taskset CPU list to keep the server on (load-pinning.ts). */
+  static async start(fileLimit?: number, cpus?: string): Promise<LeanEchoServer> {
     const script = fileURLToPath(new URL('./load-echo-server.js', import.meta.url));
     const raise = fileLimit ? `ulimit -n ${fileLimit} && ` : '';
+    const pin = cpus === undefined ? '' : `taskset -c ${cpus} `;
     const child = fork(script, ['0'], {
       execPath: 'bash',
-      execArgv: ['-c', `${raise}exec "${process.execPath}" "$@"`, 'bash'],
+      execArgv: ['-c', `${raise}exec ${pin}"${process.execPath}" "$@"`, 'bash'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     process.on('exit', () => child.kill('SIGKILL'));
