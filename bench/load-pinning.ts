@@ -1,9 +1,9 @@
 /**
  * Where the rate bench runs its processes: the echo server on the last CPU, each generator on
- * the others (taskset -c), the same for every generator. Left to the scheduler, a generator's
- * threads and the server moved between the cores during a window, and what that cost the kernel
- * moved from run to run (the same build measured 400k to 495k echoes per CPU-second in
- * alternation here); kept apart, the spread shrank. Without taskset or with one CPU, nothing is pinned.
+ * the others (taskset -c), the same for every generator, so that the server has a core of its
+ * own and no generator's figure depends on where the scheduler happened to put it and the server
+ * during its window. (It does not take out the other tenants of a shared machine: see the notes
+ * in docs/benchmarks.md.) Without taskset or with one CPU, nothing is pinned.
  */
 import { execFileSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
