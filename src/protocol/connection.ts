@@ -11,7 +11,7 @@ import {
   type FrameHeader,
   type OutgoingFrame,
 } from './frame.js';
-import { applyMask, applyMaskRange, copyMasked } from './mask.js';
+import { applyMask, applyMaskRange, copyMasked, copyMaskedShort } from './mask.js';
 import { ByteQueue } from './byte-queue.js';
 import { asBuffer, MessageAssembler } from './message-assembler.js';
 import { isControlOpcode, isKnownOpcode, Opcode } from './opcodes.js';
@@ -737,26 +737,11 @@ export class Connection {
  * it, without the general header writer, the reused key buffer or a view.
  */
 function writeSmallClientFrame(out: Uint8Array, at: number, b0: number, data: Uint8Array, keySource: (() => Uint8Array) | undefined): void {
-  const length = data.length;
   out[at] = b0;
-  out[at + 1] = 0x80 | length;
+  out[at + 1] = 0x80 | data.length;
   if (keySource) out.set(keySource().subarray(0, 4), at + 2);
   else writeMaskKey(out, at + 2);
-  const k0 = out[at + 2]!;
-  const k1 = out[at + 3]!;
-  const k2 = out[at + 4]!;
-  const k3 = out[at + 5]!;
-  let i = 0;
-  let t = at + 6;
-  for (; i + 4 <= length; i += 4, t += 4) {
-    out[t] = data[i]! ^ k0;
-    out[t + 1] = data[i + 1]! ^ k1;
-    out[t + 2] = data[i + 2]! ^ k2;
-    out[t + 3] = data[i + 3]! ^ k3;
-  }
-  if (i < length) out[t++] = data[i++]! ^ k0;
-  if (i < length) out[t++] = data[i++]! ^ k1;
-  if (i < length) out[t] = data[i]! ^ k2;
+  copyMaskedShort(data, out, at + 6, out[at + 2]!, out[at + 3]!, out[at + 4]!, out[at + 5]!);
 }
 
 function outFrameInfo(opcode: number, fin: boolean, rsv1: boolean, rsv2: boolean, rsv3: boolean, maskKey: Uint8Array | undefined, payload: Buffer): FrameInfo {

@@ -12,6 +12,7 @@ import { type WebSocket, WebSocketServer } from '../../src/index.js';
 import { ROOT } from '../cli/helpers.js';
 import { acceptFor, encodeFrame, readHead } from '../conformance/raw-peer.js';
 import { echoServer } from '../node/helpers.js';
+import { mulberry32 } from '../protocol/helpers.js';
 
 export interface TestServer {
   name: string;
@@ -111,35 +112,39 @@ export async function scriptedServer(
   return { name: 'scripted', server, remoteAddresses, url: `ws://127.0.0.1:${server.address().port}/`, close: () => server.close() };
 }
 
+/** What a raw frame server does with one connection: each client frame, and the socket to answer on. */
+type FrameHandler = (op: number, payload: Buffer) => void;
+
 /**
- * A server that speaks first in the same write as its handshake: the 101 and a text frame
- * `greeting` leave in ONE socket write (RFC 6455 §4.2.2 lets a server send frames right after
- * the 101), so the greeting's bytes arrive in the client's read that ends the handshake. Then it
- * echoes each (small, unfragmented) message and answers a Close with a Close.
+ * A raw server for the seams our own servers never make: it answers the handshake with the 101
+ * and `first` (frames) in ONE write, so they arrive in the client's read that ends the handshake
+ * (RFC 6455 §4.2.2 lets a server send frames right after the 101), then hands each client frame
+ * (small and unfragmented: 2 header bytes, a 4-byte key, under 126 bytes, RFC 6455 §5.2),
+ * unmasked, to the handler `connection` made for the socket.
  */
-export async function greetingEchoServer(greeting: string): Promise<TestServer> {
+async function rawFrameServer(name: string, first: Buffer, connection: (socket: Socket) => FrameHandler): Promise<TestServer> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
+    socket.setNoDelay(true);
     socket.on('error', () => {});
     socket.on('close', () => sockets.delete(socket));
+    const onFrame = connection(socket);
     void readHead(socket).then(
       ({ head, rest }) => {
         const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? '';
         const answer = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptFor(key)}\r\n\r\n`;
-        socket.write(Buffer.concat([Buffer.from(answer, 'latin1'), encodeFrame({ op: 0x1, data: greeting }, false)]));
+        socket.write(Buffer.concat([Buffer.from(answer, 'latin1'), first]));
         let buffered = rest;
         const onData = (chunk: Buffer) => {
           buffered = Buffer.concat([buffered, chunk]);
-          // A client's frame: 2 header bytes, a 4-byte mask key, a payload under 126 bytes (RFC 6455 §5.2).
           while (buffered.length >= 6 && buffered.length >= 6 + (buffered[1]! & 0x7f)) {
-            const op = buffered[0]! & 0x0f;
             const length = buffered[1]! & 0x7f;
-            const key = buffered.subarray(2, 6);
-            const payload = Buffer.from(buffered.subarray(6, 6 + length).map((byte, i) => byte ^ key[i & 3]!));
+            const mask = buffered.subarray(2, 6);
+            const payload = Buffer.from(buffered.subarray(6, 6 + length).map((byte, i) => byte ^ mask[i & 3]!));
+            const op = buffered[0]! & 0x0f;
             buffered = buffered.subarray(6 + length);
-            socket.write(encodeFrame({ op, data: payload }, false));
-            if (op === 0x8) socket.end();
+            onFrame(op, payload);
           }
         };
         socket.on('data', onData);
@@ -152,7 +157,7 @@ export async function greetingEchoServer(greeting: string): Promise<TestServer> 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    name: 'greeting',
+    name,
     url: `ws://127.0.0.1:${port}/`,
     close: () =>
       new Promise((resolve) => {
@@ -162,30 +167,26 @@ export async function greetingEchoServer(greeting: string): Promise<TestServer> 
   };
 }
 
+/** A server that speaks first (a text frame `greeting` in the 101's write), then echoes each message and answers a Close with a Close. */
+export function greetingEchoServer(greeting: string): Promise<TestServer> {
+  return rawFrameServer('greeting', encodeFrame({ op: 0x1, data: greeting }, false), (socket) => (op, payload) => {
+    socket.write(encodeFrame({ op, data: payload }, false));
+    if (op === 0x8) socket.end();
+  });
+}
+
 /**
- * An echo server that makes every seam it can: the 101, a text greeting and a ping leave in one
- * write; then whatever it sends goes out cut at random places (a seeded PRNG, pieces of 1 to 40
+ * An echo server that makes every seam it can: a text greeting and a ping in the 101's write;
+ * then whatever it sends goes out cut at random places (a seeded PRNG, pieces of 1 to 40
  * bytes), one piece per turn of its event loop, so replies reach the client split inside
  * headers and payloads and glued to each other. Before every 3rd echo it sends a ping, before
  * every 5th a 200-byte binary message (the 16-bit length form), and after the 10th a text
  * message in two fragments: the pushes are `pushesPer(n)` of the first n echoes, plus the greeting.
  */
 export async function seamEchoServer(seed: number): Promise<TestServer & { pushesPer(echoes: number): number }> {
-  const sockets = new Set<Socket>();
-  let state = seed >>> 0;
-  const random = (): number => {
-    // mulberry32
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const server = createServer((socket) => {
-    sockets.add(socket);
-    socket.setNoDelay(true);
-    socket.on('error', () => {});
-    socket.on('close', () => sockets.delete(socket));
+  const random = mulberry32(seed);
+  const first = Buffer.concat([encodeFrame({ op: 0x1, data: 'hello' }, false), encodeFrame({ op: 0x9, data: 'first' }, false)]);
+  const server = await rawFrameServer('seams', first, (socket) => {
     let out: Buffer[] = [];
     let pumping = false;
     const pump = (): void => {
@@ -208,58 +209,23 @@ export async function seamEchoServer(seed: number): Promise<TestServer & { pushe
         setImmediate(pump);
       }
     };
-    void readHead(socket).then(
-      ({ head, rest }) => {
-        const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1] ?? '';
-        const answer = `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptFor(key)}\r\n\r\n`;
-        socket.write(
-          Buffer.concat([Buffer.from(answer, 'latin1'), encodeFrame({ op: 0x1, data: 'hello' }, false), encodeFrame({ op: 0x9, data: 'first' }, false)]),
-        );
-        let buffered = rest;
-        let echoes = 0;
-        const onData = (chunk: Buffer) => {
-          buffered = Buffer.concat([buffered, chunk]);
-          // A client's frame: 2 header bytes, a 4-byte mask key, a payload under 126 bytes (RFC 6455 §5.2).
-          while (buffered.length >= 6 && buffered.length >= 6 + (buffered[1]! & 0x7f)) {
-            const op = buffered[0]! & 0x0f;
-            const length = buffered[1]! & 0x7f;
-            const key = buffered.subarray(2, 6);
-            const payload = Buffer.from(buffered.subarray(6, 6 + length).map((byte, i) => byte ^ key[i & 3]!));
-            buffered = buffered.subarray(6 + length);
-            if (op === 0x8) {
-              send(encodeFrame({ op, data: payload }, false));
-              out.push(Buffer.alloc(0));
-              setTimeout(() => socket.end(), 50);
-              continue;
-            }
-            if (op !== 0x1 && op !== 0x2) continue;
-            echoes++;
-            if (echoes % 3 === 0) send(encodeFrame({ op: 0x9, data: `ping ${echoes}` }, false));
-            if (echoes % 5 === 0) send(encodeFrame({ op: 0x2, data: Buffer.alloc(200, echoes & 0xff) }, false));
-            send(encodeFrame({ op, data: payload }, false));
-            if (echoes === 10) {
-              send(encodeFrame({ op: 0x1, data: 'two ', fin: false }, false));
-              send(encodeFrame({ op: 0x0, data: 'fragments' }, false));
-            }
-          }
-        };
-        socket.on('data', onData);
-        socket.resume();
-        if (rest.length > 0) onData(Buffer.alloc(0));
-      },
-      () => socket.destroy(),
-    );
+    let echoes = 0;
+    return (op, payload) => {
+      if (op === 0x8) {
+        send(encodeFrame({ op, data: payload }, false));
+        setTimeout(() => socket.end(), 50);
+        return;
+      }
+      if (op !== 0x1 && op !== 0x2) return;
+      echoes++;
+      if (echoes % 3 === 0) send(encodeFrame({ op: 0x9, data: `ping ${echoes}` }, false));
+      if (echoes % 5 === 0) send(encodeFrame({ op: 0x2, data: Buffer.alloc(200, echoes & 0xff) }, false));
+      send(encodeFrame({ op, data: payload }, false));
+      if (echoes === 10) {
+        send(encodeFrame({ op: 0x1, data: 'two ', fin: false }, false));
+        send(encodeFrame({ op: 0x0, data: 'fragments' }, false));
+      }
+    };
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    name: 'seams',
-    url: `ws://127.0.0.1:${port}/`,
-    pushesPer: (echoes) => 1 + Math.floor(echoes / 5) + (echoes >= 10 ? 1 : 0),
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return { ...server, pushesPer: (echoes) => 1 + Math.floor(echoes / 5) + (echoes >= 10 ? 1 : 0) };
 }
