@@ -8,10 +8,11 @@
  * connection), a message without a template is one Buffer sent again and again, and there are
  * four timers per worker (connects, sends, timeouts, seconds), never one per message.
  */
-import { Buffer } from 'node:buffer';
+import type { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import type { ClientOptions } from '../index.js';
 import { LoadSocket } from './load-socket.js';
+import { asBuffer } from '../protocol/message-assembler.js';
 import { Variables } from '../templating/index.js';
 import { DueHeap } from './due-heap.js';
 import type { LoadOptions } from './options.js';
@@ -422,11 +423,6 @@ function sameBytes(a: Buffer, bytes: Uint8Array, start: number, end: number): bo
   }
   for (; i < length; i++, j++) if (a[i] !== bytes[j]) return false;
   return true;
-}
-
-/** `bytes` as a Buffer over the same memory (the core's bytes are Buffers already when they came from a socket). */
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** The public client's options for every connection of the run (the source address is added per address). */

@@ -535,12 +535,10 @@ export class Connection {
       this.deliverSmall(chunk, at, size);
       return true;
     }
-    const start = at + size - (chunk[at + 1]! & 0x7f);
-    if (start - at === 6) applyMaskRange(chunk, start, at + size, this.keyAt(chunk, at + 2));
-    const payload = start === at + size ? EMPTY_BUFFER : asBuffer(chunk.subarray(start, at + size));
-    const binary = chunk[at] === 0x82;
-    if (!binary) checkSmallText(chunk, start, at + size, this.utf8);
-    this.events.push({ type: 'message', binary, data: payload, compressed: false });
+    const end = at + size;
+    const start = this.openSmall(chunk, at, end);
+    const payload = start === end ? EMPTY_BUFFER : asBuffer(chunk.subarray(start, end));
+    this.events.push({ type: 'message', binary: chunk[at] === 0x82, data: payload, compressed: false });
     return true;
   }
 
@@ -556,15 +554,23 @@ export class Connection {
     return end - at < size ? 0 : size;
   }
 
-  /** The small message of `size` bytes at `bytes[at]` to the sink: unmasked in place and checked, no Buffer made. */
-  private deliverSmall(bytes: Uint8Array, at: number, size: number): void {
-    const end = at + size;
+  /**
+   * The payload of the small message at `bytes[at..end)` (see smallFrameSize), unmasked in place
+   * and, if text, checked to be UTF-8: returns where it starts.
+   */
+  private openSmall(bytes: Uint8Array, at: number, end: number): number {
     const start = end - (bytes[at + 1]! & 0x7f);
     if (start - at === 6) applyMaskRange(bytes, start, end, this.keyAt(bytes, at + 2));
-    const binary = bytes[at] === 0x82;
-    if (!binary) checkSmallText(bytes, start, end, this.utf8);
+    if (bytes[at] === 0x81) checkSmallText(bytes, start, end, this.utf8);
+    return start;
+  }
+
+  /** The small message of `size` bytes at `bytes[at]` to the sink: opened in place, no Buffer made. */
+  private deliverSmall(bytes: Uint8Array, at: number, size: number): void {
+    const end = at + size;
+    const start = this.openSmall(bytes, at, end);
     try {
-      this.sink!.smallMessage(bytes, start, end, binary);
+      this.sink!.smallMessage(bytes, start, end, bytes[at] === 0x82);
     } catch (error) {
       throw new SinkFailure(error);
     }

@@ -18,14 +18,7 @@ export function randomMaskKey(): Uint8Array {
 
 /** A fresh key written into `key` (4 bytes): no view made, for the send path's reused key. */
 export function fillMaskKey(key: Uint8Array): void {
-  refill();
-  const pool = maskPool;
-  const at = maskPoolOffset;
-  key[0] = pool[at]!;
-  key[1] = pool[at + 1]!;
-  key[2] = pool[at + 2]!;
-  key[3] = pool[at + 3]!;
-  maskPoolOffset = at + 4;
+  writeMaskKey(key, 0);
 }
 
 /** A fresh key written into `target` at `at`: a small client frame's header (connection.ts). */

@@ -36,24 +36,16 @@ function runWith(role: Role, stream: Buffer, sizes: Iterable<number>, feed: Feed
     smallMessage: (bytes, start, end, binary) => got.push({ type: 'message', binary, data: toHex(bytes.subarray(start, end)), compressed: false }),
   };
   const read = Buffer.alloc(stream.length);
-  let offset = 0;
-  const feedOne = (size: number): void => {
-    const chunk = stream.subarray(offset, offset + size);
-    offset += chunk.length;
+  feedChunks(conn, stream, sizes, (chunk) => {
     if (feed === 'sink') {
       conn.receiveData(Buffer.from(chunk));
     } else {
-      chunk.copy(read);
+      read.set(chunk);
       conn.receiveBorrowed(read, chunk.length);
       read.fill(0xee);
     }
     got.push(conn.takeEvents());
-  };
-  for (const size of sizes) {
-    if (offset >= stream.length) break;
-    feedOne(size);
-  }
-  if (offset < stream.length) feedOne(stream.length - offset);
+  });
   const events = got.flatMap((entry) => (Array.isArray(entry) ? plain(entry) : [entry]));
   return { events, sent: toHex(Buffer.concat(conn.takeOutgoing())), state: `${conn.readyState}/${conn.hasFailed}` };
 }

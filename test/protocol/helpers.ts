@@ -88,15 +88,20 @@ export function plain(events: readonly ConnectionEvent[]): PlainEvent[] {
   });
 }
 
-/** Feed `bytes` cut at the given sizes (the last piece takes the rest), each piece a fresh copy. */
-export function feedChunks(conn: Connection, bytes: Uint8Array, sizes: Iterable<number>): void {
+/** Feed `bytes` cut at the given sizes (the last piece takes the rest), each piece a fresh copy unless `feed` takes it otherwise. */
+export function feedChunks(
+  conn: Connection,
+  bytes: Uint8Array,
+  sizes: Iterable<number>,
+  feed: (chunk: Uint8Array) => void = (chunk) => conn.receiveData(Buffer.from(chunk)),
+): void {
   let offset = 0;
   for (const size of sizes) {
     if (offset >= bytes.length) break;
-    conn.receiveData(Buffer.from(bytes.subarray(offset, offset + size)));
+    feed(bytes.subarray(offset, offset + size));
     offset += size;
   }
-  if (offset < bytes.length) conn.receiveData(Buffer.from(bytes.subarray(offset)));
+  if (offset < bytes.length) feed(bytes.subarray(offset));
 }
 
 export function* byteByByte(): Generator<number> {
